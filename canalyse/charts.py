@@ -1,0 +1,279 @@
+"""Chart builders: Plotly figures meant to go straight into a slide for elected officials.
+
+Every figure uses the one "canalyse" template, states its finding in the title, and carries its
+source line inside the figure so that a PNG never loses it. Builders are pure: they take a
+DataFrame and a language and return a figure; pages only render it, with `theme=None` so that
+Streamlit does not repaint it, and `config=figure_config(...)`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from canalyse.formatting import fmt_int, fmt_percent, fmt_period, plotly_separators
+from canalyse.i18n import t
+from canalyse.platforms import colour, fold, label
+
+TEMPLATE_NAME = "canalyse"
+
+FONT_FAMILY = "Inter, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+TEXT_COLOUR = "#1F2933"
+MUTED_COLOUR = "#6B7280"
+GRID_COLOUR = "#E5E7EB"
+BASE_FONT_SIZE = 16
+TITLE_FONT_SIZE = 24
+SOURCE_FONT_SIZE = 13
+# Distance from the figure's left edge shared by the title and the source line, so they align.
+EDGE = 24
+LABEL_GAP = "\u00a0\u00a0"
+
+# The size of the PNG the camera button saves, whatever the size on screen: a 16:9-ish
+# picture that fills a slide, drawn at 3x so it stays sharp on a projector.
+EXPORT_WIDTH = 1100
+EXPORT_HEIGHT = 600
+
+# Modebar buttons that only confuse a non-technical reader of a static comparison chart;
+# the camera ("toImage") stays.
+_REMOVED_MODEBAR_BUTTONS = [
+    "zoom2d",
+    "pan2d",
+    "select2d",
+    "lasso2d",
+    "zoomIn2d",
+    "zoomOut2d",
+    "autoScale2d",
+    "resetScale2d",
+    "toggleSpikelines",
+    "hoverClosestCartesian",
+    "hoverCompareCartesian",
+]
+
+_REQUIRED_SHARE_COLUMNS = ("platform", "views", "share_of_views")
+
+
+def template() -> go.layout.Template:
+    """The "canalyse" Plotly template (registered in `plotly.io.templates` on first use)."""
+    if TEMPLATE_NAME not in pio.templates:
+        pio.templates[TEMPLATE_NAME] = _build_template()
+    return pio.templates[TEMPLATE_NAME]
+
+
+def _build_template() -> go.layout.Template:
+    axis = dict(
+        showgrid=True,
+        gridcolor=GRID_COLOUR,
+        gridwidth=1,
+        zeroline=False,
+        showline=False,
+        ticks="",
+        tickfont=dict(size=BASE_FONT_SIZE, color=TEXT_COLOUR),
+        title=dict(font=dict(size=BASE_FONT_SIZE, color=MUTED_COLOUR), standoff=12),
+        automargin=True,
+    )
+    return go.layout.Template(
+        layout=go.Layout(
+            font=dict(family=FONT_FAMILY, size=BASE_FONT_SIZE, color=TEXT_COLOUR),
+            title=dict(
+                font=dict(size=TITLE_FONT_SIZE, color=TEXT_COLOUR, weight="bold"),
+                subtitle=dict(font=dict(size=BASE_FONT_SIZE, color=MUTED_COLOUR)),
+                x=0,
+                xref="container",
+                xanchor="left",
+                pad=dict(l=EDGE),
+            ),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+            margin=dict(l=EDGE, r=40, t=110, b=70),
+            xaxis=axis,
+            yaxis=axis,
+            # Colourblind-safe (Okabe-Ito) for series that are not platforms, which have their own.
+            colorway=[
+                "#0072B2",
+                "#E69F00",
+                "#009E73",
+                "#CC79A7",
+                "#56B4E9",
+                "#D55E00",
+                "#F0E442",
+                "#000000",
+            ],
+            showlegend=False,
+            legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
+            hoverlabel=dict(bgcolor="white", bordercolor=GRID_COLOUR, font=dict(size=15)),
+            bargap=0.35,
+            dragmode=False,
+        ),
+        data=dict(bar=[go.Bar(marker=dict(line=dict(width=0)))]),
+    )
+
+
+def _plain(text: object) -> str:
+    """Text from files (names, sources) shown literally: Plotly would read tags in it as markup."""
+    return html.escape(str(text), quote=False)
+
+
+def source_line(source: str, start: object, end: object, lang: str) -> str:
+    """The line under a chart: « Source : campagne_crue.xlsx · du 01/01/2025 au 31/03/2025 »."""
+    period = fmt_period(start, end, lang)
+    if period:
+        return t("chart.source_with_period", lang, source=source, period=period)
+    return t("chart.source", lang, source=source)
+
+
+def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
+    """Horizontal bars of views per platform, largest on top, titled with the leading platform.
+
+    `df` has one row per platform: `platform` (id), `views` and `share_of_views` (0–1).
+    Raises ValueError when there is nothing to draw, so callers show an empty state instead.
+    """
+    missing = [c for c in _REQUIRED_SHARE_COLUMNS if c not in df.columns]
+    if missing:
+        raise ValueError(f"share_of_views_bar needs columns {missing}")
+    if df.empty:
+        raise ValueError("share_of_views_bar needs at least one platform")
+    if df["platform"].duplicated().any():
+        raise ValueError("share_of_views_bar needs one row per platform")
+
+    ranked = df.sort_values(
+        ["views", "platform"], ascending=[False, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+    top = ranked.iloc[0]
+    title = t(
+        "chart.share_of_views.title",
+        lang,
+        platform=_plain(label(top["platform"])),
+        share=fmt_percent(top["share_of_views"], lang, decimals=0),
+    )
+
+    # Plotly draws the first category at the bottom: reverse so the largest bar is on top.
+    drawn = ranked.iloc[::-1]
+    names = [_plain(label(p)) for p in drawn["platform"]]
+    value_labels = [
+        # The leading no-break spaces keep the label off the end of its bar.
+        f"{LABEL_GAP}{fmt_int(views, lang)} · {fmt_percent(share, lang, decimals=0)}"
+        for views, share in zip(drawn["views"], drawn["share_of_views"], strict=True)
+    ]
+    hover = [
+        f"<b>{name}</b><br>"
+        + t(
+            "chart.share_of_views.hover",
+            lang,
+            views=fmt_int(views, lang),
+            share=fmt_percent(share, lang, decimals=1),
+        )
+        for name, views, share in zip(names, drawn["views"], drawn["share_of_views"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=drawn["views"].fillna(0).tolist(),
+            y=names,
+            orientation="h",
+            marker_color=[colour(p) for p in drawn["platform"]],
+            text=value_labels,
+            textposition="outside",
+            textfont=dict(size=17, color=TEXT_COLOUR),
+            # Keep labels full size and let them overflow the plot rather than shrink or vanish.
+            constraintext="none",
+            cliponaxis=False,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+    )
+
+    bars = len(ranked)
+    # Fewer than four bars would each be drawn as a thick block: reserve room for four
+    # and centre the ones there are.
+    slots = max(bars, 4)
+    padding = (slots - bars) / 2
+    longest_name = max(len(label(p)) for p in ranked["platform"])
+    left_margin = EDGE + 10 * longest_name + 16
+    fig.update_layout(
+        template=template(),
+        title=dict(text=title, subtitle=dict(text=t("chart.share_of_views.subtitle", lang))),
+        separators=plotly_separators(lang),
+        height=120 + 70 + 56 * slots,
+        margin=dict(l=left_margin, t=110, b=70),
+        xaxis=dict(
+            visible=False, range=[0, _x_max(ranked["views"], value_labels)], fixedrange=True
+        ),
+        yaxis=dict(
+            showgrid=False,
+            tickfont=dict(size=18, color=TEXT_COLOUR),
+            ticklabelstandoff=10,
+            range=[-0.5 - padding, bars - 0.5 + padding],
+            fixedrange=True,
+        ),
+        annotations=[
+            dict(
+                text=_plain(source),
+                xref="paper",
+                yref="paper",
+                x=0,
+                y=0,
+                xanchor="left",
+                yanchor="top",
+                # Back from the plot's left edge to the title's, whatever the label width.
+                xshift=EDGE - left_margin,
+                yshift=-28,
+                showarrow=False,
+                borderpad=0,
+                borderwidth=0,
+                align="left",
+                font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
+            )
+        ],
+    )
+    return fig
+
+
+def _x_max(views: pd.Series, value_labels: list[str]) -> float:
+    """Right end of the value axis, leaving room for the longest label after the longest bar."""
+    largest = float(views.max()) if views.notna().any() else 0.0
+    if largest <= 0:
+        return 1.0
+    # About 9.5 px per character at 17 px, measured against a ~600 px plot (a Streamlit column):
+    # wider screens and the 1100 px export then only get more room. At least the 25 % a short
+    # label needs, at most a bit over half so that the bars stay the main thing.
+    label_share = (24 + 9.5 * max(len(text) for text in value_labels)) / 600
+    headroom = min(max(label_share, 0.2), 0.55)
+    return largest / (1 - headroom)
+
+
+def figure_config(filename: str) -> dict:
+    """The `config` for `st.plotly_chart`/`fig.show`: camera saves a sharp slide-sized PNG."""
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": list(_REMOVED_MODEBAR_BUTTONS),
+        "toImageButtonOptions": {
+            "format": "png",
+            "scale": 3,
+            "filename": filename,
+            "height": EXPORT_HEIGHT,
+            "width": EXPORT_WIDTH,
+        },
+    }
+
+
+def _iso_day(d: object) -> str | None:
+    if d is None:
+        return None
+    try:
+        if pd.isna(d):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return pd.Timestamp(d).date().isoformat()
+
+
+def chart_filename(kind: str, start: object, end: object) -> str:
+    """A file name saying what and when: "canalyse_part-des-vues_2025-01-01_2025-03-31"."""
+    slug = re.sub(r"\s+", "-", fold(kind)) or "graphique"
+    days = [day for day in (_iso_day(start), _iso_day(end)) if day]
+    if len(days) == 2 and days[0] == days[1]:
+        days = days[:1]
+    return "_".join(["canalyse", slug, *days])

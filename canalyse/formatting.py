@@ -1,0 +1,148 @@
+"""Numbers, money, percentages and dates written the way French and English readers expect.
+
+French groups thousands with U+00A0 (no-break space) rather than the typographically finer U+202F:
+U+202F is missing from many fonts used in charts and PowerPoint and shows up as a box there.
+Any language other than English is written the French way, like the message catalog does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Integral
+
+import pandas as pd
+
+NBSP = "\u00a0"
+MISSING = "—"
+
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class _Conventions:
+    thousands: str
+    decimal: str
+
+
+_CONVENTIONS = {"fr": _Conventions(NBSP, ","), "en": _Conventions(",", ".")}
+
+
+def _conventions(lang: str) -> _Conventions:
+    return _CONVENTIONS["en" if lang == "en" else "fr"]
+
+
+def _decimal(x: object) -> Decimal | None:
+    """`x` as an exact Decimal, or None when it is missing or not finite."""
+    if x is None:
+        return None
+    if isinstance(x, Decimal):
+        value = x
+    elif isinstance(x, Integral):
+        value = Decimal(int(x))
+    else:
+        try:
+            if pd.isna(x):
+                return None
+        except (TypeError, ValueError):
+            pass
+        number = float(x)  # type: ignore[arg-type]
+        if not math.isfinite(number):
+            return None
+        # str() gives the shortest decimal that round-trips, so 0.445 rounds half up to 0.45,
+        # not down because its binary value is 0.44499999…
+        value = Decimal(str(number))
+    return value if value.is_finite() else None
+
+
+def _grouped(value: Decimal, lang: str, decimals: int) -> str:
+    """`value` rounded half up (as spreadsheets do) and written with the language's separators."""
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)  # never print "-0,0"
+    conventions = _conventions(lang)
+    english = format(rounded, f",.{decimals}f")
+    return english.translate(str.maketrans({",": conventions.thousands, ".": conventions.decimal}))
+
+
+def fmt_int(x: object, lang: str) -> str:
+    """A whole number with grouped thousands: fr "740 000", en "740,000"; missing → "—"."""
+    return fmt_number(x, lang, decimals=0)
+
+
+def fmt_number(x: object, lang: str, decimals: int = 1) -> str:
+    """A number with `decimals` decimals: fr "1 734,7", en "1,734.7"; missing → "—"."""
+    value = _decimal(x)
+    return MISSING if value is None else _grouped(value, lang, decimals)
+
+
+def fmt_percent(fraction: object, lang: str, decimals: int = 1) -> str:
+    """A fraction (0.44) as a percentage: fr "44,0 %", en "44.0%"; missing → "—"."""
+    value = _decimal(fraction)
+    if value is None:
+        return MISSING
+    number = _grouped(value * 100, lang, decimals)
+    return f"{number}%" if lang == "en" else f"{number}{NBSP}%"
+
+
+def fmt_money(x: object, lang: str, decimals: int = 2) -> str:
+    """An amount in euros: fr "1 234,50 €", en "€1,234.50"; missing → "—"."""
+    value = _decimal(x)
+    if value is None:
+        return MISSING
+    number = _grouped(value, lang, decimals)
+    sign, number = ("-", number[1:]) if number.startswith("-") else ("", number)
+    return f"{sign}€{number}" if lang == "en" else f"{sign}{number}{NBSP}€"
+
+
+def _as_date(d: object) -> date | None:
+    if d is None:
+        return None
+    try:
+        if pd.isna(d):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(d, datetime):  # also pandas.Timestamp
+        return d.date()
+    if isinstance(d, date):
+        return d
+    raise TypeError(f"expected a date, datetime or Timestamp, got {type(d).__name__}")
+
+
+def fmt_date(d: object, lang: str) -> str:
+    """A day: fr "20/01/2025", en "20 Jan 2025"; None → "—"."""
+    day = _as_date(d)
+    if day is None:
+        return MISSING
+    if lang == "en":
+        return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
+    return day.strftime("%d/%m/%Y")
+
+
+def fmt_period(start: object, end: object, lang: str) -> str:
+    """A date range: fr "du 01/01/2025 au 31/03/2025" (one day: "le 20/01/2025"),
+    en "1 Jan 2025 – 31 Mar 2025"; no dates at all → ""."""
+    first, last = _as_date(start), _as_date(end)
+    if first is None and last is None:
+        return ""
+    english = lang == "en"
+    if first is None:
+        return f"until {fmt_date(last, lang)}" if english else f"jusqu'au {fmt_date(last, lang)}"
+    if last is None:
+        return (
+            f"from {fmt_date(first, lang)}" if english else f"à partir du {fmt_date(first, lang)}"
+        )
+    if first == last:
+        return fmt_date(first, lang) if english else f"le {fmt_date(first, lang)}"
+    if english:
+        return f"{fmt_date(first, lang)} – {fmt_date(last, lang)}"
+    return f"du {fmt_date(first, lang)} au {fmt_date(last, lang)}"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `layout.separators`: the decimal mark then the thousands separator."""
+    conventions = _conventions(lang)
+    return conventions.decimal + conventions.thousands
