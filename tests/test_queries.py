@@ -1,0 +1,97 @@
+"""The query files: each runs, each is documented and used, and the Rennes shares come out right."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from canalyse import queries
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import import_file
+from canalyse.samples import example_files
+from tests.conftest import ROOT, fixture_bytes
+
+
+@pytest.fixture
+def rennes(con):
+    for name, data in example_files():
+        assert import_file(con, name, data).status == "imported"
+    return con
+
+
+@pytest.mark.parametrize("name", queries.available())
+def test_every_query_file_runs_on_the_workspace(rennes, name):
+    params = {p: None for p in queries.parameters(name)}
+    frame = queries.run(rennes, name, **params)
+    assert not frame.empty
+
+
+@pytest.mark.parametrize("name", queries.available())
+def test_every_query_file_has_a_header_and_is_used(name):
+    text = queries.load(name)
+    assert text.startswith("-- "), "a header comment says what the query returns"
+    assert "Returns:" in text
+    users = [
+        p
+        for p in [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+        if re.search(rf"[\"']{name}[\"']", Path(p).read_text(encoding="utf-8"))
+    ]
+    assert users, f"queries/{name}.sql is used nowhere"
+
+
+def test_rennes_figures_give_facebook_44_percent_of_views(rennes):
+    shares = queries.run(rennes, "share_of_views", **Filters().params())
+    by_platform = dict(zip(shares["platform"], shares["share_of_views"], strict=True))
+    assert list(shares["platform"]) == ["facebook", "linkedin", "instagram", "x"]
+    assert round(by_platform["facebook"] * 100, 1) == 44.0
+    assert round(by_platform["x"] * 100, 1) == 8.9
+    assert shares["views"].sum() == 1_682_000
+
+
+def test_platforms_without_views_have_no_share(con):
+    import_file(con, *fixture_bytes("handmade/daily_en.csv"))
+    shares = queries.run(con, "share_of_views", **Filters().params())
+    assert list(shares["platform"]) == ["x"]
+    totals = queries.run(con, "platform_totals", **Filters().params())
+    bluesky = totals[totals["platform"] == "bluesky"].iloc[0]
+    assert bluesky["engagements"] == 55 and bluesky["views"] != bluesky["views"]
+
+
+def test_filters_select_period_platforms_and_campaign(con):
+    import_file(con, *fixture_bytes("handmade/mensuel_bom.csv"), campaign="Hiver")
+    import_file(con, *fixture_bytes("handmade/bilan_cp1252.csv"), campaign="Crue")
+
+    def views(**filters):
+        frame = queries.run(con, "overview", **Filters(**filters).params())
+        return frame["total_views"].iloc[0]
+
+    assert views() == 390_000 + 446_000
+    assert views(start=date(2025, 2, 1), end=date(2025, 2, 28)) == 190_000
+    assert views(platforms=("linkedin",)) == 170_000
+    assert views(campaign="Crue") == 446_000
+
+
+def test_a_query_refuses_missing_or_unexpected_parameters(con):
+    with pytest.raises(TypeError):
+        queries.run(con, "share_of_views", start=None)
+    with pytest.raises(TypeError):
+        queries.run(con, "campaigns", start=None)
+
+
+def test_sidebar_widget_values_become_filters():
+    from canalyse.filters import filters_from_state
+
+    assert filters_from_state({}) == Filters()
+    half_chosen = {"filter_period": (date(2025, 1, 1),), "filter_platforms": []}
+    assert filters_from_state(half_chosen) == Filters()
+    chosen = {
+        "filter_period": (date(2025, 1, 1), date(2025, 3, 31)),
+        "filter_platforms": ["x", "facebook"],
+        "filter_campaign": "Crue",
+    }
+    assert filters_from_state(chosen) == Filters(
+        date(2025, 1, 1), date(2025, 3, 31), ("x", "facebook"), "Crue"
+    )
