@@ -1,0 +1,1 @@
+"""Turning exported files into facts."""

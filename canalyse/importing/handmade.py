@@ -1,0 +1,451 @@
+"""Hand-made tables: one row per platform (a campaign summary) or per platform and date or month.
+
+Headers are matched on meaning, in French or English (`Réseau`, `Plateforme`, `Vues`, `Impressions`,
+`Budget`, `Dépenses (€)`, `Temps passé (h)`, `Heures agents`…), wherever the header row sits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from canalyse.errors import ImportRefused
+from canalyse.formatting import fmt_number
+from canalyse.importing import values
+from canalyse.importing.files import RawTable
+from canalyse.importing.layout import ImportContext, ParsedTable, describe_cells
+from canalyse.metrics import METRIC_NAMES
+from canalyse.platforms import fold, normalise_platform
+
+LAYOUT_ID = "handmade"
+HEADER_SCAN_ROWS = 30
+
+# Folded header text (accents, case and punctuation removed, units in brackets dropped) → role.
+_ROLE_WORDS: dict[str, tuple[str, ...]] = {
+    "platform": (
+        "reseau",
+        "reseau social",
+        "reseaux",
+        "reseaux sociaux",
+        "plateforme",
+        "plate forme",
+        "plateformes",
+        "platform",
+        "network",
+        "social network",
+        "social media",
+        "channel",
+        "canal",
+        "media",
+        "media social",
+        "medias sociaux",
+        "support",
+    ),
+    "account": ("compte", "account", "nom du compte", "account name", "profil", "profile", "page"),
+    "campaign": ("campagne", "campaign", "operation", "nom de la campagne", "campaign name"),
+    "date": ("date", "jour", "day", "mois", "month", "periode", "period", "semaine", "week"),
+    "start": ("debut", "date de debut", "start", "start date", "du", "from", "date debut"),
+    "end": ("fin", "date de fin", "end", "end date", "au", "to", "date fin"),
+}
+_METRIC_WORDS: dict[str, tuple[str, ...]] = {
+    "views": (
+        "vues",
+        "nombre de vues",
+        "nb de vues",
+        "nb vues",
+        "vues totales",
+        "total des vues",
+        "views",
+        "number of views",
+        "total views",
+        "affichages",
+    ),
+    "impressions": ("impressions", "nombre d impressions", "nb d impressions", "total impressions"),
+    "reach": (
+        "couverture",
+        "portee",
+        "personnes atteintes",
+        "comptes atteints",
+        "reach",
+        "people reached",
+        "accounts reached",
+        "audience atteinte",
+    ),
+    "reactions": (
+        "reactions",
+        "j aime",
+        "mentions j aime",
+        "likes",
+        "favoris",
+        "favourites",
+        "favorites",
+    ),
+    "comments": ("commentaires", "comments", "reponses", "replies"),
+    "shares": (
+        "partages",
+        "shares",
+        "reposts",
+        "retweets",
+        "republications",
+        "repartages",
+        "boosts",
+    ),
+    "saves": ("enregistrements", "sauvegardes", "saves", "bookmarks", "signets"),
+    "clicks": ("clics", "clicks", "total des clics", "total clicks", "nombre de clics"),
+    "link_clicks": (
+        "clics sur un lien",
+        "clics sur le lien",
+        "clics lien",
+        "link clicks",
+        "url clicks",
+    ),
+    "video_views": ("vues de videos", "vues video", "vues des videos", "video views", "lectures"),
+    "watch_time_hours": (
+        "duree de visionnage",
+        "temps de visionnage",
+        "watch time",
+        "watch time hours",
+    ),
+    "engagements": (
+        "engagements",
+        "engagement",
+        "interactions",
+        "nombre d interactions",
+        "total engagements",
+    ),
+    "followers_gained": (
+        "nouveaux abonnes",
+        "abonnes gagnes",
+        "gain d abonnes",
+        "gains d abonnes",
+        "new followers",
+        "followers gained",
+        "new follows",
+    ),
+    "followers_lost": ("abonnes perdus", "desabonnements", "followers lost", "unfollows"),
+    "followers_total": (
+        "abonnes",
+        "nombre d abonnes",
+        "total abonnes",
+        "abonnes total",
+        "followers",
+        "total followers",
+        "communaute",
+        "fans",
+    ),
+    "profile_visits": (
+        "visites du profil",
+        "visites",
+        "visites de la page",
+        "profile visits",
+        "page visits",
+    ),
+    "spend": (
+        "budget",
+        "depenses",
+        "depense",
+        "depenses publicitaires",
+        "budget publicitaire",
+        "cout",
+        "couts",
+        "montant",
+        "investissement",
+        "sponsorisation",
+        "spend",
+        "ad spend",
+        "cost",
+        "budget depense",
+    ),
+    "staff_hours": (
+        "temps passe",
+        "temps",
+        "heures",
+        "heures agents",
+        "heures agent",
+        "heures de travail",
+        "temps agents",
+        "temps de travail",
+        "nombre d heures",
+        "staff hours",
+        "hours",
+        "time spent",
+        "hours spent",
+        "working hours",
+    ),
+}
+_WORD_ROLE = {word: role for role, words in _ROLE_WORDS.items() for word in words}
+_WORD_METRIC = {word: metric for metric, words in _METRIC_WORDS.items() for word in words}
+# Ratios and shares someone computed in the sheet: never data, Canalyse recomputes them.
+_COMPUTED = re.compile(r"%|\b(part|parts|taux|rate|ratio|share of|ctr|moyenne|average)\b")
+_TOTAL_LABELS = {
+    "total",
+    "totaux",
+    "total general",
+    "totals",
+    "grand total",
+    "ensemble",
+    "somme",
+    "sum",
+    "tous reseaux",
+    "toutes plateformes",
+    "all platforms",
+    "all networks",
+    "cumul",
+}
+# Units written in the header that scale the figures below it.
+_THOUSANDS = re.compile(r"^(k|k€|keur|milliers|en milliers|thousands|000)$")
+_MINUTES = re.compile(r"^(min|mn|minutes)$")
+
+
+@dataclass
+class Column:
+    position: int
+    header: str
+    role: str  # platform / account / campaign / date / start / end / metric
+    metric: str | None = None
+    scale: float = 1.0
+
+
+@dataclass
+class Detection:
+    header_row: int
+    columns: list[Column]
+    ignored: list[str] = field(default_factory=list)
+
+
+def _split_header(text: object) -> tuple[str, str]:
+    """(folded header without bracketed units, folded unit) for "Dépenses (k€)" → ("depenses", "k€")."""
+    raw = str(text).strip()
+    units = re.findall(r"[(\[]([^)\]]*)[)\]]", raw)
+    base = fold(re.sub(r"[(\[][^)\]]*[)\]]", " ", raw))
+    unit = units[-1].strip().lower().replace(" ", "") if units else ""
+    return base, unit
+
+
+def _classify(text: object) -> tuple[str, str | None, float] | None:
+    """Role, metric and scale of a header cell, or None when it means nothing to this layout."""
+    if text is None or (isinstance(text, float) and np.isnan(text)) or str(text).strip() == "":
+        return None
+    base, unit = _split_header(text)
+    if base in _WORD_ROLE:
+        return _WORD_ROLE[base], None, 1.0
+    metric = _WORD_METRIC.get(base)
+    if metric is None:
+        return None
+    scale = 1.0
+    if _THOUSANDS.match(unit) or base.endswith(" en milliers"):
+        scale = 1000.0
+    elif metric == "staff_hours" and _MINUTES.match(unit):
+        scale = 1 / 60
+    return "metric", metric, scale
+
+
+def detect(table: RawTable) -> Detection | None:
+    """Find the header row (a platform column and at least one metric) within the first rows."""
+    cells = table.cells
+    for row in range(min(HEADER_SCAN_ROWS, len(cells))):
+        classified = [_classify(v) for v in cells.iloc[row].tolist()]
+        roles = [c[0] for c in classified if c]
+        if "platform" in roles and "metric" in roles:
+            return _build_detection(row, cells.iloc[row].tolist(), classified)
+    return None
+
+
+def _build_detection(row: int, headers: list, classified: list) -> Detection:
+    columns: list[Column] = []
+    ignored: list[str] = []
+    taken: set[str] = set()
+    has_views_column = any(c and c[1] == "views" for c in classified)
+    for position, (header, found) in enumerate(zip(headers, classified, strict=True)):
+        text = str(header).strip()
+        if not text:
+            continue
+        if found is None or _COMPUTED.search(text.lower()):
+            ignored.append(text)
+            continue
+        role, metric, scale = found
+        # "Impressions" are the views of X and LinkedIn; they are a separate metric only when the
+        # table also has a views column (YouTube thumbnail impressions, for example).
+        if metric == "impressions" and not has_views_column:
+            metric = "views"
+        slot = metric or role
+        if slot in taken:
+            ignored.append(text)
+            continue
+        taken.add(slot)
+        columns.append(Column(position, text, role, metric, scale))
+    return Detection(row, columns, ignored)
+
+
+def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
+    """Turn a hand-made table into facts; refuses with the first offending cells named."""
+    lang = context.lang
+    body = table.cells.iloc[detection.header_row + 1 :]
+    body = body[~body.map(_is_blank).all(axis=1)]
+    lines = body.index.to_numpy() + 1
+    by_role = {c.metric or c.role: c for c in detection.columns}
+    metric_columns = [c for c in detection.columns if c.role == "metric"]
+    platform_column = by_role["platform"]
+
+    platform_text = body[platform_column.position].map(_text)
+    folded = platform_text.map(fold)
+    platform_ids = platform_text.map(normalise_platform)
+
+    decimal = values.detect_decimal([body[c.position] for c in metric_columns])
+    numbers: dict[str, pd.Series] = {}
+    invalid: dict[str, pd.Series] = {}
+    for column in metric_columns:
+        parse_fn = values.parse_hours if column.metric == "staff_hours" else values.parse_numbers
+        parsed, invalid[column.metric] = parse_fn(body[column.position], decimal)
+        numbers[column.metric] = parsed * column.scale
+    has_numbers = pd.concat(numbers, axis=1).notna().any(axis=1)
+
+    # A row labelled Total (or unlabelled, with figures) is a total; text without figures is a note.
+    is_total = folded.isin(_TOTAL_LABELS) | ((folded == "") & has_numbers)
+    is_note = platform_ids.isna() & ~is_total & ~has_numbers
+    unknown = platform_ids.isna() & ~is_total & ~is_note
+    if unknown.any():
+        cells = [(lines[i], platform_column.header, platform_text.iloc[i]) for i in _where(unknown)]
+        raise ImportRefused(
+            "import.error.unknown_platform", file=table.name, cells=describe_cells(cells, lang)
+        )
+    data_rows = ~is_total & ~is_note
+    bad_cells = [
+        (lines[i], column.header, body[column.position].iloc[i])
+        for column in metric_columns
+        for i in _where(invalid[column.metric] & data_rows)
+    ]
+    if bad_cells:
+        bad_cells.sort(key=lambda cell: cell[0])
+        raise ImportRefused(
+            "import.error.not_a_number", file=table.name, cells=describe_cells(bad_cells, lang)
+        )
+    if not data_rows.any():
+        raise ImportRefused("import.error.no_data_rows", file=table.name)
+
+    rows = body[data_rows]
+    facts = pd.DataFrame(index=rows.index)
+    facts["platform"] = platform_ids[data_rows].astype(str)
+    facts["account"] = _text_column(rows, by_role.get("account"))
+    facts["campaign"] = _text_column(rows, by_role.get("campaign"))
+    if context.campaign:
+        facts["campaign"] = facts["campaign"].where(facts["campaign"] != "", context.campaign)
+    grain, facts["period_start"], facts["period_end"] = _periods(
+        rows, by_role, table.name, lines[data_rows.to_numpy()], lang
+    )
+    facts["grain"] = grain
+    facts["item_key"] = None
+    facts["title"] = None
+    for metric in METRIC_NAMES:
+        facts[metric] = numbers[metric][data_rows] if metric in numbers else np.nan
+    facts["fact_key"] = _fact_keys(facts, grain, context.file_name)
+    _refuse_duplicates(facts, lines[data_rows.to_numpy()], table.name)
+
+    notes = []
+    if detection.ignored:
+        ignored = ", ".join(f"« {c} »" for c in detection.ignored)
+        notes.append(("import.note.ignored_columns", {"columns": ignored}))
+    notes += _check_totals(numbers, is_total, data_rows, metric_columns, lang)
+    return ParsedTable(table.name, LAYOUT_ID, grain, facts.reset_index(drop=True), notes)
+
+
+def _where(mask: pd.Series) -> np.ndarray:
+    return np.flatnonzero(mask.to_numpy())
+
+
+def _text(value: object) -> str:
+    return "" if _is_blank(value) else str(value).strip()
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _text_column(rows: pd.DataFrame, column: Column | None) -> pd.Series:
+    if column is None:
+        return pd.Series("", index=rows.index, dtype=object)
+    return rows[column.position].map(_text)
+
+
+def _periods(rows: pd.DataFrame, by_role: dict, name: str, lines: np.ndarray, lang: str):
+    """Grain and period of each row: a day, a month or an explicit start–end, else undated."""
+    if "date" in by_role:
+        parsed = _dates(rows, by_role["date"], name, lines, lang)
+        grain = "day" if parsed.granularity == "day" else "period"
+        return grain, parsed.start.dt.date.to_numpy(), parsed.end.dt.date.to_numpy()
+    if "start" in by_role and "end" in by_role:
+        starts = _dates(rows, by_role["start"], name, lines, lang)
+        ends = _dates(rows, by_role["end"], name, lines, lang)
+        return "period", starts.start.dt.date.to_numpy(), ends.end.dt.date.to_numpy()
+    undated = np.full(len(rows), None, dtype=object)
+    return "period", undated, undated
+
+
+def _dates(rows: pd.DataFrame, column: Column, name: str, lines: np.ndarray, lang: str):
+    cells = rows[column.position]
+    parsed = values.parse_dates(cells)
+    bad = parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()
+    if bad.any():
+        offending = [(lines[i], column.header, cells.iloc[i]) for i in np.flatnonzero(bad)]
+        raise ImportRefused(
+            "import.error.bad_date", file=name, cells=describe_cells(offending, lang)
+        )
+    return parsed
+
+
+def _fact_keys(facts: pd.DataFrame, grain: str, file_name: str) -> pd.Series:
+    """Same platform, account, campaign and period → same figure, whichever file brings it.
+
+    An undated summary has no period to match on, so its file name stands in: a corrected file of
+    the same name replaces it, another campaign's summary adds to it.
+    """
+    if facts["period_start"].isna().all():
+        period = "file:" + fold(re.sub(r"\.[A-Za-z0-9]+$", "", file_name))
+    else:
+        period = facts["period_start"].astype(str) + "/" + facts["period_end"].astype(str)
+    return (
+        "hand|"
+        + grain
+        + "|"
+        + facts["platform"]
+        + "|"
+        + facts["account"]
+        + "|"
+        + facts["campaign"].str.lower()
+        + "|"
+        + period
+    )
+
+
+def _refuse_duplicates(facts: pd.DataFrame, lines: np.ndarray, name: str) -> None:
+    repeated = facts["fact_key"].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        lines_text = ", ".join(str(line) for line in lines[repeated][:10])
+        raise ImportRefused("import.error.duplicate_rows", file=name, lines=lines_text)
+
+
+def _check_totals(numbers, is_total, data_rows, metric_columns, lang):
+    """Compare a Total row with the sum of the rows above it; a mismatch is reported, not fatal."""
+    if not is_total.any():
+        return []
+    total_row = np.flatnonzero(is_total.to_numpy())[-1]
+    mismatches = []
+    for column in metric_columns:
+        stated = numbers[column.metric].iloc[total_row]
+        if pd.isna(stated):
+            continue
+        summed = numbers[column.metric][data_rows].sum()
+        if abs(stated - summed) > max(1.0, 0.005 * abs(summed)):
+            mismatches.append(
+                f"« {column.header} » : {fmt_number(stated, lang, 0)} ≠ {fmt_number(summed, lang, 0)}"
+            )
+    if mismatches:
+        return [("import.note.total_mismatch", {"details": "; ".join(mismatches)})]
+    return [("import.note.total_checked", {})]

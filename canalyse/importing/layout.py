@@ -1,0 +1,46 @@
+"""What every layout recogniser gives the import pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from canalyse.i18n import t
+
+Note = tuple[str, dict]
+
+
+@dataclass
+class ImportContext:
+    """What the user said about the import: file name, optional campaign tag, language of messages."""
+
+    file_name: str
+    campaign: str | None = None
+    lang: str = "fr"
+
+
+@dataclass
+class ParsedTable:
+    """One table turned into facts (columns of store.FACT_COLUMNS, without source_id/table_no)."""
+
+    name: str
+    layout: str
+    grain: str
+    facts: pd.DataFrame
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def platform(self) -> str | None:
+        platforms = self.facts["platform"].unique()
+        return str(platforms[0]) if len(platforms) == 1 else None
+
+
+def describe_cells(cells: list[tuple[int, object, object]], lang: str, limit: int = 5) -> str:
+    """The first offending cells as « ligne 5, colonne « Vues » : « abc » », for error messages."""
+    shown = [
+        t("import.cell", lang, row=row, column=column, value=str(value)[:60])
+        for row, column, value in cells[:limit]
+    ]
+    more = len(cells) - limit
+    return "; ".join(shown) + (t("import.cells_more", lang, count=more) if more > 0 else "")

@@ -1,0 +1,200 @@
+"""Import files into a workspace: read, recognise each table, store in one transaction, report."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from canalyse import store
+from canalyse.errors import CanalyseError
+from canalyse.formatting import fmt_date
+from canalyse.i18n import t
+from canalyse.importing import handmade
+from canalyse.importing.files import RawTable, read_tables
+from canalyse.importing.layout import ImportContext, ParsedTable
+from canalyse.metrics import METRICS
+
+# Each recogniser: (layout id, detect, parse). The first that recognises a table wins.
+RECOGNISERS = ((handmade.LAYOUT_ID, handmade.detect, handmade.parse),)
+
+
+@dataclass
+class TableReport:
+    """What one table inside a file gave."""
+
+    name: str
+    layout: str
+    layout_label: str
+    platform: str | None
+    platforms: list[str]
+    grain: str
+    rows: int
+    date_min: object
+    date_max: object
+    totals: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            "layout": self.layout,
+            "layout_label": self.layout_label,
+            "platform": self.platform,
+            "platforms": self.platforms,
+            "grain": self.grain,
+            "rows": self.rows,
+            "date_min": self.date_min.isoformat() if self.date_min else None,
+            "date_max": self.date_max.isoformat() if self.date_max else None,
+            "totals": self.totals,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class FileReport:
+    """The outcome of importing one file: imported, unchanged or error, in plain words."""
+
+    file: str
+    status: str
+    message: str
+    tables: list[TableReport] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    source_id: int | None = None
+
+    @property
+    def platform(self) -> str | None:
+        platforms = {table.platform for table in self.tables}
+        return platforms.pop() if len(platforms) == 1 else None
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "message": self.message,
+            "platform": self.platform,
+            "tables": [table.to_json() for table in self.tables],
+            "skipped": self.skipped,
+        }
+
+
+def content_hash(data: bytes) -> str:
+    """SHA-256 of a file's bytes: the same content is the same import, whatever its name."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    data: bytes,
+    *,
+    campaign: str | None = None,
+    lang: str = "fr",
+) -> FileReport:
+    """Import one file; on any refusal the workspace is left exactly as it was."""
+    digest = content_hash(data)
+    earlier = store.find_source_by_hash(con, digest)
+    if earlier is not None:
+        message = t(
+            "import.unchanged",
+            lang,
+            file=file_name,
+            earlier=earlier["file_name"],
+            date=fmt_date(earlier["imported_at"], lang),
+        )
+        return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
+    context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang)
+    try:
+        read = read_tables(file_name, data)
+        parsed = [_recognise(table, context) for table in read.tables]
+        source_id = store.add_source(
+            con,
+            file_name=file_name,
+            content_hash=digest,
+            campaign=context.campaign,
+            tables=[_table_row(p) for p in parsed],
+            facts=[p.facts for p in parsed],
+        )
+    except CanalyseError as exc:
+        return FileReport(file_name, "error", exc.message(lang))
+    except duckdb.Error as exc:
+        return FileReport(file_name, "error", t("import.error.store", lang, detail=str(exc)))
+    reports = [_report(p, lang) for p in parsed]
+    rows = sum(r.rows for r in reports)
+    message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
+    return FileReport(file_name, "imported", message, reports, read.skipped, source_id)
+
+
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[tuple[str, bytes]],
+    *,
+    campaign: str | None = None,
+    lang: str = "fr",
+) -> list[FileReport]:
+    """Import several files, each on its own: one bad file does not stop the others."""
+    return [import_file(con, name, data, campaign=campaign, lang=lang) for name, data in files]
+
+
+def _recognise(table: RawTable, context: ImportContext) -> ParsedTable:
+    for _layout_id, detect, parse in RECOGNISERS:
+        detection = detect(table)
+        if detection is not None:
+            return parse(table, detection, context)
+    raise CanalyseError("import.error.unrecognised", file=table.name, columns=_seen_columns(table))
+
+
+def _seen_columns(table: RawTable) -> str:
+    """The texts of the first non-empty row, which is most likely the header the user sees."""
+    for _, row in table.cells.head(10).iterrows():
+        texts = [str(v).strip() for v in row.tolist() if str(v).strip() not in ("", "nan")]
+        if len(texts) >= 2:
+            return ", ".join(f"« {text[:40]} »" for text in texts[:12])
+    return "—"
+
+
+def _period_bounds(facts: pd.DataFrame) -> tuple[object, object]:
+    starts = pd.to_datetime(facts["period_start"]).dropna()
+    ends = pd.to_datetime(facts["period_end"]).dropna()
+    if starts.empty:
+        return None, None
+    return starts.min().date(), ends.max().date()
+
+
+def _table_row(parsed: ParsedTable) -> dict:
+    date_min, date_max = _period_bounds(parsed.facts)
+    return {
+        "table_name": parsed.name,
+        "layout": parsed.layout,
+        "platform": parsed.platform,
+        "grain": parsed.grain,
+        "rows": len(parsed.facts),
+        "date_min": date_min,
+        "date_max": date_max,
+    }
+
+
+def _report(parsed: ParsedTable, lang: str) -> TableReport:
+    date_min, date_max = _period_bounds(parsed.facts)
+    totals = {}
+    by_date = parsed.facts.sort_values("period_end", kind="stable", na_position="first")
+    for name, metric in METRICS.items():
+        column = by_date[name].dropna()
+        if not column.empty:
+            totals[name] = float(column.iloc[-1] if metric.aggregation == "last" else column.sum())
+    notes = [t(key, lang, **params) for key, params in parsed.notes]
+    return TableReport(
+        name=parsed.name,
+        layout=parsed.layout,
+        layout_label=t(f"layout.{parsed.layout}", lang),
+        platform=parsed.platform,
+        platforms=sorted(parsed.facts["platform"].unique().tolist()),
+        grain=parsed.grain,
+        rows=len(parsed.facts),
+        date_min=date_min,
+        date_max=date_max,
+        totals=totals,
+        notes=notes,
+    )

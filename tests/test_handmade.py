@@ -1,0 +1,191 @@
+"""Hand-made tables in French and English, in every encoding and layout variant users produce."""
+
+from __future__ import annotations
+
+import pytest
+
+from canalyse.importing.pipeline import import_file
+from tests.conftest import fixture_bytes
+
+RENNES = {"facebook": 740_000, "linkedin": 496_000, "instagram": 296_000, "x": 150_000}
+
+# file → (platforms, grain, rows, date_min, date_max, totals)
+CASES = {
+    "bilan_crue_fr_pointvirgule.csv": (
+        set(RENNES),
+        "period",
+        4,
+        None,
+        None,
+        {"views": 1_682_000, "spend": 1_500.5, "staff_hours": 30},
+    ),
+    "campaign_summary_en_comma.csv": (
+        set(RENNES),
+        "period",
+        4,
+        None,
+        None,
+        {"views": 1_682_000, "spend": 1_500.5, "staff_hours": 30},
+    ),
+    "bilan_titre_total.xlsx": (
+        set(RENNES),
+        "period",
+        4,
+        None,
+        None,
+        {"views": 1_682_000, "spend": 1_500.5, "staff_hours": 30},
+    ),
+    "summary_en.xlsx": (
+        {"facebook", "youtube"},
+        "period",
+        2,
+        None,
+        None,
+        {"views": 792_000, "staff_hours": 16.5},
+    ),
+    "bilan_unicode_tab.txt": (
+        {"facebook", "linkedin"},
+        "period",
+        2,
+        None,
+        None,
+        {"views": 1_236_000, "staff_hours": 20.5},
+    ),
+    "bilan_cp1252.csv": (
+        {"instagram", "x"},
+        "period",
+        2,
+        None,
+        None,
+        {"views": 446_000, "spend": 300},
+    ),
+    "mensuel_bom.csv": (
+        {"facebook", "linkedin"},
+        "period",
+        4,
+        "2025-01-01",
+        "2025-02-28",
+        {"views": 390_000, "staff_hours": 32},
+    ),
+    "daily_en.csv": (
+        {"x", "bluesky"},
+        "day",
+        4,
+        "2025-01-20",
+        "2025-01-21",
+        {"views": 1_800, "engagements": 73},
+    ),
+}
+
+
+@pytest.mark.parametrize("file_name", sorted(CASES))
+def test_hand_made_table_is_recognised_with_its_totals(con, file_name):
+    platforms, grain, rows, date_min, date_max, totals = CASES[file_name]
+    report = import_file(con, *fixture_bytes(f"handmade/{file_name}"))
+    assert report.status == "imported", report.message
+    (table,) = report.tables
+    assert table.layout == "handmade"
+    assert table.grain == grain
+    assert table.rows == rows
+    assert (table.date_min.isoformat() if table.date_min else None) == date_min
+    assert (table.date_max.isoformat() if table.date_max else None) == date_max
+    assert set(table.totals) == set(totals)
+    for metric, expected in totals.items():
+        assert table.totals[metric] == pytest.approx(expected), metric
+    stored = con.execute("SELECT DISTINCT platform FROM facts").fetchall()
+    assert {p for (p,) in stored} == platforms
+
+
+def test_total_row_is_left_out_and_checked_against_the_sum(con):
+    report = import_file(con, *fixture_bytes("handmade/bilan_crue_fr_pointvirgule.csv"))
+    assert any("correspond bien" in note for note in report.tables[0].notes)
+
+
+def test_total_row_that_disagrees_is_reported(con):
+    data = "Réseau;Vues\nFacebook;100\nX;50\nTotal;160\n".encode()
+    report = import_file(con, "faux_total.csv", data)
+    assert report.status == "imported"
+    assert report.tables[0].totals["views"] == 150
+    assert any("ne correspond pas" in note for note in report.tables[0].notes)
+
+
+@pytest.mark.parametrize(
+    ("written", "platform"),
+    [
+        ("Twitter", "x"),
+        ("X (ex-Twitter)", "x"),
+        ("FB", "facebook"),
+        ("Insta", "instagram"),
+        ("Page Facebook", "facebook"),
+        ("YouTube", "youtube"),
+        ("tik tok", "tiktok"),
+    ],
+)
+def test_platform_names_are_normalised(con, written, platform):
+    report = import_file(con, "t.csv", f"Réseau;Vues\n{written};10\n".encode())
+    assert report.status == "imported", report.message
+    assert report.tables[0].platform == platform
+
+
+def test_unknown_platform_is_refused_naming_the_row(con):
+    report = import_file(con, "t.csv", "Réseau;Vues\nFacebook;10\nMinitel;5\n".encode())
+    assert report.status == "error"
+    assert "ligne 3" in report.message and "Minitel" in report.message
+
+
+def test_a_word_in_a_number_column_is_refused_naming_the_cell(con):
+    report = import_file(con, "t.csv", "Réseau;Vues\nFacebook;beaucoup\n".encode())
+    assert report.status == "error"
+    assert "ligne 2" in report.message and "« Vues »" in report.message
+    assert "beaucoup" in report.message
+
+
+def test_refusals_speak_english_when_asked(con):
+    report = import_file(con, "t.csv", b"Platform,Views\nFacebook,lots\n", lang="en")
+    assert report.status == "error"
+    assert "should hold a number" in report.message and "row 2" in report.message
+
+
+def test_missing_markers_are_missing_not_zero(con):
+    report = import_file(con, "t.csv", "Réseau;Vues;Budget\nFacebook;10;N/A\nX;-;5\n".encode())
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {"views": 10, "spend": 5}
+
+
+def test_the_same_platform_twice_for_the_same_period_is_refused(con):
+    report = import_file(con, "t.csv", "Réseau;Vues\nFacebook;10\nFB;5\n".encode())
+    assert report.status == "error"
+    assert "2, 3" in report.message
+
+
+def test_a_table_without_a_platform_column_is_refused_naming_what_was_seen(con):
+    report = import_file(con, "t.csv", b"Nom;Valeur\nA;1\n")
+    assert report.status == "error"
+    assert "« Nom »" in report.message and "Réseau" in report.message
+
+
+def test_thousands_and_minutes_written_in_the_header_scale_the_figures(con):
+    data = "Réseau;Vues (milliers);Budget (k€);Temps (min)\nFacebook;740;1,5;90\n".encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {"views": 740_000, "spend": 1_500, "staff_hours": 1.5}
+
+
+def test_computed_share_columns_are_ignored_and_named(con):
+    data = "Réseau;Vues;Part des vues\nFacebook;740;44 %\nX;150;9 %\n".encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    assert any("Part des vues" in note for note in report.tables[0].notes)
+
+
+def test_campaign_tag_applies_when_the_file_has_no_campaign_column(con):
+    import_file(con, *fixture_bytes("handmade/bilan_cp1252.csv"), campaign="Crue 2025")
+    assert con.execute("SELECT DISTINCT campaign FROM facts").fetchall() == [("Crue 2025",)]
+
+
+def test_hostile_text_is_stored_verbatim(con):
+    data = 'Réseau;Compte;Vues\nFacebook;"=HYPERLINK(""x"");<b>DROP TABLE facts;--";10\n'.encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    (account,) = con.execute("SELECT account FROM facts").fetchone()
+    assert account == '=HYPERLINK("x");<b>DROP TABLE facts;--'
