@@ -1,0 +1,108 @@
+"""The `canalyse` command: import files into a workspace and print a report, for people and scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from canalyse import store
+from canalyse.errors import CanalyseError
+from canalyse.formatting import fmt_int, fmt_percent, fmt_period
+from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from canalyse.importing.pipeline import FileReport, import_file
+from canalyse.platforms import label
+from canalyse.report import build_report
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", help="workspace file (default: $CANALYSE_DB or data/workspace.duckdb)"
+    )
+    common.add_argument("--json", action="store_true", help="print JSON for scripts")
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="message language"
+    )
+    parser = argparse.ArgumentParser(
+        prog="canalyse", description="Canalyse: views, cost and staff time per social network."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    importing = commands.add_parser("import", parents=[common], help="import exported files")
+    importing.add_argument("files", nargs="+", metavar="FILE", help="CSV, XLSX, XLS or ZIP files")
+    importing.add_argument("--campaign", help="tag these imports with a campaign name")
+    commands.add_parser("report", parents=[common], help="print views and share per platform")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    try:
+        con = store.connect(store.resolve_db_path(args.db))
+    except CanalyseError as exc:
+        print(exc.message(args.lang), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        if args.command == "import":
+            return _import(con, args)
+        return _report(con, args)
+    finally:
+        con.close()
+
+
+def _import(con, args) -> int:
+    reports = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            message = t("cli.error.cannot_read", args.lang, file=name)
+            reports.append(FileReport(path.name, "error", message))
+            continue
+        reports.append(import_file(con, path.name, data, campaign=args.campaign, lang=args.lang))
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+    else:
+        for report in reports:
+            stream = sys.stderr if report.status == "error" else sys.stdout
+            print(report.message, file=stream)
+            for table in report.tables:
+                period = fmt_period(table.date_min, table.date_max, args.lang) or t(
+                    "period.undated", args.lang
+                )
+                print(f"  · {table.name} — {table.layout_label} — {period}")
+                for note in table.notes:
+                    print(f"    {note}")
+    return EXIT_FAILED if any(r.status == "error" for r in reports) else EXIT_OK
+
+
+def _report(con, args) -> int:
+    report = build_report(con)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    lang = args.lang
+    if not report["platforms"]:
+        print(t("cli.report.empty", lang))
+        return EXIT_OK
+    period = fmt_period(report["date_min"], report["date_max"], lang) or t("period.undated", lang)
+    print(t("cli.report.header", lang, views=fmt_int(report["total_views"], lang), period=period))
+    for row in report["platforms"]:
+        views = fmt_int(row["views"], lang) if row["views"] is not None else t("views.none", lang)
+        share = (
+            fmt_percent(row["share_of_views"], lang) if row["share_of_views"] is not None else ""
+        )
+        print(f"  {label(row['platform']):<12} {views:>14} {share:>9}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
