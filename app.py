@@ -1,0 +1,22 @@
+"""Canalyse: the router of the dashboard (run with `uv run streamlit run app.py`).
+
+Each page draws the shared frame itself (`ui.frame()`): Streamlit runs a page script directly, without
+this router, when the first request to a fresh server is a page's address and a `pages/` folder exists.
+"""
+
+import streamlit as st
+
+from canalyse.i18n import t
+from pages import ui
+
+lang = ui.lang()
+navigation = st.navigation(
+    [
+        st.Page(
+            ui.OVERVIEW, title=t("nav.overview", lang), icon=ui.ICONS[ui.OVERVIEW], default=True
+        ),
+        st.Page(ui.IMPORT, title=t("nav.import", lang), icon=ui.ICONS[ui.IMPORT]),
+    ],
+    position="hidden",
+)
+navigation.run()

@@ -1,0 +1,70 @@
+"""What the Import page shows about imports, in plain words, computed without Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from canalyse.formatting import fmt_int, fmt_money, fmt_number
+from canalyse.i18n import t
+from canalyse.importing.pipeline import TableReport
+from canalyse.metrics import METRICS
+from canalyse.overview import period_text
+from canalyse.platforms import label
+
+
+def _value(metric: str, value: float, lang: str) -> str:
+    unit = METRICS[metric].unit
+    if unit == "eur":
+        return fmt_money(value, lang)
+    if unit == "hours":
+        return fmt_number(value, lang, 1)
+    return fmt_int(value, lang)
+
+
+def report_lines(table: TableReport, lang: str) -> list[str]:
+    """Plain sentences on one imported table: layout, platform, rows, period, then the notes."""
+    networks = ", ".join(label(p) for p in table.platforms)
+    return [
+        t("report.layout", lang, layout=table.layout_label),
+        t("report.platform", lang, platform=networks),
+        t(
+            "report.rows",
+            lang,
+            rows=fmt_int(table.rows, lang),
+            grain=t(f"grain.{table.grain}", lang),
+        ),
+        t("report.period", lang, period=period_text(table.date_min, table.date_max, lang)),
+        *table.notes,
+    ]
+
+
+def totals_table(table: TableReport, lang: str) -> pd.DataFrame:
+    """The totals of one imported table, a metric per row, formatted for reading."""
+    return pd.DataFrame(
+        {
+            t("table.metric", lang): [METRICS[m].label(lang) for m in table.totals],
+            t("table.total", lang): [_value(m, v, lang) for m, v in table.totals.items()],
+        }
+    )
+
+
+def history_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import history, one row per file, with localised column names."""
+    return pd.DataFrame(
+        {
+            "#": sources["source_id"],
+            t("history.file", lang): sources["file_name"],
+            t("history.platform", lang): sources["platforms"].map(
+                lambda platforms: ", ".join(label(p) for p in platforms)
+            ),
+            t("history.campaign", lang): sources["campaign"].fillna(""),
+            t("history.imported_at", lang): sources["imported_at"].dt.strftime(
+                "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
+            ),
+            t("history.rows", lang): sources["rows"],
+            t("history.period", lang): [
+                period_text(a, b, lang)
+                for a, b in zip(sources["date_min"], sources["date_max"], strict=True)
+            ],
+        }
+    )

@@ -1,0 +1,59 @@
+"""What the Overview page shows, computed without Streamlit: the platform table and the source line."""
+
+from __future__ import annotations
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from canalyse.formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_period
+from canalyse.i18n import t
+from canalyse.metrics import METRICS
+from canalyse.platforms import label
+
+MAX_FILES_NAMED = 3
+
+
+def period_text(date_min: object, date_max: object, lang: str, compact: bool = False) -> str:
+    """« du 01/01/2025 au 31/03/2025 » (compact: « 01/01/2025 – 31/03/2025 »), or « non précisée »."""
+    if pd.isna(date_min) or pd.isna(date_max):
+        return t("period.undated_short" if compact else "period.undated", lang)
+    if compact:
+        return f"{fmt_date(date_min, lang)} – {fmt_date(date_max, lang)}"
+    return fmt_period(pd.Timestamp(date_min).date(), pd.Timestamp(date_max).date(), lang)
+
+
+def files_text(files: list[str], lang: str) -> str:
+    """« a.csv, b.xlsx et 3 autre(s) fichier(s) »: the files named on a chart's source line."""
+    named = ", ".join(files[:MAX_FILES_NAMED])
+    if len(files) > MAX_FILES_NAMED:
+        named += t("source.more_files", lang, count=len(files) - MAX_FILES_NAMED)
+    return named
+
+
+def _formatter(metric: str, lang: str):
+    unit = METRICS[metric].unit if metric in METRICS else "count"
+    if unit == "eur":
+        return lambda v: "" if pd.isna(v) else fmt_money(v, lang)
+    if unit == "hours":
+        return lambda v: "" if pd.isna(v) else fmt_number(v, lang, 1)
+    return lambda v: "" if pd.isna(v) else fmt_int(v, lang)
+
+
+def platform_table(totals: pd.DataFrame, lang: str) -> Styler:
+    """Per platform: views, share, then every metric that has a figure; numbers stay sortable."""
+    metrics = [m for m in METRICS if m != "views" and totals[m].notna().any()]
+    table = pd.DataFrame(
+        {
+            t("table.platform", lang): totals["platform"].map(label),
+            METRICS["views"].label(lang): totals["views"],
+            t("table.share_of_views", lang): totals["share_of_views"],
+        }
+    )
+    for metric in metrics:
+        table[METRICS[metric].label(lang)] = totals[metric]
+    formats = {METRICS[m].label(lang): _formatter(m, lang) for m in ["views", *metrics]}
+    formats[METRICS["views"].label(lang)] = lambda v: (
+        t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
+    )
+    formats[t("table.share_of_views", lang)] = lambda v: "" if pd.isna(v) else fmt_percent(v, lang)
+    return table.style.format(formats)

@@ -1,0 +1,56 @@
+"""Overview: total views, the share of views per platform, and a per-platform table."""
+
+import streamlit as st
+
+from canalyse import store
+from canalyse.charts import chart_filename, figure_config, share_of_views_bar, source_line
+from canalyse.formatting import fmt_int
+from canalyse.i18n import t
+from canalyse.importing.pipeline import import_files
+from canalyse.overview import files_text, period_text, platform_table
+from canalyse.samples import example_files
+from pages import ui
+
+lang = ui.frame()
+filters = ui.current_filters()
+st.title(t("overview.title", lang))
+
+# ---- Empty workspace: a friendly start -------------------------------------------------------
+if store.is_empty(ui.cursor()):
+    st.info(t("overview.empty.intro", lang))
+    st.markdown(t("overview.empty.steps", lang))
+    if st.button(t("overview.empty.load_example", lang), key="load_example", type="primary"):
+        with st.spinner(t("overview.empty.loading", lang)):
+            import_files(ui.cursor(), example_files(), lang=lang)
+        st.rerun()
+    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    st.stop()
+
+# ---- Key figures -------------------------------------------------------------------------------
+summary = ui.query("overview", filters).iloc[0]
+shares = ui.query("share_of_views", filters)
+totals = ui.query("platform_totals", filters)
+sources = ui.query("sources_used", filters)
+files = files_text(sources["file_name"].tolist(), lang)
+line = source_line(files, summary["date_min"], summary["date_max"], lang)
+
+views_col, platforms_col, period_col = st.columns([1, 1, 2])
+views_col.metric(t("overview.kpi.views", lang), fmt_int(summary["total_views"], lang))
+platforms_col.metric(t("overview.kpi.platforms", lang), int(summary["platforms"]))
+period = period_text(summary["date_min"], summary["date_max"], lang, compact=True)
+period_col.metric(t("overview.kpi.period", lang), period)
+
+# ---- Share of views ----------------------------------------------------------------------------
+if shares.empty:
+    st.warning(t("overview.no_views", lang))
+else:
+    figure = share_of_views_bar(shares, lang, line)
+    filename = chart_filename(
+        t("chart.share_of_views.filename", lang), summary["date_min"], summary["date_max"]
+    )
+    st.plotly_chart(figure, theme=None, config=figure_config(filename), key="share_of_views_chart")
+
+# ---- Per platform --------------------------------------------------------------------------------
+st.subheader(t("overview.table.title", lang))
+st.dataframe(platform_table(totals, lang), hide_index=True, key="platform_table")
+st.caption(ui.plain(line))

@@ -1,0 +1,142 @@
+"""The one Streamlit-aware helper module: workspace connection, cached queries, language, shared widgets."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from canalyse import queries, store
+from canalyse.filters import Filters, filters_from_state
+from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from canalyse.platforms import label as platform_label
+from canalyse.text import escape_markdown
+
+OVERVIEW = "pages/overview.py"
+IMPORT = "pages/import_data.py"
+ICONS = {OVERVIEW: ":material/bar_chart:", IMPORT: ":material/upload_file:"}
+_TITLES = {OVERVIEW: "nav.overview", IMPORT: "nav.import"}
+
+
+def frame() -> str:
+    """The frame every page shares: page setup, sidebar links, language, filters. Returns the language."""
+    st.set_page_config(page_title="Canalyse", page_icon=ICONS[OVERVIEW], layout="wide")
+    language = lang()
+    st.sidebar.markdown(f"### {t('app.name', language)}")
+    st.sidebar.caption(t("app.tagline", language))
+    for path, key in _TITLES.items():
+        st.sidebar.page_link(path, label=t(key, language), icon=ICONS[path])
+    language_switch()
+    sidebar_filters()
+    st.sidebar.caption(t("app.local_only", language))
+    return language
+
+
+def db_path() -> str:
+    """The workspace file: `streamlit run app.py -- --db PATH`, else $CANALYSE_DB, else the default."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db")
+    known, _ = parser.parse_known_args(sys.argv[1:])
+    return str(store.resolve_db_path(known.db).resolve())
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    return store.connect(path)
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the shared workspace connection for this rerun (connections are not thread-safe)."""
+    return _connection(db_path()).cursor()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever an import is added or deleted, so cached results follow the workspace."""
+    return con.execute("SELECT count(*), max(source_id) FROM sources").fetchone()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
+    return queries.run(_connection(path).cursor(), name, **dict(params))
+
+
+def query(name: str, filters: Filters | None = None) -> pd.DataFrame:
+    """Run a query file with the shared filters, cached until the workspace changes."""
+    params = (filters or Filters()).params() if queries.parameters(name) else {}
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _cached_query(db_path(), data_version(cursor()), name, frozen)
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar (French by default, `?lang=en` in the address)."""
+    if "lang" not in st.session_state:
+        asked = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state["lang"] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+    return st.session_state["lang"]
+
+
+def language_switch() -> None:
+    """The sidebar language selector; keeps the choice in the address so a reload keeps it too."""
+    lang()
+    st.sidebar.segmented_control(
+        t("ui.language", lang()),
+        options=list(LANGUAGES),
+        format_func=lambda code: {"fr": "Français", "en": "English"}[code],
+        key="lang",
+        on_change=_remember_language,
+    )
+
+
+def _remember_language() -> None:
+    # A segmented control can be clicked off; fall back to French rather than to nothing.
+    if st.session_state.get("lang") not in LANGUAGES:
+        st.session_state["lang"] = DEFAULT_LANGUAGE
+    st.query_params["lang"] = st.session_state["lang"]
+
+
+def plain(text: str) -> str:
+    """Text from files, made safe for Streamlit widgets that render Markdown."""
+    return escape_markdown(text)
+
+
+def sidebar_filters() -> None:
+    """The filters shared by every page, in the sidebar; their widget state persists across pages."""
+    language = lang()
+    if store.is_empty(cursor()):
+        return
+    bounds = query("overview").iloc[0]
+    st.sidebar.subheader(t("filters.title", language))
+    if pd.notna(bounds["date_min"]):
+        low, high = bounds["date_min"].date(), bounds["date_max"].date()
+        st.sidebar.date_input(
+            t("filters.period", language),
+            value=(),
+            min_value=low,
+            max_value=high,
+            format="DD/MM/YYYY" if language == "fr" else "YYYY-MM-DD",
+            key="filter_period",
+            help=t("filters.period_help", language),
+        )
+    st.sidebar.multiselect(
+        t("filters.platforms", language),
+        query("platforms")["platform"].tolist(),
+        format_func=platform_label,
+        placeholder=t("filters.all_platforms", language),
+        key="filter_platforms",
+    )
+    campaigns = query("campaigns")["campaign"].tolist()
+    if campaigns:
+        st.sidebar.selectbox(
+            t("filters.campaign", language),
+            [None, *campaigns],
+            format_func=lambda c: t("filters.all_campaigns", language) if c is None else c,
+            key="filter_campaign",
+        )
+
+
+def current_filters() -> Filters:
+    """The selection made in the sidebar filters (everything when nothing is chosen)."""
+    return filters_from_state(st.session_state)

@@ -1,0 +1,110 @@
+"""AppTest: every page runs, the example loads, uploads import, deletions delete, both languages."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from canalyse import store
+from tests.conftest import ROOT, fixture_bytes
+
+PAGES = ["pages/overview.py", "pages/import_data.py"]
+
+
+@pytest.fixture(autouse=True)
+def workspace(monkeypatch, db_path):
+    """Every AppTest works on its own workspace file."""
+    monkeypatch.setenv("CANALYSE_DB", str(db_path))
+    return db_path
+
+
+def _app(page: str | None = None) -> AppTest:
+    """The app through its router, opened on `page` (the pages' links need the router's pages)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    return at.switch_page(page) if page else at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [*at.markdown, *at.info, *at.success, *at.error, *at.warning, *at.caption]
+    return "\n".join(element.value for element in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_workspace(page):
+    at = _app(page).run()
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_full_workspace(page, db_path):
+    from canalyse.importing.pipeline import import_file
+
+    con = store.connect(db_path)
+    import_file(con, *fixture_bytes("handmade/mensuel_bom.csv"))
+    import_file(con, *fixture_bytes("handmade/daily_en.csv"), campaign="Janvier")
+    con.close()
+    at = _app(page).run()
+    assert not at.exception
+
+
+def test_empty_overview_offers_the_example_which_shows_the_rennes_figures():
+    at = _app().run()
+    assert "Bienvenue" in _texts(at)
+    at.button(key="load_example").click().run()
+    assert not at.exception
+    views = at.metric[0]
+    assert views.value == "1\u00a0682\u00a0000"
+    assert at.get("plotly_chart")
+
+
+def test_the_language_switch_turns_the_interface_to_english():
+    at = _app().run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.button(key="load_example").label.startswith("Load the example")
+
+
+def test_uploading_files_through_the_import_page_imports_them(db_path):
+    at = _app("pages/import_data.py").run()
+    name, data = fixture_bytes("handmade/bilan_crue_fr_pointvirgule.csv")
+    other, more = fixture_bytes("handmade/summary_en.xlsx")
+    at.file_uploader(key="upload").set_value([(name, data, "text/csv"), (other, more, "application/octet-stream")])
+    at.button(key="import_submit").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "« bilan\\_crue\\_fr\\_pointvirgule\\.csv » importé \\: 4 lignes\\.",
+        "« summary\\_en\\.xlsx » importé \\: 2 lignes\\.",
+    ]
+    con = store.connect(db_path)
+    assert len(store.list_sources(con)) == 2
+    con.close()
+
+
+def test_a_bad_upload_shows_an_error_and_imports_nothing(db_path):
+    at = _app("pages/import_data.py").run()
+    at.file_uploader(key="upload").set_value(("mauvais.csv", "Réseau;Vues\nFB;trois\n".encode(), "text/csv"))
+    at.button(key="import_submit").click().run()
+    assert not at.exception
+    assert "trois" in at.error[0].value
+    con = store.connect(db_path)
+    assert store.is_empty(con)
+    con.close()
+
+
+def test_deleting_an_import_from_the_history(db_path):
+    from canalyse.importing.pipeline import import_file
+
+    con = store.connect(db_path)
+    import_file(con, *fixture_bytes("handmade/bilan_cp1252.csv"))
+    kept = import_file(con, *fixture_bytes("handmade/daily_en.csv"))
+    con.close()
+    at = _app("pages/import_data.py").run()
+    at.selectbox(key="delete_choice").set_value(kept.source_id - 1)
+    at.button(key="delete_submit").click().run()
+    assert "Cochez" in at.warning[0].value
+    at.checkbox(key="delete_confirm").check()
+    at.button(key="delete_submit").click().run()
+    assert not at.exception
+    con = store.connect(db_path)
+    assert store.list_sources(con)["file_name"].tolist() == ["daily_en.csv"]
+    con.close()
