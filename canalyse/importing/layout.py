@@ -13,11 +13,12 @@ Note = tuple[str, dict]
 
 @dataclass
 class ImportContext:
-    """What the user said about the import: file name, optional campaign tag, language of messages."""
+    """What the user said about the import: file name, campaign tag, year for dates without one, language."""
 
     file_name: str
     campaign: str | None = None
     lang: str = "fr"
+    year: int | None = None
 
 
 @dataclass

@@ -12,13 +12,11 @@ from canalyse import store
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_date
 from canalyse.i18n import t
-from canalyse.importing import handmade
+from canalyse.importing import exports, handmade
 from canalyse.importing.files import RawTable, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
+from canalyse.importing.layouts import all_layouts, by_id
 from canalyse.metrics import METRICS
-
-# Each recogniser: (layout id, detect, parse). The first that recognises a table wins.
-RECOGNISERS = ((handmade.LAYOUT_ID, handmade.detect, handmade.parse),)
 
 
 @dataclass
@@ -92,8 +90,12 @@ def import_file(
     *,
     campaign: str | None = None,
     lang: str = "fr",
+    year: int | None = None,
 ) -> FileReport:
-    """Import one file; on any refusal the workspace is left exactly as it was."""
+    """Import one file; on any refusal the workspace is left exactly as it was.
+
+    `year` completes dates written without one (TikTok Studio) when the file name does not give it.
+    """
     digest = content_hash(data)
     earlier = store.find_source_by_hash(con, digest)
     if earlier is not None:
@@ -105,7 +107,7 @@ def import_file(
             date=fmt_date(earlier["imported_at"], lang),
         )
         return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
-    context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang)
+    context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang, year=year)
     try:
         read = read_tables(file_name, data)
         parsed = [_recognise(table, context) for table in read.tables]
@@ -133,16 +135,29 @@ def import_files(
     *,
     campaign: str | None = None,
     lang: str = "fr",
+    year: int | None = None,
 ) -> list[FileReport]:
     """Import several files, each on its own: one bad file does not stop the others."""
-    return [import_file(con, name, data, campaign=campaign, lang=lang) for name, data in files]
+    return [
+        import_file(con, name, data, campaign=campaign, lang=lang, year=year) for name, data in files
+    ]
+
+
+def layout_label(layout_id: str, lang: str) -> str:
+    """The plain-words name of a layout (« Export X — contenus, par publication »)."""
+    if layout_id == handmade.LAYOUT_ID:
+        return t("layout.handmade", lang)
+    return by_id(layout_id).label(lang)
 
 
 def _recognise(table: RawTable, context: ImportContext) -> ParsedTable:
-    for _layout_id, detect, parse in RECOGNISERS:
-        detection = detect(table)
-        if detection is not None:
-            return parse(table, detection, context)
+    """A platform export if its headers say so, else a hand-made table, else a clear refusal."""
+    found = exports.detect(table, all_layouts())
+    if found is not None:
+        return exports.parse(table, found, context)
+    detection = handmade.detect(table)
+    if detection is not None:
+        return handmade.parse(table, detection, context)
     raise CanalyseError("import.error.unrecognised", file=table.name, columns=_seen_columns(table))
 
 
@@ -188,7 +203,7 @@ def _report(parsed: ParsedTable, lang: str) -> TableReport:
     return TableReport(
         name=parsed.name,
         layout=parsed.layout,
-        layout_label=t(f"layout.{parsed.layout}", lang),
+        layout_label=layout_label(parsed.layout, lang),
         platform=parsed.platform,
         platforms=sorted(parsed.facts["platform"].unique().tolist()),
         grain=parsed.grain,

@@ -1,0 +1,276 @@
+"""Platform analytics exports: a declarative layout per export, and one vectorised parser for all.
+
+Each layout says which headers identify it, which column feeds each canonical metric, where the
+date, the post key, the title and the account are. The layouts live in `canalyse.importing.layouts`,
+one module per platform: together they are the mapping table rendered for users (see `mapping_rows`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from canalyse.errors import ImportRefused
+from canalyse.importing import values
+from canalyse.importing.files import RawTable
+from canalyse.importing.layout import ImportContext, Note, ParsedTable, describe_cells
+from canalyse.metrics import METRIC_NAMES
+from canalyse.platforms import fold
+
+HEADER_SCAN_ROWS = 15
+_TOTAL_LABELS = {"total", "totals", "totaux", "total general", "grand total"}
+# Excel turns long numeric ids into `9,60221E+14`: the same text for many posts, useless as a key.
+_DESTROYED_ID = re.compile(r"^-?\d+[.,]\d*e\+?\d+$", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """A table being parsed. A layout's `adjust` hook may change any of it before figures are read."""
+
+    table_name: str
+    headers: list[str]
+    preamble: pd.DataFrame
+    body: pd.DataFrame
+    platform: str | None
+    columns: dict[str, int]
+    context: ImportContext
+    notes: list[Note] = field(default_factory=list)
+    dayfirst: bool | None = None
+    dates: pd.Series | None = None
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """One export layout: how to recognise it and which column feeds which canonical metric.
+
+    Column names are written as they appear in the files; they are matched folded (case, accents
+    and punctuation ignored), and for each role the first name present wins.
+    """
+
+    id: str
+    platform: str | None
+    label_fr: str
+    label_en: str
+    grain: str
+    signature: tuple[str, ...]
+    metrics: Mapping[str, tuple[str, ...]]
+    date: tuple[str, ...]
+    key: tuple[str, ...] = ()
+    title: tuple[str, ...] = ()
+    account: tuple[str, ...] = ()
+    dayfirst: bool | None = None
+    excludes: tuple[str, ...] = ()
+    note_fr: str = ""
+    note_en: str = ""
+    adjust: Callable[[Draft], None] | None = None
+
+    def label(self, lang: str) -> str:
+        return self.label_fr if lang == "fr" else self.label_en
+
+    def note(self, lang: str) -> str:
+        return self.note_fr if lang == "fr" else self.note_en
+
+
+@dataclass
+class Detection:
+    layout: ExportLayout
+    header_row: int
+    score: int
+
+
+def folded_row(cells: pd.DataFrame, row: int) -> list[str]:
+    """The folded text of every cell of a row ("Impressions (organic)" → "impressions organic")."""
+    return [fold(v) if isinstance(v, str) else "" for v in cells.iloc[row].tolist()]
+
+
+def detect(table: RawTable, layouts: list[ExportLayout]) -> Detection | None:
+    """The layout whose signature headers all stand in one of the first rows, the most specific first."""
+    best: Detection | None = None
+    for row in range(min(HEADER_SCAN_ROWS, len(table.cells))):
+        headers = set(folded_row(table.cells, row))
+        if len(headers) < 2:
+            continue
+        for layout in layouts:
+            if not all(fold(name) in headers for name in layout.signature):
+                continue
+            if any(fold(name) in headers for name in layout.excludes):
+                continue
+            known = {fold(n) for names in layout.metrics.values() for n in names}
+            score = 100 * len(layout.signature) + len(known & headers)
+            if best is None or score > best.score:
+                best = Detection(layout, row, score)
+        if best is not None:
+            return best
+    return None
+
+
+def _find(headers: list[str], names: tuple[str, ...], body: pd.DataFrame) -> int | None:
+    """The first listed name present; among duplicate columns of that name, the first with data."""
+    for name in names:
+        positions = [i for i, header in enumerate(headers) if header == fold(name)]
+        if not positions:
+            continue
+        for position in positions:
+            if not blank_mask(body[[body.columns[position]]]).all(axis=None):
+                return position
+        return positions[0]
+    return None
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Cells as stripped text, "" for blanks (vectorised: no Python call per cell)."""
+    as_text = series.astype("string").fillna("").str.strip()
+    return as_text.astype(object)
+
+
+def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell is empty: NaN, None or only spaces."""
+    return frame.apply(lambda column: text(column).eq(""))
+
+
+def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
+    """Turn an export table into facts; refuses with the first offending cells named."""
+    layout, lang = detection.layout, context.lang
+    cells = table.cells
+    body = cells.iloc[detection.header_row + 1 :]
+    body = body[~blank_mask(body).all(axis=1)]
+    headers = folded_row(cells, detection.header_row)
+    original_headers = [str(v).strip() for v in cells.iloc[detection.header_row].tolist()]
+    columns: dict[str, int] = {}
+    for role, names in (("date", layout.date), ("title", layout.title), ("account", layout.account)):
+        position = _find(headers, names, body)
+        if position is not None:
+            columns[role] = position
+    for rank, name in enumerate(layout.key):
+        position = _find(headers, (name,), body)
+        if position is not None:
+            columns[f"key{rank}"] = position
+    for metric, names in layout.metrics.items():
+        position = _find(headers, names, body)
+        if position is not None:
+            columns[metric] = position
+    preamble = cells.iloc[: detection.header_row]
+    draft = Draft(
+        table.name, headers, preamble, body, layout.platform, columns, context, dayfirst=layout.dayfirst
+    )
+    if layout.adjust is not None:
+        layout.adjust(draft)
+    return _facts(layout, draft, original_headers, lang)
+
+
+def _facts(layout: ExportLayout, draft: Draft, original_headers: list[str], lang: str) -> ParsedTable:
+    body, columns, notes = draft.body, draft.columns, draft.notes
+    lines = body.index.to_numpy() + 1
+    column = {role: body[body.columns[pos]] for role, pos in columns.items()}
+    dates = draft.dates if draft.dates is not None else column.get("date")
+    if dates is None:
+        raise ImportRefused("import.error.no_date_column", file=draft.table_name)
+    first_cell = text(body[body.columns[0]]).map(fold)
+    is_total = first_cell.isin(_TOTAL_LABELS)
+    keys = _post_keys(column, layout) if layout.key else None
+    blank_date = text(dates).eq("")
+    is_junk = blank_date & (keys.eq("") if keys is not None else True)
+    if keys is not None:
+        is_junk |= keys.str.endswith("/undefined")
+    dropped = is_total | is_junk
+    if is_total.any():
+        notes.append(("import.note.total_rows_skipped", {"count": int(is_total.sum())}))
+    if is_junk.any():
+        notes.append(("import.note.junk_rows_skipped", {"count": int(is_junk.sum())}))
+    keep = ~dropped
+    if not keep.any():
+        raise ImportRefused("import.error.no_data_rows", file=draft.table_name)
+    body, lines, dates = body[keep], lines[keep.to_numpy()], dates[keep]
+    column = {role: series[keep] for role, series in column.items()}
+
+    parsed = values.parse_dates(dates, dayfirst=draft.dayfirst)
+    bad = parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()
+    if bad.any():
+        header = original_headers[columns["date"]] if "date" in columns else "Date"
+        offending = [(lines[i], header, dates.iloc[i]) for i in np.flatnonzero(bad)]
+        raise ImportRefused(
+            "import.error.bad_date", file=draft.table_name, cells=describe_cells(offending, lang)
+        )
+
+    metric_names = [m for m in METRIC_NAMES if m in column]
+    decimal = values.detect_decimal([column[m] for m in metric_names])
+    numbers: dict[str, pd.Series] = {}
+    bad_cells = []
+    for metric in metric_names:
+        parse_fn = values.parse_hours if metric == "staff_hours" else values.parse_numbers
+        numbers[metric], invalid = parse_fn(column[metric], decimal)
+        header = original_headers[columns[metric]]
+        bad_cells += [(lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())]
+    if bad_cells:
+        bad_cells.sort(key=lambda cell: cell[0])
+        raise ImportRefused(
+            "import.error.not_a_number", file=draft.table_name, cells=describe_cells(bad_cells, lang)
+        )
+
+    facts = pd.DataFrame(index=body.index)
+    facts["platform"] = draft.platform
+    facts["account"] = text(column["account"]) if "account" in column else ""
+    facts["grain"] = layout.grain
+    facts["period_start"] = parsed.start.dt.date.to_numpy()
+    facts["period_end"] = parsed.end.dt.date.to_numpy()
+    facts["title"] = text(column["title"]).str.slice(0, 500) if "title" in column else None
+    facts["campaign"] = draft.context.campaign or ""
+    for metric in METRIC_NAMES:
+        facts[metric] = numbers[metric].to_numpy() if metric in numbers else np.nan
+    day = facts["period_start"].astype(str)
+    if layout.grain == "post":
+        post_keys = keys[keep]
+        fallback = day + "|" + facts["title"].fillna("").astype(str)
+        facts["item_key"] = post_keys.where(post_keys != "", fallback)
+        facts["fact_key"] = draft.platform + "|post|" + facts["item_key"]
+    elif layout.key:
+        # A day series per content (YouTube "Chart data"): one row per content and day.
+        facts["item_key"] = keys[keep]
+        facts["fact_key"] = draft.platform + "|day|" + facts["item_key"] + "|" + day
+    else:
+        facts["item_key"] = None
+        facts["fact_key"] = draft.platform + "|day|" + facts["account"] + "|" + day
+    repeated = facts["fact_key"].duplicated(keep="last")
+    if repeated.any():
+        notes.append(("import.note.repeated_rows", {"count": int(repeated.sum())}))
+        facts = facts[~repeated]
+    if layout.note_fr:
+        notes.append(("layout.note", {"note": layout.note(lang)}))
+    return ParsedTable(draft.table_name, layout.id, layout.grain, facts.reset_index(drop=True), notes)
+
+
+def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
+    """A stable key per post: the first usable key column (permalink first, ids Excel destroyed skipped)."""
+    keys = None
+    for rank in range(len(layout.key)):
+        if f"key{rank}" not in column:
+            continue
+        found = text(column[f"key{rank}"])
+        found = found.where(~found.str.match(_DESTROYED_ID.pattern, case=False), "")
+        found = found.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/")
+        keys = found if keys is None else keys.where(keys != "", found)
+    if keys is None:
+        return pd.Series("", index=next(iter(column.values())).index)
+    return keys
+
+
+def mapping_rows(layouts: list[ExportLayout], lang: str) -> pd.DataFrame:
+    """The mapping table for users: per layout, which export column feeds each canonical metric."""
+    rows = []
+    for layout in layouts:
+        for metric, names in layout.metrics.items():
+            rows.append(
+                {
+                    "layout": layout.label(lang),
+                    "platform": layout.platform or "",
+                    "grain": layout.grain,
+                    "metric": metric,
+                    "columns": " | ".join(names),
+                    "note": layout.note(lang),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,116 @@
+"""X (Twitter) analytics exports: legacy per-post and daily files, the 2024–25 account overview and content."""
+
+from __future__ import annotations
+
+import re
+
+from canalyse.importing.exports import Draft, ExportLayout
+
+_COMMON_NOTE_FR = "Sur X, les vues sont les impressions."
+_COMMON_NOTE_EN = "On X, views are impressions."
+
+
+def _handle_from_file_name(draft: Draft) -> None:
+    """Legacy files are named `tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
+    found = re.search(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", draft.table_name)
+    if found and "account" not in draft.columns:
+        draft.body = draft.body.assign(_account=found.group(1))
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+
+
+LAYOUTS = [
+    ExportLayout(
+        id="x_post_legacy",
+        platform="x",
+        label_fr="Export X (Twitter) historique — activité par tweet",
+        label_en="Legacy X (Twitter) export — activity per tweet",
+        grain="post",
+        signature=("Tweet id", "Tweet permalink", "impressions"),
+        date=("time",),
+        key=("Tweet permalink", "Tweet id"),
+        title=("Tweet text",),
+        metrics={
+            "views": ("impressions",),
+            "engagements": ("engagements",),
+            "shares": ("retweets",),
+            "comments": ("replies",),
+            "reactions": ("likes",),
+            "profile_visits": ("user profile clicks",),
+            "link_clicks": ("url clicks",),
+            "followers_gained": ("follows",),
+            "video_views": ("media views",),
+        },
+        note_fr=_COMMON_NOTE_FR,
+        note_en=_COMMON_NOTE_EN,
+        adjust=_handle_from_file_name,
+    ),
+    ExportLayout(
+        id="x_daily_legacy",
+        platform="x",
+        label_fr="Export X (Twitter) historique — activité par jour",
+        label_en="Legacy X (Twitter) export — activity per day",
+        grain="day",
+        signature=("Date", "Tweets published", "impressions"),
+        date=("Date",),
+        metrics={
+            "views": ("impressions",),
+            "engagements": ("engagements",),
+            "shares": ("retweets",),
+            "comments": ("replies",),
+            "reactions": ("likes",),
+            "profile_visits": ("user profile clicks",),
+            "link_clicks": ("url clicks",),
+            "followers_gained": ("follows",),
+            "video_views": ("media views",),
+        },
+        note_fr=_COMMON_NOTE_FR,
+        note_en=_COMMON_NOTE_EN,
+    ),
+    ExportLayout(
+        id="x_account_overview",
+        platform="x",
+        label_fr="Export X — vue d'ensemble du compte, par jour (2024–2025)",
+        label_en="X export — account overview, per day (2024–2025)",
+        grain="day",
+        signature=("Date", "Impressions", "New follows", "Unfollows"),
+        date=("Date",),
+        metrics={
+            "views": ("Impressions",),
+            "reactions": ("Likes",),
+            "engagements": ("Engagements",),
+            "saves": ("Bookmarks",),
+            "shares": ("Reposts",),
+            "followers_gained": ("New follows",),
+            "followers_lost": ("Unfollows",),
+            "comments": ("Replies",),
+            "profile_visits": ("Profile visits",),
+            "video_views": ("Video views",),
+        },
+        note_fr=_COMMON_NOTE_FR + " « Shares » (partages par message privé) n'est pas compté : les republications le sont.",
+        note_en=_COMMON_NOTE_EN + " “Shares” (sent by direct message) is not counted: reposts are.",
+    ),
+    ExportLayout(
+        id="x_post_content",
+        platform="x",
+        label_fr="Export X — contenus, par publication (2024–2025)",
+        label_en="X export — content, per post (2024–2025)",
+        grain="post",
+        signature=("Post id", "Date", "Impressions"),
+        date=("Date",),
+        key=("Post Link", "Link", "Post id"),
+        title=("Post text",),
+        metrics={
+            "views": ("Impressions",),
+            "reactions": ("Likes",),
+            "engagements": ("Engagements",),
+            "saves": ("Bookmarks",),
+            "shares": ("Reposts",),
+            "followers_gained": ("New follows",),
+            "comments": ("Replies",),
+            "profile_visits": ("Profile visits",),
+            "link_clicks": ("URL Clicks", "Url clicks"),
+        },
+        note_fr=_COMMON_NOTE_FR,
+        note_en=_COMMON_NOTE_EN,
+    ),
+]
