@@ -57,3 +57,17 @@ def platform_table(totals: pd.DataFrame, lang: str) -> Styler:
     )
     formats[t("table.share_of_views", lang)] = lambda v: "" if pd.isna(v) else fmt_percent(v, lang)
     return table.style.format(formats)
+
+
+def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
+    """Per platform, which kinds of rows fed its figures: « X : série par jour (3), publications (2) »."""
+    lines = []
+    for platform, rows in used.groupby("platform", sort=False):
+        kinds = ", ".join(
+            t(f"origin.{kind}", lang, count=fmt_int(count, lang))
+            for kind, count in zip(rows["source_kind"], rows["rows"], strict=True)
+        )
+        lines.append(
+            f"{label(platform)} : {kinds}" if lang == "fr" else f"{label(platform)}: {kinds}"
+        )
+    return lines

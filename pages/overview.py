@@ -7,7 +7,7 @@ from canalyse.charts import chart_filename, figure_config, share_of_views_bar, s
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
-from canalyse.overview import files_text, period_text, platform_table
+from canalyse.overview import figure_origins, files_text, period_text, platform_table
 from canalyse.samples import example_files
 from pages import ui
 
@@ -54,3 +54,7 @@ else:
 st.subheader(t("overview.table.title", lang))
 st.dataframe(platform_table(totals, lang), hide_index=True, key="platform_table")
 st.caption(ui.plain(line))
+with st.expander(t("origin.title", lang)):
+    st.markdown(t("origin.rule", lang))
+    for origin in figure_origins(ui.query("figures_by_grain", filters), lang):
+        st.markdown(f"- {ui.plain(origin)}")
