@@ -1,0 +1,421 @@
+"""Bytes to raw tables: recognise the file, decode it, unzip it, split it into a grid of cells.
+
+Nothing here interprets headers or values: a RawTable is the grid as written, so the layout code
+can find the header row, totals rows and junk rows itself. Every failure on bad input becomes an
+ImportRefused whose message tells the user what to do.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import lzma
+import re
+import string
+import zipfile
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from canalyse.errors import ImportRefused
+
+MAX_UNCOMPRESSED = 512 * 1024 * 1024
+"""Refuse an archive (or workbook) whose entries would expand to more than this many bytes."""
+MAX_COLUMNS = 2000
+"""No real export comes near this; more columns means a wrong separator or a damaged file."""
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_SIZE = 10 * 1024 * 1024
+"""Entries smaller than this may compress as well as they like (a column of zeros does)."""
+
+SEPARATORS = (",", ";", "\t", "|")
+TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt"})
+WORKBOOK_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+ARCHIVE_EXTENSIONS = frozenset({".zip"})
+NAME_JOINER = " › "
+
+SNIFF_LINES = 50
+HEAD_LINES = 200
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_OTHER_BINARY_MAGICS = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"BZh",
+)
+# An OLE container holding this stream is an encrypted (password-protected) Office file.
+_ENCRYPTED_OLE_MARK = "EncryptedPackage".encode("utf-16-le")
+# The C parser needs a one-byte separator; a declared letter or quote would be nonsense anyway.
+_DECLARABLE_SEPARATORS = frozenset(string.punctuation + "\t") - set("\"'\\")
+_SEP_LINE = re.compile(r'\s*"?sep=(\\t|[^"\n])"?[ \r]*')
+# What zipfile and its decompressors raise for damaged data (it does not wrap them).
+_DAMAGED_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+)
+_MARKUP_START = re.compile(r"\s*<(?:!doctype|html|\?xml|table|workbook)", re.IGNORECASE)
+_UNUSED_SEPARATORS = "\x1f\x1e\x1d\x1c\ue000"
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+@dataclass
+class RawTable:
+    """One grid of cells as written in a file or a sheet, without any header interpretation."""
+
+    name: str
+    cells: pd.DataFrame
+
+
+@dataclass
+class ReadResult:
+    """The tables found in an uploaded file, and the archive entries that were not tables."""
+
+    tables: list[RawTable]
+    skipped: list[str] = field(default_factory=list)
+
+
+def read_tables(file_name: str, data: bytes) -> ReadResult:
+    """Every table in an uploaded file (CSV/TSV/TXT, Excel workbook, or a zip of those)."""
+    return _read(file_name, file_name, data, archive_depth=0)
+
+
+def _read(display_name: str, file_name: str, data: bytes, archive_depth: int) -> ReadResult:
+    extension = PurePosixPath(file_name).suffix.lower()
+    if _is_blank(data):
+        raise ImportRefused("import.error.empty", file=display_name)
+
+    if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        return _read_zip(display_name, extension, data, archive_depth)
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_OLE_MARK in data:
+            raise ImportRefused("import.error.encrypted_workbook", file=display_name)
+        return ReadResult(_read_workbook(display_name, data))
+    if data.startswith(_OTHER_BINARY_MAGICS):
+        raise ImportRefused("import.error.binary", file=display_name)
+
+    text = _decode(display_name, data)
+    if _is_blank(text):
+        raise ImportRefused("import.error.empty", file=display_name)
+    if _MARKUP_START.match(text[:1000]):
+        raise ImportRefused("import.error.markup", file=display_name)
+    if extension in WORKBOOK_EXTENSIONS:
+        raise ImportRefused("import.error.renamed_text", file=display_name, ext=extension)
+    return ReadResult([RawTable(display_name, _parse_text(display_name, text))])
+
+
+# --- Zip archives and workbooks ------------------------------------------------------------------
+
+
+def _read_zip(display_name: str, extension: str, data: bytes, archive_depth: int) -> ReadResult:
+    is_workbook_name = extension in WORKBOOK_EXTENSIONS
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except _DAMAGED_ZIP_ERRORS:
+        key = "import.error.corrupt_workbook" if is_workbook_name else "import.error.corrupt_zip"
+        raise ImportRefused(key, file=display_name) from None
+
+    _refuse_zip_bomb(display_name, infos)
+    names = {info.filename for info in infos}
+    opendocument = "mimetype" in names and "content.xml" in names
+    if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names) or opendocument:
+        return ReadResult(_read_workbook(display_name, data))
+    return _read_archive(display_name, archive, infos, archive_depth)
+
+
+def _refuse_zip_bomb(display_name: str, infos: list[zipfile.ZipInfo]) -> None:
+    # Declared sizes are checked before anything is inflated; zipfile itself stops reading an
+    # entry at its declared size, so a header that lies cannot make it expand further.
+    total = sum(info.file_size for info in infos)
+    too_compressed = any(
+        info.file_size > RATIO_CHECK_MIN_SIZE
+        and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+        for info in infos
+    )
+    if total > MAX_UNCOMPRESSED or too_compressed:
+        raise ImportRefused(
+            "import.error.zip_too_large",
+            file=display_name,
+            size_mb=round(total / 1024**2),
+            max_mb=MAX_UNCOMPRESSED // 1024**2,
+        )
+
+
+def _read_archive(
+    display_name: str,
+    archive: zipfile.ZipFile,
+    infos: list[zipfile.ZipInfo],
+    archive_depth: int,
+) -> ReadResult:
+    tables: list[RawTable] = []
+    skipped: list[str] = []
+    for info in infos:
+        path = PurePosixPath(info.filename)
+        # Folders, macOS resource forks and hidden files are packaging, not content: the user
+        # never put them there, so naming them would only confuse.
+        if info.is_dir() or path.parts[0] == "__MACOSX" or path.name.startswith("."):
+            continue
+        extension = path.suffix.lower()
+        readable = extension in TEXT_EXTENSIONS | WORKBOOK_EXTENSIONS or (
+            extension in ARCHIVE_EXTENSIONS and archive_depth == 0
+        )
+        if not readable:
+            skipped.append(info.filename)
+            continue
+        if info.flag_bits & 0x1:
+            raise ImportRefused("import.error.encrypted_zip", file=display_name)
+        try:
+            content = archive.read(info)
+        except _DAMAGED_ZIP_ERRORS:
+            raise ImportRefused("import.error.corrupt_zip", file=display_name) from None
+        if _is_blank(content):
+            skipped.append(info.filename)
+            continue
+        inner = _read(
+            f"{display_name}{NAME_JOINER}{info.filename}",
+            info.filename,
+            content,
+            archive_depth + 1,
+        )
+        tables.extend(inner.tables)
+        skipped.extend(f"{info.filename}{NAME_JOINER}{name}" for name in inner.skipped)
+    # An archive nested in another one may hold no table: its entries are then merely skipped.
+    if not tables and archive_depth == 0:
+        raise ImportRefused(
+            "import.error.no_table_in_zip", file=display_name, skipped=", ".join(skipped) or "—"
+        )
+    return ReadResult(tables, skipped)
+
+
+def _read_workbook(display_name: str, data: bytes) -> list[RawTable]:
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
+    except Exception:
+        # calamine raises its own exception types (and ValueError, KeyError, zip errors, ...) for
+        # damaged files; whatever went wrong, the workbook cannot be read and the user must
+        # re-save it.
+        raise ImportRefused("import.error.corrupt_workbook", file=display_name) from None
+    tables = []
+    for sheet_name, frame in sheets.items():
+        cells = frame.astype(object)
+        cells = cells.where(cells.notna(), "")
+        if not (cells != "").to_numpy().any():
+            continue
+        _refuse_too_many_columns(display_name, cells.shape[1])
+        cells.columns = range(cells.shape[1])
+        cells = cells.reset_index(drop=True)
+        tables.append(RawTable(f"{display_name}{NAME_JOINER}{sheet_name}", cells))
+    return tables
+
+
+def _refuse_too_many_columns(display_name: str, count: int) -> None:
+    if count > MAX_COLUMNS:
+        raise ImportRefused(
+            "import.error.too_many_columns", file=display_name, count=count, max=MAX_COLUMNS
+        )
+
+
+# --- Text files ----------------------------------------------------------------------------------
+
+
+def _decode(display_name: str, data: bytes) -> str:
+    """The text of a CSV-like file: BOM first, then UTF-8, UTF-16 without BOM, then cp1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[len(codecs.BOM_UTF8) :]
+        try:
+            return _refuse_control_chars(display_name, body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _decode_legacy(display_name, body)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A download cut mid-character leaves an odd byte out: drop it rather than the file.
+        even = data[: len(data) - len(data) % 2]
+        try:
+            return _refuse_control_chars(display_name, even.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise ImportRefused("import.error.binary", file=display_name) from None
+
+    sample = data[:4096]
+    if b"\x00" in sample:
+        odd_nul = sample[1::2].count(0) / max(len(sample[1::2]), 1)
+        even_nul = sample[0::2].count(0) / max(len(sample[0::2]), 1)
+        encoding = None
+        if odd_nul > 0.9 and even_nul < 0.1:
+            encoding = "utf-16-le"
+        elif even_nul > 0.9 and odd_nul < 0.1:
+            encoding = "utf-16-be"
+        if encoding:
+            even = data[: len(data) - len(data) % 2]
+            try:
+                return _refuse_control_chars(display_name, even.decode(encoding))
+            except UnicodeDecodeError:
+                raise ImportRefused("import.error.binary", file=display_name) from None
+    try:
+        return _refuse_control_chars(display_name, data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _decode_legacy(display_name, data)
+
+
+def _decode_legacy(display_name: str, data: bytes) -> str:
+    # cp1252 leaves five bytes undefined: random binary content almost always hits one of them.
+    try:
+        return _refuse_control_chars(display_name, data.decode("cp1252"))
+    except UnicodeDecodeError:
+        raise ImportRefused("import.error.binary", file=display_name) from None
+
+
+def _refuse_control_chars(display_name: str, text: str) -> str:
+    sample = text[:8192]
+    if len(_CONTROL_CHARS.findall(sample)) > 0.02 * len(sample):
+        raise ImportRefused("import.error.binary", file=display_name)
+    # A few stray NULs (a damaged save) would stop the C parser mid-line.
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _parse_text(display_name: str, text: str, separator: str | None = None) -> pd.DataFrame:
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+
+    first_end = text.find("\n")
+    declared = _SEP_LINE.fullmatch(text[: first_end if first_end >= 0 else len(text)])
+    if declared:
+        separator = "\t" if declared.group(1) == "\\t" else declared.group(1)
+        if separator not in _DECLARABLE_SEPARATORS:
+            separator = None
+        text = text[first_end + 1 :] if first_end >= 0 else ""
+        if _is_blank(text):
+            raise ImportRefused("import.error.empty", file=display_name)
+
+    head = _first_lines(text, HEAD_LINES)
+    sample = [line for line in head.split("\n") if line.strip()][:SNIFF_LINES]
+    if _records_are_wrapped(sample) and (unwrapped := _unwrap_records(text)) is not None:
+        return _parse_text(display_name, unwrapped, separator)
+    if separator is None:
+        separator = _sniff_separator(sample)
+
+    columns = _max_fields(head, separator)
+    try:
+        return _read_grid(display_name, text, separator, columns)
+    except pd.errors.ParserError:
+        pass
+    # A line further down has more fields than the head suggested: count them all, once.
+    all_columns = _max_fields(text, separator)
+    if all_columns > columns:
+        try:
+            return _read_grid(display_name, text, separator, all_columns)
+        except pd.errors.ParserError:
+            pass
+    raise ImportRefused("import.error.malformed_text", file=display_name)
+
+
+def _is_blank(content: bytes | str) -> bool:
+    # isspace() answers without copying what may be a hundred megabytes, unlike strip().
+    return not content or content.isspace()
+
+
+def _first_lines(text: str, count: int) -> str:
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end == -1:
+            return text
+    return text[:end]
+
+
+def _records_are_wrapped(sample: list[str]) -> bool:
+    """True when a broken Excel round-trip quoted each whole record into a single field."""
+    if not sample:
+        return False
+    for line in sample:
+        if not (line.startswith('"') and line.rstrip().endswith('"')):
+            return False
+        try:
+            fields = next(csv.reader([line]), [])
+        except csv.Error:
+            return False
+        if len(fields) != 1 or not any(sep in fields[0] for sep in SEPARATORS):
+            return False
+    return True
+
+
+def _unwrap_records(text: str) -> str | None:
+    # Read as one column, splitting on a character the text does not contain; the C parser
+    # then undoes the quoting of each record, embedded newlines included.
+    unused = next((c for c in _UNUSED_SEPARATORS if c not in text), None)
+    if unused is None:
+        return None
+    try:
+        column = pd.read_csv(
+            io.StringIO(text),
+            sep=unused,
+            header=None,
+            names=[0],
+            dtype=object,
+            na_filter=False,
+            engine="c",
+        )[0]
+    except pd.errors.ParserError:
+        return None
+    return "\n".join(column.tolist())
+
+
+def _sniff_separator(sample: list[str]) -> str:
+    """The separator giving the most consistent field count (more than one) over the sample."""
+    best, best_score = ",", (0.0, 0)
+    joined = "\n".join(sample)
+    for separator in SEPARATORS:
+        try:
+            counts = Counter(map(len, csv.reader(io.StringIO(joined), delimiter=separator)))
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        fields, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
+        if fields <= 1:
+            continue
+        score = (frequency / sum(counts.values()), fields)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _max_fields(text: str, separator: str) -> int:
+    rows = csv.reader(io.StringIO(text), delimiter=separator)
+    try:
+        return max(map(len, rows), default=1)
+    except csv.Error:
+        # Only a field beyond the csv module's size limit gets here. Counting separators
+        # ignores quoting, so it can only overestimate: at worst a few empty columns.
+        return max((line.count(separator) + 1 for line in text.split("\n")), default=1)
+
+
+def _read_grid(display_name: str, text: str, separator: str, columns: int) -> pd.DataFrame:
+    _refuse_too_many_columns(display_name, columns)
+    # The C parser reads UTF-8 bytes much faster than it pulls chunks out of a StringIO.
+    return pd.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        encoding="utf-8",
+        sep=separator,
+        header=None,
+        names=list(range(columns)),
+        index_col=False,
+        dtype=object,
+        na_filter=False,
+        engine="c",
+    )
