@@ -12,10 +12,11 @@ from canalyse import store
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_date
 from canalyse.i18n import t
-from canalyse.importing import exports, handmade
+from canalyse.importing import exports, handmade, mapping
 from canalyse.importing.files import RawTable, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
-from canalyse.importing.layouts import all_layouts, by_id
+from canalyse.importing.layouts import all_layouts as exports_layouts
+from canalyse.importing.layouts import by_id
 from canalyse.metrics import METRICS
 
 
@@ -61,6 +62,7 @@ class FileReport:
     tables: list[TableReport] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     source_id: int | None = None
+    error_key: str | None = None
 
     @property
     def platform(self) -> str | None:
@@ -110,7 +112,22 @@ def import_file(
     context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang, year=year)
     try:
         read = read_tables(file_name, data)
-        parsed = [_recognise(table, context) for table in read.tables]
+        layouts = mapping.remembered_layouts(con) + exports_layouts()
+        parsed, unrecognised = [], []
+        for table in read.tables:
+            try:
+                parsed.append(_recognise(table, context, layouts))
+            except CanalyseError as exc:
+                # A workbook or zip may hold tables that are not figures (LinkedIn's breakdown
+                # sheets, a notes sheet): skip and name them, as long as something was recognised.
+                if exc.key != "import.error.unrecognised" or len(read.tables) == 1:
+                    raise
+                unrecognised.append((table, exc))
+        if not parsed:
+            raise unrecognised[0][1]
+        skipped = read.skipped + [
+            t("import.unrecognised_table", lang, name=table.name) for table, _ in unrecognised
+        ]
         source_id = store.add_source(
             con,
             file_name=file_name,
@@ -120,13 +137,17 @@ def import_file(
             facts=[p.facts for p in parsed],
         )
     except CanalyseError as exc:
-        return FileReport(file_name, "error", exc.message(lang))
+        return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except duckdb.Error as exc:
-        return FileReport(file_name, "error", t("import.error.store", lang, detail=str(exc)))
+        message = t("import.error.store", lang, detail=str(exc))
+        return FileReport(file_name, "error", message, error_key="import.error.store")
+    except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
+        message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
+        return FileReport(file_name, "error", message, error_key="import.error.unexpected")
     reports = [_report(p, lang) for p in parsed]
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
-    return FileReport(file_name, "imported", message, reports, read.skipped, source_id)
+    return FileReport(file_name, "imported", message, reports, skipped, source_id)
 
 
 def import_files(
@@ -139,20 +160,21 @@ def import_files(
 ) -> list[FileReport]:
     """Import several files, each on its own: one bad file does not stop the others."""
     return [
-        import_file(con, name, data, campaign=campaign, lang=lang, year=year) for name, data in files
+        import_file(con, name, data, campaign=campaign, lang=lang, year=year)
+        for name, data in files
     ]
 
 
 def layout_label(layout_id: str, lang: str) -> str:
     """The plain-words name of a layout (« Export X — contenus, par publication »)."""
-    if layout_id == handmade.LAYOUT_ID:
-        return t("layout.handmade", lang)
+    if layout_id in (handmade.LAYOUT_ID, mapping.LAYOUT_ID):
+        return t(f"layout.{layout_id}", lang)
     return by_id(layout_id).label(lang)
 
 
-def _recognise(table: RawTable, context: ImportContext) -> ParsedTable:
-    """A platform export if its headers say so, else a hand-made table, else a clear refusal."""
-    found = exports.detect(table, all_layouts())
+def _recognise(table: RawTable, context: ImportContext, layouts: list) -> ParsedTable:
+    """A platform export (or a remembered mapping) if its headers say so, else a hand-made table."""
+    found = exports.detect(table, layouts)
     if found is not None:
         return exports.parse(table, found, context)
     detection = handmade.detect(table)

@@ -1,0 +1,105 @@
+"""Column mappings the user makes for a layout Canalyse does not know, remembered per header row."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from canalyse.i18n import t
+from canalyse.importing.exports import ExportLayout, folded_row
+from canalyse.importing.files import RawTable
+
+LAYOUT_ID = "user_mapping"
+GRAINS = ("day", "post")
+
+
+@dataclass
+class ColumnMapping:
+    """Which column is the date, the post key, the title, and which feeds each canonical metric."""
+
+    platform: str
+    grain: str
+    date: str
+    metrics: dict[str, str]
+    key: str | None = None
+    title: str | None = None
+    account: str | None = None
+    headers: list[str] = field(default_factory=list)
+
+    def to_layout(self) -> ExportLayout:
+        """The mapping as a layout the export engine runs: recognised by its whole header row."""
+        return ExportLayout(
+            id=LAYOUT_ID,
+            platform=self.platform,
+            label_fr=t("layout.user_mapping", "fr"),
+            label_en=t("layout.user_mapping", "en"),
+            grain=self.grain,
+            signature=tuple(h for h in self.headers if h),
+            metrics={metric: (column,) for metric, column in self.metrics.items()},
+            date=(self.date,),
+            key=(self.key,) if self.key else (),
+            title=(self.title,) if self.title else (),
+            account=(self.account,) if self.account else (),
+        )
+
+
+def header_row_guess(table: RawTable) -> int:
+    """The first row with at least two text cells: most likely the header a person sees."""
+    for row in range(min(30, len(table.cells))):
+        texts = [v for v in table.cells.iloc[row].tolist() if isinstance(v, str) and v.strip()]
+        if len(texts) >= 2:
+            return row
+    return 0
+
+
+def headers_at(table: RawTable, row: int) -> list[str]:
+    """The header texts of a row as written (blank cells as "")."""
+    return [str(v).strip() if isinstance(v, str) else "" for v in table.cells.iloc[row].tolist()]
+
+
+def preview(table: RawTable, header_row: int, rows: int = 8) -> pd.DataFrame:
+    """The first rows under a header row, with that header as column names, for the mapping form."""
+    names = headers_at(table, header_row)
+    names = [name or f"({i + 1})" for i, name in enumerate(names)]
+    body = table.cells.iloc[header_row + 1 : header_row + 1 + rows].copy()
+    body.columns = _unique(names)
+    return body.astype("string")
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def signature(table: RawTable, header_row: int) -> str:
+    """The folded header row, the key a mapping is remembered under."""
+    return "|".join(folded_row(table.cells, header_row))
+
+
+def save(
+    con: duckdb.DuckDBPyConnection, table: RawTable, header_row: int, mapping: ColumnMapping
+) -> None:
+    """Remember a mapping for every file whose header row is the same."""
+    mapping.headers = headers_at(table, header_row)
+    con.execute(
+        "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?)",
+        [
+            signature(table, header_row),
+            json.dumps(asdict(mapping), ensure_ascii=False),
+            datetime.now(),
+        ],
+    )
+
+
+def remembered_layouts(con: duckdb.DuckDBPyConnection) -> list[ExportLayout]:
+    """The layouts made from every mapping the user saved."""
+    rows = con.execute("SELECT mapping FROM column_mappings ORDER BY created_at").fetchall()
+    return [ColumnMapping(**json.loads(text)).to_layout() for (text,) in rows]
