@@ -6,6 +6,7 @@ import pandas as pd
 
 from canalyse.formatting import fmt_int, fmt_money, fmt_number
 from canalyse.i18n import t
+from canalyse.importing.layouts import all_layouts
 from canalyse.importing.pipeline import TableReport
 from canalyse.metrics import METRICS
 from canalyse.overview import period_text
@@ -66,5 +67,22 @@ def history_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
                 period_text(a, b, lang)
                 for a, b in zip(sources["date_min"], sources["date_max"], strict=True)
             ],
+        }
+    )
+
+
+def mapping_table(lang: str) -> pd.DataFrame:
+    """One row per recognised export layout: which column feeds each metric, and its caveat."""
+    layouts = all_layouts()
+    return pd.DataFrame(
+        {
+            t("mapping.table.platform", lang): [label(x.platform or "") for x in layouts],
+            t("mapping.table.layout", lang): [x.label(lang) for x in layouts],
+            t("mapping.table.grain", lang): [t(f"grain.{x.grain}", lang) for x in layouts],
+            t("mapping.table.columns", lang): [
+                " ; ".join(f"{METRICS[m].label(lang)} ← {cols[0]}" for m, cols in x.metrics.items())
+                for x in layouts
+            ],
+            t("mapping.table.note", lang): [x.note(lang) for x in layouts],
         }
     )

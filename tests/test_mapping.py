@@ -74,3 +74,25 @@ def test_sheets_that_are_not_figures_are_skipped_and_named_when_others_are(con):
     assert report.status == "imported", report.message
     assert [table.rows for table in report.tables] == [1]
     assert any("Notes" in name for name in report.skipped)
+
+
+def test_the_form_answers_become_a_mapping_with_one_column_per_metric():
+    labels = {name: label for label, name in mapping.metric_choices("fr").items()}
+    chosen = mapping.from_form(
+        "x",
+        "post",
+        "Jour",
+        {"Affichages": labels["views"], "Vues vidéo": labels["views"], "Clics": None},
+        "fr",
+        key="Lien",
+    )
+    assert chosen.metrics == {"views": "Affichages"}
+    assert chosen.key == "Lien" and chosen.grain == "post"
+
+
+def test_docs_mapping_is_up_to_date_with_the_layouts():
+    from canalyse.docs import DOC, render_mapping
+
+    assert DOC.read_text(encoding="utf-8") == render_mapping(), (
+        "docs/mapping.md is stale: run `uv run python -m canalyse.docs`"
+    )

@@ -68,7 +68,9 @@ def test_uploading_files_through_the_import_page_imports_them(db_path):
     at = _app("pages/import_data.py").run()
     name, data = fixture_bytes("handmade/bilan_crue_fr_pointvirgule.csv")
     other, more = fixture_bytes("handmade/summary_en.xlsx")
-    at.file_uploader(key="upload").set_value([(name, data, "text/csv"), (other, more, "application/octet-stream")])
+    at.file_uploader(key="upload").set_value(
+        [(name, data, "text/csv"), (other, more, "application/octet-stream")]
+    )
     at.button(key="import_submit").click().run()
     assert not at.exception
     assert [s.value for s in at.success] == [
@@ -82,7 +84,9 @@ def test_uploading_files_through_the_import_page_imports_them(db_path):
 
 def test_a_bad_upload_shows_an_error_and_imports_nothing(db_path):
     at = _app("pages/import_data.py").run()
-    at.file_uploader(key="upload").set_value(("mauvais.csv", "Réseau;Vues\nFB;trois\n".encode(), "text/csv"))
+    at.file_uploader(key="upload").set_value(
+        ("mauvais.csv", "Réseau;Vues\nFB;trois\n".encode(), "text/csv")
+    )
     at.button(key="import_submit").click().run()
     assert not at.exception
     assert "trois" in at.error[0].value
@@ -108,3 +112,16 @@ def test_deleting_an_import_from_the_history(db_path):
     con = store.connect(db_path)
     assert store.list_sources(con)["file_name"].tolist() == ["daily_en.csv"]
     con.close()
+
+
+def test_an_unknown_layout_offers_the_column_mapping_form():
+    at = _app("pages/import_data.py").run()
+    data = b"Jour;Affichages\n01/03/2025;1 000\n"
+    at.file_uploader(key="upload").set_value(("outil.csv", data, "text/csv"))
+    at.button(key="import_submit").click().run()
+    assert not at.exception
+    assert "ne reconnaît pas" in at.error[0].value
+    assert at.selectbox(key="map_date_0").options == ["Jour", "Affichages"]
+    at.selectbox(key="map_platform_0").set_value("linkedin")
+    at.button(key="map_submit_0").click().run()
+    assert "au moins une" in at.warning[0].value

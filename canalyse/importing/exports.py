@@ -141,7 +141,11 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     headers = folded_row(cells, detection.header_row)
     original_headers = [str(v).strip() for v in cells.iloc[detection.header_row].tolist()]
     columns: dict[str, int] = {}
-    for role, names in (("date", layout.date), ("title", layout.title), ("account", layout.account)):
+    for role, names in (
+        ("date", layout.date),
+        ("title", layout.title),
+        ("account", layout.account),
+    ):
         position = _find(headers, names, body)
         if position is not None:
             columns[role] = position
@@ -155,14 +159,23 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
             columns[metric] = position
     preamble = cells.iloc[: detection.header_row]
     draft = Draft(
-        table.name, headers, preamble, body, layout.platform, columns, context, dayfirst=layout.dayfirst
+        table.name,
+        headers,
+        preamble,
+        body,
+        layout.platform,
+        columns,
+        context,
+        dayfirst=layout.dayfirst,
     )
     if layout.adjust is not None:
         layout.adjust(draft)
     return _facts(layout, draft, original_headers, lang)
 
 
-def _facts(layout: ExportLayout, draft: Draft, original_headers: list[str], lang: str) -> ParsedTable:
+def _facts(
+    layout: ExportLayout, draft: Draft, original_headers: list[str], lang: str
+) -> ParsedTable:
     body, columns, notes = draft.body, draft.columns, draft.notes
     lines = body.index.to_numpy() + 1
     column = {role: body[body.columns[pos]] for role, pos in columns.items()}
@@ -204,11 +217,15 @@ def _facts(layout: ExportLayout, draft: Draft, original_headers: list[str], lang
         parse_fn = values.parse_hours if metric == "staff_hours" else values.parse_numbers
         numbers[metric], invalid = parse_fn(column[metric], decimal)
         header = original_headers[columns[metric]]
-        bad_cells += [(lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())]
+        bad_cells += [
+            (lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())
+        ]
     if bad_cells:
         bad_cells.sort(key=lambda cell: cell[0])
         raise ImportRefused(
-            "import.error.not_a_number", file=draft.table_name, cells=describe_cells(bad_cells, lang)
+            "import.error.not_a_number",
+            file=draft.table_name,
+            cells=describe_cells(bad_cells, lang),
         )
 
     facts = pd.DataFrame(index=body.index)
@@ -240,7 +257,9 @@ def _facts(layout: ExportLayout, draft: Draft, original_headers: list[str], lang
         facts = facts[~repeated]
     if layout.note_fr:
         notes.append(("layout.note", {"note": layout.note(lang)}))
-    return ParsedTable(draft.table_name, layout.id, layout.grain, facts.reset_index(drop=True), notes)
+    return ParsedTable(
+        draft.table_name, layout.id, layout.grain, facts.reset_index(drop=True), notes
+    )
 
 
 def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
@@ -256,21 +275,3 @@ def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
     if keys is None:
         return pd.Series("", index=next(iter(column.values())).index)
     return keys
-
-
-def mapping_rows(layouts: list[ExportLayout], lang: str) -> pd.DataFrame:
-    """The mapping table for users: per layout, which export column feeds each canonical metric."""
-    rows = []
-    for layout in layouts:
-        for metric, names in layout.metrics.items():
-            rows.append(
-                {
-                    "layout": layout.label(lang),
-                    "platform": layout.platform or "",
-                    "grain": layout.grain,
-                    "metric": metric,
-                    "columns": " | ".join(names),
-                    "note": layout.note(lang),
-                }
-            )
-    return pd.DataFrame(rows)

@@ -103,3 +103,35 @@ def remembered_layouts(con: duckdb.DuckDBPyConnection) -> list[ExportLayout]:
     """The layouts made from every mapping the user saved."""
     rows = con.execute("SELECT mapping FROM column_mappings ORDER BY created_at").fetchall()
     return [ColumnMapping(**json.loads(text)).to_layout() for (text,) in rows]
+
+
+def metric_choices(lang: str) -> dict[str, str]:
+    """Labels shown in the mapping form (« Vues — views ») → canonical metric names."""
+    from canalyse.metrics import METRICS
+
+    return {f"{metric.label(lang)} — {name}": name for name, metric in METRICS.items()}
+
+
+def from_form(
+    platform: str,
+    grain: str,
+    date: str,
+    chosen: dict[str, str | None],
+    lang: str,
+    key: str | None = None,
+    title: str | None = None,
+) -> ColumnMapping:
+    """A mapping from the form's answers; `chosen` maps each file column to a metric label or None."""
+    labels = metric_choices(lang)
+    metrics: dict[str, str] = {}
+    for column, choice in chosen.items():
+        if choice and labels.get(choice) and labels[choice] not in metrics:
+            metrics[labels[choice]] = column
+    return ColumnMapping(
+        platform=platform, grain=grain, date=date, metrics=metrics, key=key, title=title
+    )
+
+
+def forget(con: duckdb.DuckDBPyConnection, table: RawTable, header_row: int) -> None:
+    """Drop the mapping saved for this header row (when importing with it failed)."""
+    con.execute("DELETE FROM column_mappings WHERE signature = ?", [signature(table, header_row)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -157,12 +158,20 @@ def import_files(
     campaign: str | None = None,
     lang: str = "fr",
     year: int | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> list[FileReport]:
-    """Import several files, each on its own: one bad file does not stop the others."""
-    return [
-        import_file(con, name, data, campaign=campaign, lang=lang, year=year)
-        for name, data in files
-    ]
+    """Import several files, each on its own: one bad file does not stop the others.
+
+    `on_progress(done, total, next_file_name)` is called before each file and once at the end.
+    """
+    reports = []
+    for done, (name, data) in enumerate(files):
+        if on_progress:
+            on_progress(done, len(files), name)
+        reports.append(import_file(con, name, data, campaign=campaign, lang=lang, year=year))
+    if on_progress:
+        on_progress(len(files), len(files), "")
+    return reports
 
 
 def layout_label(layout_id: str, lang: str) -> str:

@@ -86,7 +86,8 @@ LAYOUTS = [
             "profile_visits": ("Profile visits",),
             "video_views": ("Video views",),
         },
-        note_fr=_COMMON_NOTE_FR + " « Shares » (partages par message privé) n'est pas compté : les republications le sont.",
+        note_fr=_COMMON_NOTE_FR
+        + " « Shares » (partages par message privé) n'est pas compté : les republications le sont.",
         note_en=_COMMON_NOTE_EN + " “Shares” (sent by direct message) is not counted: reposts are.",
     ),
     ExportLayout(
