@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,7 @@ class Draft:
 
     table_name: str
     headers: list[str]
+    original_headers: list[str]
     preamble: pd.DataFrame
     body: pd.DataFrame
     platform: str | None
@@ -41,6 +43,9 @@ class Draft:
     notes: list[Note] = field(default_factory=list)
     dayfirst: bool | None = None
     dates: pd.Series | None = None
+    # Set by a hook when every row's figures cover one known period (YouTube "Table data": each
+    # video's views over the exported period): rows become period figures, not posts on a day.
+    period: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class ExportLayout:
     signature: tuple[str, ...]
     metrics: Mapping[str, tuple[str, ...]]
     date: tuple[str, ...]
+    # At least one of these must be present too (e.g. "Date" plus any YouTube metric).
+    signature_any: tuple[str, ...] = ()
     key: tuple[str, ...] = ()
     title: tuple[str, ...] = ()
     account: tuple[str, ...] = ()
@@ -99,8 +106,12 @@ def detect(table: RawTable, layouts: list[ExportLayout]) -> Detection | None:
                 continue
             if any(fold(name) in headers for name in layout.excludes):
                 continue
+            if layout.signature_any and not any(fold(n) in headers for n in layout.signature_any):
+                continue
             known = {fold(n) for names in layout.metrics.values() for n in names}
-            score = 100 * len(layout.signature) + len(known & headers)
+            score = 100 * (len(layout.signature) + bool(layout.signature_any)) + len(
+                known & headers
+            )
             if best is None or score > best.score:
                 best = Detection(layout, row, score)
         if best is not None:
@@ -161,6 +172,7 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     draft = Draft(
         table.name,
         headers,
+        original_headers,
         preamble,
         body,
         layout.platform,
@@ -170,20 +182,21 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     )
     if layout.adjust is not None:
         layout.adjust(draft)
-    return _facts(layout, draft, original_headers, lang)
+    return _facts(layout, draft, lang)
 
 
-def _facts(
-    layout: ExportLayout, draft: Draft, original_headers: list[str], lang: str
-) -> ParsedTable:
+def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     body, columns, notes = draft.body, draft.columns, draft.notes
     lines = body.index.to_numpy() + 1
     column = {role: body[body.columns[pos]] for role, pos in columns.items()}
     dates = draft.dates if draft.dates is not None else column.get("date")
     if dates is None:
         raise ImportRefused("import.error.no_date_column", file=draft.table_name)
-    first_cell = text(body[body.columns[0]]).map(fold)
-    is_total = first_cell.isin(_TOTAL_LABELS)
+    first_cell = text(body[body.columns[0]])
+    # Only cells mentioning "tot" can be a total label: fold just those, not a million post ids.
+    maybe_total = first_cell.str.contains("tot", case=False, regex=False)
+    is_total = pd.Series(False, index=body.index)
+    is_total[maybe_total] = first_cell[maybe_total].map(fold).isin(_TOTAL_LABELS)
     keys = _post_keys(column, layout) if layout.key else None
     blank_date = text(dates).eq("")
     is_junk = blank_date & (keys.eq("") if keys is not None else True)
@@ -203,7 +216,7 @@ def _facts(
     parsed = values.parse_dates(dates, dayfirst=draft.dayfirst)
     bad = parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()
     if bad.any():
-        header = original_headers[columns["date"]] if "date" in columns else "Date"
+        header = draft.original_headers[columns["date"]] if "date" in columns else "Date"
         offending = [(lines[i], header, dates.iloc[i]) for i in np.flatnonzero(bad)]
         raise ImportRefused(
             "import.error.bad_date", file=draft.table_name, cells=describe_cells(offending, lang)
@@ -216,7 +229,7 @@ def _facts(
     for metric in metric_names:
         parse_fn = values.parse_hours if metric == "staff_hours" else values.parse_numbers
         numbers[metric], invalid = parse_fn(column[metric], decimal)
-        header = original_headers[columns[metric]]
+        header = draft.original_headers[columns[metric]]
         bad_cells += [
             (lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())
         ]
@@ -231,15 +244,27 @@ def _facts(
     facts = pd.DataFrame(index=body.index)
     facts["platform"] = draft.platform
     facts["account"] = text(column["account"]) if "account" in column else ""
-    facts["grain"] = layout.grain
-    facts["period_start"] = parsed.start.dt.date.to_numpy()
-    facts["period_end"] = parsed.end.dt.date.to_numpy()
+    grain = "period" if draft.period else layout.grain
+    facts["grain"] = grain
+    if draft.period:
+        facts["period_start"], facts["period_end"] = draft.period
+    else:
+        facts["period_start"] = parsed.start.dt.date.to_numpy()
+        facts["period_end"] = parsed.end.dt.date.to_numpy()
     facts["title"] = text(column["title"]).str.slice(0, 500) if "title" in column else None
     facts["campaign"] = draft.context.campaign or ""
     for metric in METRIC_NAMES:
         facts[metric] = numbers[metric].to_numpy() if metric in numbers else np.nan
     day = facts["period_start"].astype(str)
-    if layout.grain == "post":
+    if draft.period:
+        # Each item's figures over a known period: keyed by item and period, so monthly exports
+        # add up and a re-export of the same period replaces the earlier one.
+        period = f"{draft.period[0]}/{draft.period[1]}"
+        facts["item_key"] = keys[keep] if keys is not None else None
+        facts["fact_key"] = (
+            draft.platform + "|period|" + facts["item_key"].fillna("") + "|" + period
+        )
+    elif layout.grain == "post":
         post_keys = keys[keep]
         fallback = day + "|" + facts["title"].fillna("").astype(str)
         facts["item_key"] = post_keys.where(post_keys != "", fallback)
@@ -257,9 +282,7 @@ def _facts(
         facts = facts[~repeated]
     if layout.note_fr:
         notes.append(("layout.note", {"note": layout.note(lang)}))
-    return ParsedTable(
-        draft.table_name, layout.id, layout.grain, facts.reset_index(drop=True), notes
-    )
+    return ParsedTable(draft.table_name, layout.id, grain, facts.reset_index(drop=True), notes)
 
 
 def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
