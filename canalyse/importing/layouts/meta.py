@@ -1,0 +1,336 @@
+"""Meta exports: Business Suite post exports (Facebook, Instagram; English and French UI), page-level
+daily metric files, and the old Facebook Insights post workbooks (before 2020)."""
+
+from __future__ import annotations
+
+import re
+
+from canalyse.errors import ImportRefused
+from canalyse.importing.exports import Draft, ExportLayout, text
+from canalyse.importing.files import NAME_JOINER
+from canalyse.platforms import fold
+
+_VIEWS_NOTE_FR = (
+    "Les vues Meta comptent aussi les vues répétées (elles ont remplacé les impressions en "
+    "2024–2025). La couverture compte des comptes uniques : additionnée sur plusieurs "
+    "publications ou plusieurs jours, elle ne donne pas un nombre de personnes uniques."
+)
+_VIEWS_NOTE_EN = (
+    "Meta views include repeat views (they replaced impressions in 2024–2025). Reach counts "
+    "unique accounts: added up over several posts or days it is not a number of unique people."
+)
+
+# Views, then Impressions: exports made before the 2024–25 switch only have the latter.
+_FACEBOOK_POST_METRICS = {
+    "views": ("Views", "Vues", "Impressions"),
+    "reach": ("Reach", "Couverture"),
+    "engagements": ("Reactions, Comments and Shares", "Réactions, commentaires et partages"),
+    "reactions": ("Reactions", "Réactions"),
+    "comments": ("Comments", "Commentaires"),
+    "shares": ("Shares", "Partages"),
+    "clicks": ("Total clicks", "Total des clics"),
+    "link_clicks": ("Link Clicks", "Clics sur un lien"),
+}
+_INSTAGRAM_POST_METRICS = {
+    "views": ("Views", "Vues", "Impressions"),
+    "reach": ("Reach", "Couverture"),
+    "reactions": ("Likes", "Mentions J’aime"),
+    "comments": ("Comments", "Commentaires"),
+    "shares": ("Shares", "Partages"),
+    "saves": ("Saves", "Enregistrements"),
+    "followers_gained": ("Follows", "Followers en plus"),
+    "profile_visits": ("Profile visits", "Visites du profil"),
+}
+_POST_KEY = ("Permalink", "Permalien", "Post ID", "Identifiant de la publication")
+_PUBLISH_TIME = ("Publish time", "Heure de publication")
+_FACEBOOK_ACCOUNT = ("Page name", "Nom de la page")
+_INSTAGRAM_ACCOUNT = (
+    "Account username",
+    "Nom d’utilisateur du compte",
+    "Nom de profil du compte",
+    "Account name",
+    "Nom du compte",
+)
+
+# Page-level daily files hold one metric, named on their title line ("Instagram follows").
+# Checked in order: "unfollows" before "follows", "profile visits" before "views".
+_PAGE_METRIC_WORDS = (
+    ("followers_lost", r"\b(?:unfollows?|desabonnements?)\b"),
+    ("profile_visits", r"\b(?:visits?|visites?)\b"),
+    ("link_clicks", r"\b(?:link clicks?|clics? sur (?:un|les) liens?)\b"),
+    ("reach", r"\b(?:reach|couverture)\b"),
+    ("views", r"\b(?:views?|vues?|impressions?)\b"),
+    ("followers_gained", r"\b(?:follows?|followers?|abonnements?|abonnes?)\b"),
+    ("engagements", r"\b(?:interactions?|engagements?)\b"),
+)
+_PAGE_METRICS = tuple(metric for metric, _ in _PAGE_METRIC_WORDS)
+
+# Old Insights workbooks spread breakdowns over sheets named after them (cut to 31 characters).
+# Only these two count actions; "Talking About This" and "Consumers" sheets count people.
+_LEGACY_BREAKDOWN_SHEETS = {
+    "lifetime post stories": ("reactions", "comments", "shares"),
+    "lifetime post consumptions": ("link_clicks",),
+}
+
+
+def _note_impressions_read_as_views(draft: Draft) -> None:
+    """Exports from before the switch to Views give Impressions: read as views, but say so."""
+    position = draft.columns.get("views")
+    if position is not None and draft.headers[position] == "impressions":
+        draft.notes.append(("import.note.meta.impressions_as_views", {}))
+
+
+def _title_from_description(draft: Draft) -> None:
+    """The post text (Description) is the title; Title (videos, links) fills in where it is blank."""
+    description = next((i for i, h in enumerate(draft.headers) if h == "description"), None)
+    if description is None:
+        return
+    described = text(draft.body[draft.body.columns[description]])
+    if "title" in draft.columns:
+        titled = text(draft.body[draft.body.columns[draft.columns["title"]]])
+        described = described.where(described != "", titled)
+    draft.body = draft.body.assign(_title=described)
+    draft.columns["title"] = draft.body.columns.get_loc("_title")
+
+
+def _adjust_post_export(draft: Draft) -> None:
+    """Business Suite post exports: title from the post text, and the Impressions caveat."""
+    _title_from_description(draft)
+    _note_impressions_read_as_views(draft)
+
+
+def _file_name(draft: Draft) -> str:
+    """The name of the file itself, without archive or folder ("x.zip › a/Views.csv" → "Views")."""
+    name = draft.table_name.split(NAME_JOINER)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"\.[A-Za-z0-9]+$", "", name)
+
+
+def _adjust_page_daily(draft: Draft) -> None:
+    """Pick the one metric the file holds and its platform, from its title line or file name."""
+    cells = draft.preamble.to_numpy().ravel()
+    written = " ".join(" ".join(v for v in cells if isinstance(v, str)).split())
+    title = fold(written)
+    file_name = fold(_file_name(draft))
+    metric = next(
+        (
+            m
+            for source in (title, file_name)
+            for m, words in _PAGE_METRIC_WORDS
+            if re.search(words, source)
+        ),
+        None,
+    )
+    if metric is None:
+        raise ImportRefused(
+            "import.error.meta.unknown_daily_metric",
+            file=draft.table_name,
+            title=written or "—",
+            metrics="Views, Reach, Follows, Unfollows, Visits, Interactions, Link clicks",
+        )
+    primary = draft.columns[metric]
+    for name in _PAGE_METRICS:
+        draft.columns.pop(name, None)
+    draft.columns[metric] = primary
+    if re.search(r"\bimpressions?\b", title or file_name):
+        draft.notes.append(("import.note.meta.impressions_as_views", {}))
+    # The whole table name counts: "Instagram mars 2025.zip › Vues.csv" is about Instagram.
+    named = f"{title} {fold(draft.table_name)}"
+    if "instagram" in named:
+        draft.platform = "instagram"
+    else:
+        draft.platform = "facebook"
+        if "facebook" not in named:
+            draft.notes.append(("import.note.meta.platform_default", {"platform": "Facebook"}))
+
+
+def _drop_description_row(draft: Draft) -> None:
+    """Old Insights files have a second header row of metric descriptions, with no post date."""
+    date = draft.columns.get("date")
+    if (
+        date is not None
+        and len(draft.body)
+        and text(draft.body[draft.body.columns[date]].iloc[:1]).eq("").all()
+    ):
+        draft.body = draft.body.iloc[1:]
+
+
+def _page_from_file_name(draft: Draft) -> None:
+    """Old workbooks are named `Facebook Insights Data Export (Post Level) - <Page> - <date>`."""
+    found = re.search(r"\(Post Level\) - (.+?) - \d{4}-\d{2}-\d{2}", draft.table_name)
+    if found and "account" not in draft.columns:
+        draft.body = draft.body.assign(_account=found.group(1).strip())
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+
+
+def _adjust_legacy_key_metrics(draft: Draft) -> None:
+    """Key Metrics sheet (or its one-file CSV twin): drop the descriptions row, name the Page."""
+    _drop_description_row(draft)
+    _page_from_file_name(draft)
+
+
+def _adjust_legacy_breakdown(draft: Draft) -> None:
+    """Breakdown sheets: keep the figures of the sheets that count actions, drop the rest."""
+    _drop_description_row(draft)
+    _page_from_file_name(draft)
+    sheet = fold(draft.table_name.split(NAME_JOINER)[-1])
+    kept = next(
+        (m for prefix, m in _LEGACY_BREAKDOWN_SHEETS.items() if sheet.startswith(prefix)), ()
+    )
+    for metric in ("reactions", "comments", "shares", "link_clicks"):
+        if metric not in kept:
+            draft.columns.pop(metric, None)
+    if not kept:
+        draft.notes.append(("import.note.meta.legacy_sheet_without_figures", {}))
+
+
+LAYOUTS = [
+    ExportLayout(
+        id="meta_facebook_posts",
+        platform="facebook",
+        label_fr="Export Meta Business Suite — publications Facebook",
+        label_en="Meta Business Suite export — Facebook posts",
+        grain="post",
+        signature=("Post ID", "Page ID", "Permalink", "Publish time"),
+        excludes=("Account ID",),
+        date=_PUBLISH_TIME,
+        dayfirst=False,
+        key=_POST_KEY,
+        title=("Title", "Titre"),
+        account=_FACEBOOK_ACCOUNT,
+        metrics=_FACEBOOK_POST_METRICS,
+        note_fr=_VIEWS_NOTE_FR,
+        note_en=_VIEWS_NOTE_EN,
+        adjust=_adjust_post_export,
+    ),
+    ExportLayout(
+        id="meta_facebook_posts_fr",
+        platform="facebook",
+        label_fr="Export Meta Business Suite — publications Facebook (interface française)",
+        label_en="Meta Business Suite export — Facebook posts (French interface)",
+        grain="post",
+        signature=(
+            "Identifiant de la publication",
+            "ID de la Page",
+            "Permalien",
+            "Heure de publication",
+        ),
+        excludes=("ID du compte",),
+        date=_PUBLISH_TIME,
+        dayfirst=False,
+        key=_POST_KEY,
+        title=("Titre", "Title"),
+        account=_FACEBOOK_ACCOUNT,
+        metrics=_FACEBOOK_POST_METRICS,
+        note_fr=_VIEWS_NOTE_FR,
+        note_en=_VIEWS_NOTE_EN,
+        adjust=_adjust_post_export,
+    ),
+    ExportLayout(
+        id="meta_instagram_posts",
+        platform="instagram",
+        label_fr="Export Meta Business Suite — publications Instagram",
+        label_en="Meta Business Suite export — Instagram posts",
+        grain="post",
+        signature=("Post ID", "Account ID", "Permalink", "Publish time"),
+        excludes=("Page ID",),
+        date=_PUBLISH_TIME,
+        dayfirst=False,
+        key=_POST_KEY,
+        account=_INSTAGRAM_ACCOUNT,
+        metrics=_INSTAGRAM_POST_METRICS,
+        note_fr=_VIEWS_NOTE_FR,
+        note_en=_VIEWS_NOTE_EN,
+        adjust=_adjust_post_export,
+    ),
+    ExportLayout(
+        id="meta_instagram_posts_fr",
+        platform="instagram",
+        label_fr="Export Meta Business Suite — publications Instagram (interface française)",
+        label_en="Meta Business Suite export — Instagram posts (French interface)",
+        grain="post",
+        signature=(
+            "Identifiant de la publication",
+            "ID du compte",
+            "Permalien",
+            "Heure de publication",
+        ),
+        excludes=("ID de la Page",),
+        date=_PUBLISH_TIME,
+        dayfirst=False,
+        key=_POST_KEY,
+        account=_INSTAGRAM_ACCOUNT,
+        metrics=_INSTAGRAM_POST_METRICS,
+        note_fr=_VIEWS_NOTE_FR,
+        note_en=_VIEWS_NOTE_EN,
+        adjust=_adjust_post_export,
+    ),
+    ExportLayout(
+        id="meta_page_daily",
+        platform=None,
+        label_fr="Export Meta Business Suite — une mesure de la Page ou du compte, par jour",
+        label_en="Meta Business Suite export — one Page or account metric, per day",
+        grain="day",
+        signature=("Date", "Primary"),
+        date=("Date",),
+        # The file holds one of these: its title line ("Views", "Instagram follows") says which.
+        metrics={metric: ("Primary",) for metric in _PAGE_METRICS},
+        note_fr=_VIEWS_NOTE_FR
+        + " Chaque fichier ne contient qu'une mesure, reconnue d'après sa ligne de titre.",
+        note_en=_VIEWS_NOTE_EN + " Each file holds one metric, recognised from its title line.",
+        adjust=_adjust_page_daily,
+    ),
+    ExportLayout(
+        id="meta_facebook_insights_legacy",
+        platform="facebook",
+        label_fr="Ancien export Facebook Insights — publications (avant 2020)",
+        label_en="Old Facebook Insights export — posts (before 2020)",
+        grain="post",
+        signature=("Post ID", "Permalink", "Posted", "Lifetime Post Total Impressions"),
+        date=("Posted",),
+        dayfirst=False,
+        key=("Permalink", "Post ID"),
+        title=("Post Message",),
+        metrics={
+            "views": ("Lifetime Post Total Impressions",),
+            "reach": ("Lifetime Post Total Reach",),
+            "engagements": ("Lifetime Engaged Users",),
+            "clicks": ("Lifetime Post Consumptions",),
+            "link_clicks": ("Lifetime Post Consumptions by type - link clicks",),
+            "reactions": ("Lifetime Post Stories by action type - like",),
+            "comments": ("Lifetime Post Stories by action type - comment",),
+            "shares": ("Lifetime Post Stories by action type - share",),
+            "video_views": ("Lifetime Total Video Views",),
+        },
+        note_fr=(
+            "Export d'avant 2020 : les vues sont les impressions de l'époque, plus proches mais "
+            "pas identiques aux vues Meta actuelles. Les interactions sont des personnes "
+            "(« Engaged Users »), pas des actions."
+        ),
+        note_en=(
+            "Pre-2020 export: views are the impressions of the time, close to but not the same as "
+            "today's Meta views. Engagements are people (“Engaged Users”), not actions."
+        ),
+        adjust=_adjust_legacy_key_metrics,
+    ),
+    ExportLayout(
+        id="meta_facebook_insights_legacy_breakdown",
+        platform="facebook",
+        label_fr="Ancien export Facebook Insights — feuille de détail par type (avant 2020)",
+        label_en="Old Facebook Insights export — breakdown-by-type sheet (before 2020)",
+        grain="post",
+        signature=("Post ID", "Permalink", "Posted"),
+        excludes=("Lifetime Post Total Impressions", "Page ID", "Account ID"),
+        date=("Posted",),
+        dayfirst=False,
+        key=("Permalink", "Post ID"),
+        title=("Post Message",),
+        # Only the sheets named in _LEGACY_BREAKDOWN_SHEETS keep these (see the adjust hook).
+        metrics={
+            "reactions": ("like",),
+            "comments": ("comment",),
+            "shares": ("share",),
+            "link_clicks": ("link clicks",),
+        },
+        adjust=_adjust_legacy_breakdown,
+    ),
+]
