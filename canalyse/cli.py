@@ -34,6 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     importing = commands.add_parser("import", parents=[common], help="import exported files")
     importing.add_argument("files", nargs="+", metavar="FILE", help="CSV, XLSX, XLS or ZIP files")
     importing.add_argument("--campaign", help="tag these imports with a campaign name")
+    importing.add_argument(
+        "--year",
+        type=int,
+        help="year of dates written without one (TikTok), if the file name lacks it",
+    )
     commands.add_parser("report", parents=[common], help="print views and share per platform")
     return parser
 
@@ -67,7 +72,11 @@ def _import(con, args) -> int:
             message = t("cli.error.cannot_read", args.lang, file=name)
             reports.append(FileReport(path.name, "error", message))
             continue
-        reports.append(import_file(con, path.name, data, campaign=args.campaign, lang=args.lang))
+        reports.append(
+            import_file(
+                con, path.name, data, campaign=args.campaign, lang=args.lang, year=args.year
+            )
+        )
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
