@@ -25,6 +25,7 @@ from canalyse.platforms import fold
 HEADER_SCAN_ROWS = 15
 _TOTAL_LABELS = {"total", "totals", "totaux", "total general", "grand total"}
 # Excel turns long numeric ids into `9,60221E+14`: the same text for many posts, useless as a key.
+_TIME_OF_DAY = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\.[0-9]+)?(?: ?[AP]M)?(?: ?(?:Z|[+-][0-9]{2}:?[0-9]{2}))?)$"
 _DESTROYED_ID = re.compile(r"^-?\d+[.,]\d*e\+?\d+$", re.IGNORECASE)
 
 
@@ -133,9 +134,8 @@ def _find(headers: list[str], names: tuple[str, ...], body: pd.DataFrame) -> int
 
 
 def text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text, "" for blanks (vectorised: no Python call per cell)."""
-    as_text = series.astype("string").fillna("").str.strip()
-    return as_text.astype(object)
+    """Cells as stripped text, "" for blanks, as Arrow strings so string work runs in C, not per cell."""
+    return series.astype("string[pyarrow]").fillna("").str.strip()
 
 
 def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
@@ -213,10 +213,12 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     body, lines, dates = body[keep], lines[keep.to_numpy()], dates[keep]
     column = {role: series[keep] for role, series in column.items()}
 
-    parsed = values.parse_dates(dates, dayfirst=draft.dayfirst)
+    # Only the day counts: dropping the time of day first leaves far fewer distinct values to parse.
+    day_text = text(dates).str.replace(_TIME_OF_DAY, "", regex=True)
+    parsed = values.parse_dates(day_text, dayfirst=draft.dayfirst)
     bad = parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()
     if bad.any():
-        header = draft.original_headers[columns["date"]] if "date" in columns else "Date"
+        header = _header(draft, columns["date"]) if "date" in columns else "Date"
         offending = [(lines[i], header, dates.iloc[i]) for i in np.flatnonzero(bad)]
         raise ImportRefused(
             "import.error.bad_date", file=draft.table_name, cells=describe_cells(offending, lang)
@@ -229,7 +231,7 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     for metric in metric_names:
         parse_fn = values.parse_hours if metric == "staff_hours" else values.parse_numbers
         numbers[metric], invalid = parse_fn(column[metric], decimal)
-        header = draft.original_headers[columns[metric]]
+        header = _header(draft, columns[metric])
         bad_cells += [
             (lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())
         ]
@@ -283,6 +285,13 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     if layout.note_fr:
         notes.append(("layout.note", {"note": layout.note(lang)}))
     return ParsedTable(draft.table_name, layout.id, grain, facts.reset_index(drop=True), notes)
+
+
+def _header(draft: Draft, position: int) -> str:
+    """A column's name as the file writes it (or as the hook that added the column named it)."""
+    if position < len(draft.original_headers):
+        return draft.original_headers[position]
+    return str(draft.body.columns[position])
 
 
 def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
