@@ -1,0 +1,430 @@
+"""TikTok Studio exports (Overview, follower history, content) and the older Business Suite layout.
+
+TikTok Studio writes dates without a year ("February 1", "1 févr."): the year comes from the zip
+name (`Overview_<first day>_<export time>_<handle>.zip`), else from the year the user gave, else
+it is inferred (the most recent past date) and the import report says so. Content rows take their
+year from the video id, whose top 32 bits are the upload time in Unix seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from canalyse.errors import ImportRefused
+from canalyse.importing import values
+from canalyse.importing.exports import Draft, ExportLayout, text
+from canalyse.importing.layout import describe_cells
+from canalyse.metrics import METRIC_NAMES
+
+_MONTHS = {
+    # English
+    **dict.fromkeys(["january", "jan"], 1),
+    **dict.fromkeys(["february", "feb"], 2),
+    **dict.fromkeys(["march", "mar"], 3),
+    **dict.fromkeys(["april", "apr"], 4),
+    **dict.fromkeys(["may"], 5),
+    **dict.fromkeys(["june", "jun"], 6),
+    **dict.fromkeys(["july", "jul"], 7),
+    **dict.fromkeys(["august", "aug"], 8),
+    **dict.fromkeys(["september", "sep", "sept"], 9),
+    **dict.fromkeys(["october", "oct"], 10),
+    **dict.fromkeys(["november", "nov"], 11),
+    **dict.fromkeys(["december", "dec"], 12),
+    # French (accents are folded away before lookup)
+    **dict.fromkeys(["janvier", "janv"], 1),
+    **dict.fromkeys(["fevrier", "fevr", "fev"], 2),
+    **dict.fromkeys(["mars"], 3),
+    **dict.fromkeys(["avril", "avr"], 4),
+    **dict.fromkeys(["mai"], 5),
+    **dict.fromkeys(["juin"], 6),
+    **dict.fromkeys(["juillet", "juil"], 7),
+    **dict.fromkeys(["aout"], 8),
+    **dict.fromkeys(["septembre"], 9),
+    **dict.fromkeys(["octobre"], 10),
+    **dict.fromkeys(["novembre"], 11),
+    **dict.fromkeys(["decembre"], 12),
+    # Spanish, Italian, German and Portuguese: colleagues' TikTok Studio may be set to them
+    **dict.fromkeys(["enero", "ene", "gennaio", "gen", "januar", "janeiro"], 1),
+    **dict.fromkeys(["febrero", "febbraio", "februar", "fevereiro"], 2),
+    **dict.fromkeys(["marzo", "marz", "marco"], 3),
+    **dict.fromkeys(["abril", "abr", "aprile"], 4),
+    **dict.fromkeys(["mayo", "maggio", "mag", "maio"], 5),
+    **dict.fromkeys(["junio", "giugno", "giu", "juni", "junho"], 6),
+    **dict.fromkeys(["julio", "luglio", "lug", "juli", "julho"], 7),
+    **dict.fromkeys(["agosto", "ago"], 8),
+    **dict.fromkeys(["septiembre", "setiembre", "settembre", "set", "setembro"], 9),
+    **dict.fromkeys(["octubre", "ottobre", "ott", "oktober", "okt", "outubro"], 10),
+    **dict.fromkeys(["noviembre", "novembro"], 11),
+    **dict.fromkeys(["diciembre", "dic", "dicembre", "dezember", "dez", "dezembro"], 12),
+}
+_COMBINING_MARKS = "[\u0300-\u036f]"
+_TIME_SUFFIX = r",?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?\s*(?:am|pm)?$"
+_WORD = r"([^\W\d_]+)"
+_DAY = r"([0-9]{1,2})(?:er|st|nd|rd|th)?"
+_FIRST_DAY = re.compile(r"(?<![0-9])([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?![0-9])")
+# The export time (Unix seconds, ten digits until 2286), then the handle, which may hold "_" and ".".
+_EXPORT_TIME = re.compile(r"_([0-9]{10})(?:_(.+?))?(?=\.(?:zip|csv|xlsx?)\b| › |$)", re.IGNORECASE)
+_TIKTOK_LAUNCH = 1_451_606_400  # 2016-01-01: an earlier "export time" is some other number
+# Two anchored replacements rather than one capture: RE2 runs them in C over a million links.
+_BEFORE_ID = r"^.*?/(?:video|photo)/"
+_BEFORE_HANDLE = r"^.*?tiktok\.com/@"
+_UNDEFINED = ("undefined", "Undefined", "UNDEFINED")
+
+
+# --- The year of dates written without one -------------------------------------------------------
+
+
+def month_and_day(cells: pd.Series) -> pd.DataFrame:
+    """Month and day (floats, NaN elsewhere) of cells written without a year.
+
+    Reads "February 1", "1 February", "1 févr.", "1er février", "1 de febrero", "1. Februar",
+    "9月13日" and "9월 13일", with or without a time after them; cells holding a year, or in
+    another language, get NaN and are left to the generic date parser.
+    """
+    # A year of days has at most 366 distinct cells: parse those, then spread them back.
+    codes, uniques = pd.factorize(cells.to_numpy(dtype=object), use_na_sentinel=False)
+    distinct = pd.Series(uniques, dtype=object)
+    folded = (
+        distinct.astype("str").str.normalize("NFKD").str.replace(_COMBINING_MARKS, "", regex=True)
+    )
+    folded = folded.str.lower().str.strip().str.replace(_TIME_SUFFIX, "", regex=True)
+    words = folded.str.replace(r"[.,]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
+    words = words.str.strip()
+    month = pd.Series(np.nan, index=distinct.index)
+    day = pd.Series(np.nan, index=distinct.index)
+    for pattern, month_group, by_name in (
+        (f"^{_WORD} {_DAY}$", 0, True),
+        (f"^{_DAY} (?:de )?{_WORD}$", 1, True),
+        (r"^([0-9]{1,2})(?:月|월) ?([0-9]{1,2})(?:日|일)$", 0, False),
+    ):
+        found = words.str.extract(pattern)
+        months = found[month_group].map(_MONTHS) if by_name else pd.to_numeric(found[month_group])
+        days = pd.to_numeric(found[1 - month_group])
+        fresh = month.isna() & months.notna() & days.between(1, 31)
+        month[fresh], day[fresh] = months[fresh], days[fresh]
+    return pd.DataFrame(
+        {"month": month.to_numpy()[codes], "day": day.to_numpy()[codes]}, index=cells.index
+    )
+
+
+def complete_years(
+    month: pd.Series,
+    day: pd.Series,
+    *,
+    today: dt.date,
+    first_day: dt.date | None = None,
+    export_day: dt.date | None = None,
+    year: int | None = None,
+    near: pd.Series | None = None,
+) -> tuple[pd.Series, str]:
+    """The year of each (month, day), and its source: "first_day", "export_day", "year", "inferred", "near".
+
+    Sources, most reliable first: `first_day` (the file covers at most a year from it, so a
+    January row after a December first day is in the next year); `export_day` (each date is the
+    latest one not after the export); `year` as given by the user; else the latest date not after
+    `today`. Rows where `near` (a date) is known take instead the year that puts them closest to
+    it: the upload time of a video, read from its id (the source is then "near" when every row
+    has one and nothing but `today` was known). Cells without a month and day get NaN.
+    """
+    m, d = month.to_numpy(dtype="float64"), day.to_numpy(dtype="float64")
+    if first_day is not None:
+        before = (m < first_day.month) | ((m == first_day.month) & (d < first_day.day))
+        years, source = first_day.year + before.astype("float64"), "first_day"
+    elif export_day is not None:
+        years, source = _latest_not_after(m, d, export_day), "export_day"
+    elif year is not None:
+        years, source = np.full(len(m), float(year)), "year"
+    else:
+        years, source = _latest_not_after(m, d, today), "inferred"
+    if near is not None:
+        near_dates = pd.to_datetime(near).reset_index(drop=True)
+        known = near_dates.notna().to_numpy()
+        near_year = near_dates.dt.year.to_numpy(dtype="float64")
+        # Half a year apart on a 31-day-month calendar: near enough to choose the year.
+        offset = (
+            (m - 1) * 31
+            + d
+            - ((near_dates.dt.month.to_numpy() - 1) * 31 + near_dates.dt.day.to_numpy())
+        )
+        shift = np.where(offset > 186, -1.0, np.where(offset < -186, 1.0, 0.0))
+        years = np.where(known, near_year + shift, years)
+        if source == "inferred" and known.all():
+            source = "near"
+    years = np.where(np.isnan(m) | np.isnan(d), np.nan, years)
+    return pd.Series(years, index=month.index), source
+
+
+def _latest_not_after(month: np.ndarray, day: np.ndarray, limit: dt.date) -> np.ndarray:
+    """Each (month, day) in the latest year that does not put it after `limit`."""
+    after = (month > limit.month) | ((month == limit.month) & (day > limit.day))
+    years = limit.year - after.astype("float64")
+    leap_day = (month == 2) & (day == 29)
+    # 29 February exists only in leap years; at most eight years apart (1896 → 1904).
+    for _ in range(8):
+        not_leap = (years % 4 != 0) | ((years % 100 == 0) & (years % 400 != 0))
+        wrong = leap_day & not_leap
+        if not wrong.any():
+            break
+        years = np.where(wrong, years - 1, years)
+    return years
+
+
+def file_name_hints(table_name: str) -> tuple[dt.date | None, dt.date | None, str | None]:
+    """First day, export day (UTC) and account handle from `Overview_2025-02-01_1739000000_rennes.zip`."""
+    first_day = None
+    found = _FIRST_DAY.search(table_name)
+    if found:
+        try:
+            first_day = dt.date(*(int(part) for part in found.groups()))
+        except ValueError:
+            first_day = None
+    export_day, handle = None, None
+    stamp = _EXPORT_TIME.search(table_name)
+    if stamp and int(stamp.group(1)) >= _TIKTOK_LAUNCH:
+        export_day = dt.datetime.fromtimestamp(int(stamp.group(1)), dt.UTC).date()
+        handle = stamp.group(2)
+    return first_day, export_day, handle
+
+
+def _arrow_text(cells: pd.Series) -> pd.Series:
+    """Cells as stripped Arrow-backed text: string kernels then run in C, not per cell in Python."""
+    return cells.astype("str").fillna("").str.strip()
+
+
+def upload_days(links: pd.Series) -> pd.Series:
+    """The upload day of each video, from the id in its link (NaT when the link has no id)."""
+    links = _arrow_text(links)
+    has_id = links.str.contains(_BEFORE_ID + "[0-9]", regex=True).astype(bool)
+    digits = links.str.replace(_BEFORE_ID, "", regex=True).str.replace(r"[^0-9].*$", "", regex=True)
+    ids = pd.to_numeric(digits.where(has_id, ""), errors="coerce")
+    seconds = np.floor(ids.to_numpy(dtype="float64") / 2**32)
+    seconds = np.where(seconds >= _TIKTOK_LAUNCH, seconds, np.nan)
+    return pd.Series(pd.to_datetime(seconds, unit="s"), index=links.index).dt.normalize()
+
+
+def _handles(links: pd.Series) -> pd.Series:
+    """The account handle in each link (`tiktok.com/@rennes/video/…` → "rennes"), else ""."""
+    has_handle = links.str.contains(_BEFORE_HANDLE, regex=True).astype(bool)
+    handles = links.str.replace(_BEFORE_HANDLE, "", regex=True).str.replace(
+        r"[/?#\s].*$", "", regex=True
+    )
+    return handles.where(has_handle, "").astype(object)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+# --- The adjust hooks ----------------------------------------------------------------------------
+
+
+def _complete_dates(
+    draft: Draft, *, date_header: str = "Date", from_video_ids: bool = False
+) -> None:
+    """Give dates without a year their year, posts their account, and read "undefined" as missing."""
+    first_day, export_day, handle = file_name_hints(draft.table_name)
+    _drop_undefined(draft)
+    _set_account(draft, handle)
+    if "date" not in draft.columns:
+        return
+    cells = text(draft.body[draft.body.columns[draft.columns["date"]]])
+    parts = month_and_day(cells)
+    near = None
+    if from_video_ids and "key0" in draft.columns:
+        near = upload_days(draft.body[draft.body.columns[draft.columns["key0"]]])
+    years, source = complete_years(
+        parts["month"],
+        parts["day"],
+        today=_today(),
+        first_day=first_day,
+        export_day=export_day,
+        year=draft.context.year,
+        near=near,
+    )
+    yearless = years.notna()
+    full = _iso_dates(years, parts["month"], parts["day"])
+    dates = cells.where(~yearless, full)
+    _refuse_unreadable(draft, dates[~yearless], date_header)
+    draft.dates = dates
+    if source == "inferred" and yearless.any():
+        found = sorted(years[yearless].astype("int64").unique().tolist())
+        draft.notes.append(
+            ("tiktok.note.year_inferred", {"years": ", ".join(str(y) for y in found)})
+        )
+
+
+def _iso_dates(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
+    """`YYYY-MM-DD` text per row ("" where the year is unknown), formatted once per distinct date."""
+    key = (years * 10_000 + months * 100 + days).where(years.notna(), 0)
+    codes, uniques = pd.factorize(key.to_numpy(dtype="int64"))
+    formatted = np.array(
+        [f"{k // 10_000:04d}-{k // 100 % 100:02d}-{k % 100:02d}" if k else "" for k in uniques],
+        dtype=object,
+    )
+    return pd.Series(formatted[codes], index=years.index)
+
+
+def _drop_undefined(draft: Draft) -> None:
+    """TikTok writes "undefined" where it has no figure: a missing value, not an unreadable one."""
+    body = None
+    for role, position in draft.columns.items():
+        if role not in METRIC_NAMES:
+            continue
+        cells = draft.body.iloc[:, position]
+        missing = cells.isin(_UNDEFINED)
+        if missing.any():
+            body = draft.body.copy() if body is None else body
+            body.iloc[:, position] = cells.where(~missing, "").to_numpy(dtype=object)
+    if body is not None:
+        draft.body = body
+
+
+def _set_account(draft: Draft, handle: str | None) -> None:
+    """Posts name their account: the handle in the video link, else the one in the zip name.
+
+    Day series get none, as on other platforms: the same days imported once from the zip and
+    once from its extracted Overview.csv must share a key to count once.
+    """
+    if "account" in draft.columns or "key0" not in draft.columns:
+        return
+    links = _arrow_text(draft.body[draft.body.columns[draft.columns["key0"]]])
+    account = _handles(links)
+    account = account.where(account != "", handle or "")
+    if not account.eq("").all():
+        draft.body = draft.body.assign(_account=account.to_numpy())
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+
+
+def _refuse_unreadable(draft: Draft, dates: pd.Series, header: str) -> None:
+    """Dates in a language Canalyse does not read: ask for an export in a language it reads.
+
+    `dates` are the cells not read as a month and day; an impossible day ("February 30") is
+    left to the engine's own message.
+    """
+    parsed = values.parse_dates(dates, dayfirst=draft.dayfirst)
+    # Blank and "Total" rows are the engine's to drop, not unreadable dates.
+    ignored = dates.eq("") | dates.str.lower().str.startswith("total")
+    bad = (parsed.invalid | parsed.start.isna()) & ~ignored
+    if not bad.any():
+        return
+    lines = dates.index.to_numpy() + 1
+    offending = [(lines[i], header, dates.iloc[i]) for i in np.flatnonzero(bad.to_numpy())]
+    raise ImportRefused(
+        "tiktok.error.unreadable_dates",
+        file=draft.table_name,
+        cells=describe_cells(offending, draft.context.lang),
+    )
+
+
+def _complete_post_dates(draft: Draft) -> None:
+    """Content rows: the year from each video's id first, the month and day from "Post time"."""
+    _complete_dates(draft, date_header="Post time", from_video_ids=True)
+
+
+# --- Layouts -------------------------------------------------------------------------------------
+
+LAYOUTS = [
+    ExportLayout(
+        id="tiktok_overview",
+        platform="tiktok",
+        label_fr="Export TikTok Studio — vue d'ensemble du compte, par jour (Overview.csv)",
+        label_en="TikTok Studio export — account overview, per day (Overview.csv)",
+        grain="day",
+        signature=("Date", "Video Views", "Profile Views"),
+        excludes=("Reached audience",),
+        date=("Date",),
+        metrics={
+            "views": ("Video Views",),
+            "profile_visits": ("Profile Views",),
+            "reactions": ("Likes",),
+            "comments": ("Comments",),
+            "shares": ("Shares",),
+        },
+        note_fr=(
+            "Les chiffres du jour sont des soldes (des mentions J'aime retirées, par exemple) : un "
+            "jour peut être négatif. Ils sont gardés tels quels, pour que les totaux soient ceux "
+            "de TikTok Studio."
+        ),
+        note_en=(
+            "Daily figures are net (likes withdrawn, for instance): a day can be negative. They "
+            "are kept as they are, so totals match TikTok Studio's."
+        ),
+        adjust=_complete_dates,
+    ),
+    ExportLayout(
+        id="tiktok_follower_history",
+        platform="tiktok",
+        label_fr="Export TikTok Studio — historique des abonnés, par jour (FollowerHistory.csv)",
+        label_en="TikTok Studio export — follower history, per day (FollowerHistory.csv)",
+        grain="day",
+        signature=("Date", "Followers", "Difference in followers from previous day"),
+        date=("Date",),
+        metrics={"followers_total": ("Followers",)},
+        note_fr=(
+            "Seul le nombre d'abonnés est repris. « Difference in followers from previous day » est "
+            "un solde (gagnés moins perdus) : il n'est compté ni en abonnés gagnés ni en perdus."
+        ),
+        note_en=(
+            "Only the follower count is used. “Difference in followers from previous day” is net "
+            "(gained minus lost): it counts neither as followers gained nor as followers lost."
+        ),
+        adjust=_complete_dates,
+    ),
+    ExportLayout(
+        id="tiktok_content",
+        platform="tiktok",
+        label_fr="Export TikTok Studio — vidéos, par publication (Content.csv)",
+        label_en="TikTok Studio export — videos, per post (Content.csv)",
+        grain="post",
+        signature=("Video link", "Post time", "Total views"),
+        date=("Post time",),
+        key=("Video link",),
+        title=("Video title",),
+        metrics={
+            "views": ("Total views",),
+            "reactions": ("Total likes",),
+            "comments": ("Total comments",),
+            "shares": ("Total shares",),
+        },
+        note_fr=(
+            "Totaux de chaque vidéo depuis sa publication, arrêtés au jour de l'export : "
+            "pas seulement ceux de la période."
+        ),
+        note_en=(
+            "Each video's totals since it was posted, as of the export day: not only those of "
+            "the period."
+        ),
+        adjust=_complete_post_dates,
+    ),
+    ExportLayout(
+        id="tiktok_business_suite_overview",
+        platform="tiktok",
+        label_fr="Export TikTok Business Suite (ancienne version) — activité du compte, par jour",
+        label_en="TikTok Business Suite export (older version) — account activity, per day",
+        grain="day",
+        signature=("Date", "Video views", "Reached audience", "Profile views"),
+        date=("Date",),
+        metrics={
+            "views": ("Video views",),
+            "reach": ("Reached audience",),
+            "profile_visits": ("Profile views",),
+            "reactions": ("Likes",),
+            "shares": ("Shares",),
+            "comments": ("Comments",),
+            "followers_gained": ("New followers",),
+            "followers_lost": ("Lost followers",),
+        },
+        note_fr=(
+            "Les chiffres du jour sont des soldes : un jour peut être négatif, il est gardé tel "
+            "quel. « NAN » veut dire « pas de donnée »."
+        ),
+        note_en=(
+            "Daily figures are net: a day can be negative and is kept as it is. “NAN” means "
+            "“no data”."
+        ),
+    ),
+]
