@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from canalyse.formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_period
 from canalyse.i18n import t
@@ -31,32 +30,35 @@ def files_text(files: list[str], lang: str) -> str:
 
 
 def _formatter(metric: str, lang: str):
-    unit = METRICS[metric].unit if metric in METRICS else "count"
+    unit = METRICS[metric].unit
     if unit == "eur":
-        return lambda v: "" if pd.isna(v) else fmt_money(v, lang)
+        return lambda v: fmt_money(v, lang)
     if unit == "hours":
-        return lambda v: "" if pd.isna(v) else fmt_number(v, lang, 1)
-    return lambda v: "" if pd.isna(v) else fmt_int(v, lang)
+        return lambda v: fmt_number(v, lang, 1)
+    return lambda v: fmt_int(v, lang)
 
 
-def platform_table(totals: pd.DataFrame, lang: str) -> Styler:
-    """Per platform: views, share, then every metric that has a figure; numbers stay sortable."""
+def platform_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per platform, largest first: views, share, then every metric that has a figure, as text.
+
+    Formatted here (« 740 000 », « 44,0 % », « — » when unknown) because Streamlit shows its own
+    "None" for a missing number whatever the formatting asked for.
+    """
     metrics = [m for m in METRICS if m != "views" and totals[m].notna().any()]
     table = pd.DataFrame(
         {
             t("table.platform", lang): totals["platform"].map(label),
-            METRICS["views"].label(lang): totals["views"],
-            t("table.share_of_views", lang): totals["share_of_views"],
+            METRICS["views"].label(lang): totals["views"].map(
+                lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
+            ),
+            t("table.share_of_views", lang): totals["share_of_views"].map(
+                lambda v: fmt_percent(v, lang)
+            ),
         }
     )
     for metric in metrics:
-        table[METRICS[metric].label(lang)] = totals[metric]
-    formats = {METRICS[m].label(lang): _formatter(m, lang) for m in ["views", *metrics]}
-    formats[METRICS["views"].label(lang)] = lambda v: (
-        t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
-    )
-    formats[t("table.share_of_views", lang)] = lambda v: "" if pd.isna(v) else fmt_percent(v, lang)
-    return table.style.format(formats)
+        table[METRICS[metric].label(lang)] = totals[metric].map(_formatter(metric, lang))
+    return table
 
 
 def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:

@@ -196,3 +196,26 @@ def test_a_bad_file_gets_a_clear_message_and_earlier_imports_stay(page, server, 
     history.wait_for()
     _assert_no_exception(page)
     _save(page, "import_error_fr.png")
+
+
+def test_a_zip_and_a_french_export_import_through_the_page(page, server):
+    youtube = FIXTURES / "exports" / "youtube" / "Content 2025-01-01_2025-01-31 Ville de Rennes.zip"
+    facebook_fr = FIXTURES / "exports" / "meta" / "Apr-01-2025_Apr-30-2025_104526198765432.csv"
+    _open(page, f"{server}/import_data")
+    _upload(page, youtube, facebook_fr)
+    page.get_by_text(f"« {youtube.name} » importé").wait_for()
+    page.get_by_text(f"« {facebook_fr.name} » importé").wait_for()
+    body = _text(page.locator('[data-testid="stMain"]'))
+    assert "Export YouTube Studio — chaîne par jour" in body
+    assert "Export Meta Business Suite — publications Facebook (interface française)" in body
+    assert "notes.pdf" in body  # the zip entry that is not a table is named
+    _assert_no_exception(page)
+    _save(page, "import_exports_fr.png")
+
+    _open(page, server)
+    chart = page.locator('[data-testid="stPlotlyChart"]')
+    chart.locator(".bars path").nth(1).wait_for()
+    assert chart.locator(".bars path").count() == 2
+    assert "YouTube" in _text(chart) and "Facebook" in _text(chart)
+    _assert_no_exception(page)
+    _save(page, "overview_exports_fr.png")
