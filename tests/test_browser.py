@@ -192,8 +192,13 @@ def test_a_bad_file_gets_a_clear_message_and_earlier_imports_stay(page, server, 
     error = page.locator('[data-testid="stAlertContentError"]')
     error.wait_for()
     assert "beaucoup" in _text(error) and "Rien n'a été importé" in _text(error)
-    history = page.locator('[data-testid="stDataFrame"]').last
-    history.wait_for()
+    page.get_by_text("Imports précédents").wait_for()
+    # The earlier import is still there, offered in the delete list of the history.
+    choice = page.locator(".st-key-delete_choice")
+    shown = (choice.text_content() or "") + " ".join(
+        choice.locator("input").evaluate_all("inputs => inputs.map(i => i.value)")
+    )
+    assert "#1 — bilan_cp1252.csv" in shown, shown
     _assert_no_exception(page)
     _save(page, "import_error_fr.png")
 
