@@ -15,6 +15,7 @@ class Filters:
     end: date | None = None
     platforms: tuple[str, ...] | None = None
     campaign: str | None = None
+    accounts: tuple[str, ...] | None = None
 
     def params(self) -> dict[str, object]:
         """The named parameters the query files take."""
@@ -23,6 +24,7 @@ class Filters:
             "end": self.end,
             "platforms": list(self.platforms) if self.platforms else None,
             "campaign": self.campaign or None,
+            "accounts": list(self.accounts) if self.accounts else None,
         }
 
 
@@ -31,4 +33,11 @@ def filters_from_state(state: Mapping[str, object]) -> Filters:
     period = state.get("filter_period") or ()
     start, end = period if isinstance(period, (tuple, list)) and len(period) == 2 else (None, None)
     platforms = tuple(state.get("filter_platforms") or ()) or None
-    return Filters(start=start, end=end, platforms=platforms, campaign=state.get("filter_campaign"))
+    accounts = tuple(state.get("filter_accounts") or ()) or None
+    return Filters(
+        start=start,
+        end=end,
+        platforms=platforms,
+        campaign=state.get("filter_campaign"),
+        accounts=accounts,
+    )

@@ -12,11 +12,11 @@ import pandas as pd
 from canalyse.errors import CanalyseError
 from canalyse.metrics import METRIC_NAMES
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = Path("data") / "workspace.duckdb"
 _SQL = Path(__file__).with_name("sql")
 # Each entry upgrades a workspace from the version before it; index 0 creates version 1.
-_MIGRATIONS = ("schema_v1.sql", "schema_v2.sql")
+_MIGRATIONS = ("schema_v1.sql", "schema_v2.sql", "schema_v3.sql")
 
 FACT_COLUMNS = (
     "source_id",

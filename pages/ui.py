@@ -127,6 +127,14 @@ def sidebar_filters() -> None:
         placeholder=t("filters.all_platforms", language),
         key="filter_platforms",
     )
+    accounts = query("accounts")["account"].tolist()
+    if len(accounts) > 1:
+        st.sidebar.multiselect(
+            t("filters.accounts", language),
+            accounts,
+            placeholder=t("filters.all_accounts", language),
+            key="filter_accounts",
+        )
     campaigns = query("campaigns")["campaign"].tolist()
     if campaigns:
         st.sidebar.selectbox(

@@ -1,3 +1,6 @@
--- The campaign names present in the workspace, for the campaign filter.
+-- The campaign names in the workspace, for the campaign filter: tags of figures and saved date ranges.
 -- Returns: campaign. Parameters: none.
-SELECT DISTINCT campaign FROM facts_current WHERE campaign <> '' ORDER BY campaign;
+SELECT campaign FROM facts_current WHERE campaign <> ''
+UNION
+SELECT name FROM campaign_ranges
+ORDER BY campaign;

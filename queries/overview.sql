@@ -1,7 +1,7 @@
 -- One line summing up the filtered workspace.
 -- Returns: total_views, platforms (count of platforms with any figure), platforms_with_views,
 -- date_min, date_max, undated_rows (campaign summaries without a period).
--- Parameters: $start, $end (DATE or NULL), $platforms (VARCHAR[] or NULL), $campaign (VARCHAR or NULL).
+-- Parameters: $start, $end (DATE or NULL), $platforms, $accounts (VARCHAR[] or NULL), $campaign (VARCHAR or NULL).
 SELECT
     sum(views)                                       AS total_views,
     count(DISTINCT platform)                         AS platforms,
@@ -9,4 +9,4 @@ SELECT
     min(period_start)                                AS date_min,
     max(period_end)                                  AS date_max,
     count(*) FILTER (WHERE period_start IS NULL)     AS undated_rows
-FROM filtered_facts($start, $end, $platforms, $campaign);
+FROM filtered_facts($start, $end, $platforms, $campaign, $accounts);

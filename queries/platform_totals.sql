@@ -1,9 +1,9 @@
 -- Every canonical metric totalled per platform, with the period covered and where it came from.
 -- Returns: platform, rows, sources, date_min, date_max, one column per canonical metric
 -- (followers_total is the latest known level, not a sum), share_of_views.
--- Parameters: $start, $end (DATE or NULL), $platforms (VARCHAR[] or NULL), $campaign (VARCHAR or NULL).
+-- Parameters: $start, $end (DATE or NULL), $platforms, $accounts (VARCHAR[] or NULL), $campaign (VARCHAR or NULL).
 WITH f AS (
-    SELECT * FROM filtered_facts($start, $end, $platforms, $campaign)
+    SELECT * FROM filtered_facts($start, $end, $platforms, $campaign, $accounts)
 ),
 totals AS (
     SELECT

@@ -22,10 +22,19 @@ def rennes(con):
     return con
 
 
+@pytest.fixture
+def varied(rennes):
+    """The Rennes summary plus an X export with an account, so that every query has rows."""
+    import_file(
+        rennes, *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv")
+    )
+    return rennes
+
+
 @pytest.mark.parametrize("name", queries.available())
-def test_every_query_file_runs_on_the_workspace(rennes, name):
+def test_every_query_file_runs_on_the_workspace(varied, name):
     params = {p: None for p in queries.parameters(name)}
-    frame = queries.run(rennes, name, **params)
+    frame = queries.run(varied, name, **params)
     assert not frame.empty
 
 
@@ -72,6 +81,26 @@ def test_filters_select_period_platforms_and_campaign(con):
     assert views(start=date(2025, 2, 1), end=date(2025, 2, 28)) == 190_000
     assert views(platforms=("linkedin",)) == 170_000
     assert views(campaign="Crue") == 446_000
+
+
+def test_a_campaign_date_range_gathers_the_dated_figures_inside_it(con):
+    import_file(con, *fixture_bytes("handmade/mensuel_bom.csv"))
+    con.execute(
+        "INSERT INTO campaign_ranges VALUES ('Hiver', DATE '2025-02-01', DATE '2025-02-28')"
+    )
+    frame = queries.run(con, "overview", **Filters(campaign="Hiver").params())
+    assert frame["total_views"].iloc[0] == 190_000
+    assert "Hiver" in queries.run(con, "campaigns")["campaign"].tolist()
+
+
+def test_the_account_filter_keeps_only_the_chosen_accounts(con):
+    import_file(
+        con, *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv")
+    )
+    import_file(con, *fixture_bytes("handmade/bilan_cp1252.csv"))
+    assert queries.run(con, "accounts")["account"].tolist() == ["rennes"]
+    frame = queries.run(con, "overview", **Filters(accounts=("rennes",)).params())
+    assert frame["total_views"].iloc[0] == 3000
 
 
 def test_a_query_refuses_missing_or_unexpected_parameters(con):

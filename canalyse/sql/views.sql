@@ -205,10 +205,16 @@ LEFT JOIN posts_in_periods AS pp ON pp.fact_key = f.fact_key;
 -- The figures a report uses, after the shared filters. A NULL parameter means "no filter".
 -- A dated row counts when it lies entirely inside [start, end]; an undated campaign summary only
 -- when no period is asked for, since nobody can tell which part of it falls inside.
-CREATE OR REPLACE MACRO filtered_facts(p_start, p_end, p_platforms, p_campaign) AS TABLE
+-- A campaign is either the tag of the figures (import tag or Campaign column) or a date range
+-- saved under that name, whose dated figures all belong to it.
+CREATE OR REPLACE MACRO filtered_facts(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
 SELECT *
-FROM facts_effective
-WHERE (p_start IS NULL OR period_start >= p_start)
-  AND (p_end IS NULL OR period_end <= p_end)
-  AND (p_platforms IS NULL OR list_contains(p_platforms, platform))
-  AND (p_campaign IS NULL OR campaign = p_campaign);
+FROM facts_effective AS f
+WHERE (p_start IS NULL OR f.period_start >= p_start)
+  AND (p_end IS NULL OR f.period_end <= p_end)
+  AND (p_platforms IS NULL OR list_contains(p_platforms, f.platform))
+  AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
+  AND (p_campaign IS NULL OR f.campaign = p_campaign OR EXISTS (
+        SELECT 1 FROM campaign_ranges AS r
+        WHERE r.name = p_campaign
+          AND f.period_start >= r.range_start AND f.period_end <= r.range_end));
