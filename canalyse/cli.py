@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from canalyse import store
 from canalyse.errors import CanalyseError
-from canalyse.formatting import fmt_int, fmt_percent, fmt_period
+from canalyse.filters import Filters
+from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.pipeline import FileReport, import_file
-from canalyse.platforms import label
+from canalyse.platforms import label, normalise_platform
 from canalyse.report import build_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -39,8 +41,28 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="year of dates written without one (TikTok), if the file name lacks it",
     )
-    commands.add_parser("report", parents=[common], help="print views and share per platform")
+    reporting = commands.add_parser(
+        "report", parents=[common], help="print views, share and return on investment per platform"
+    )
+    reporting.add_argument(
+        "--hourly-cost",
+        type=float,
+        help="loaded cost of a staff hour in € (default: workspace setting)",
+    )
+    reporting.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
+    reporting.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
+    reporting.add_argument("--campaign", help="only this campaign (tag or saved date range)")
+    reporting.add_argument(
+        "--platform", action="append", dest="platforms", help="only this platform (repeatable)"
+    )
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,7 +116,16 @@ def _import(con, args) -> int:
 
 
 def _report(con, args) -> int:
-    report = build_report(con)
+    if args.hourly_cost is not None and args.hourly_cost < 0:
+        print(t("cli.error.negative_cost", args.lang), file=sys.stderr)
+        return EXIT_USAGE
+    filters = Filters(
+        start=args.start,
+        end=args.end,
+        campaign=args.campaign,
+        platforms=tuple(normalise_platform(p) or p for p in args.platforms or ()) or None,
+    )
+    report = build_report(con, filters, args.hourly_cost)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -102,14 +133,22 @@ def _report(con, args) -> int:
     if not report["platforms"]:
         print(t("cli.report.empty", lang))
         return EXIT_OK
-    period = fmt_period(report["date_min"], report["date_max"], lang) or t("period.undated", lang)
+    days = [date.fromisoformat(d) if d else None for d in (report["date_min"], report["date_max"])]
+    period = fmt_period(*days, lang) or t("period.undated", lang)
     print(t("cli.report.header", lang, views=fmt_int(report["total_views"], lang), period=period))
+    print(
+        f"  {'':<12} {t('cli.report.views', lang):>20} {t('cli.report.share', lang):>9}"
+        f" {t('cli.report.per_hour', lang):>14} {t('cli.report.per_1000', lang):>16}"
+    )
     for row in report["platforms"]:
         views = fmt_int(row["views"], lang) if row["views"] is not None else t("views.none", lang)
-        share = (
-            fmt_percent(row["share_of_views"], lang) if row["share_of_views"] is not None else ""
+        share = fmt_percent(row["share_of_views"], lang)
+        per_hour = fmt_int(row["views_per_staff_hour"], lang)
+        per_1000 = fmt_money(row["cost_per_1000_views"], lang)
+        print(
+            f"  {label(row['platform']):<12} {views:>20} {share:>9} {per_hour:>14} {per_1000:>16}"
         )
-        print(f"  {label(row['platform']):<12} {views:>14} {share:>9}")
+    print(t("cli.report.cost_note", lang, cost=fmt_money(report["hourly_cost"], lang)))
     return EXIT_OK
 
 

@@ -7,9 +7,20 @@ import math
 import duckdb
 import pandas as pd
 
-from canalyse import queries
+from canalyse import queries, roi
 from canalyse.filters import Filters
 from canalyse.metrics import METRIC_NAMES
+
+ROI_FIELDS = (
+    "staff_cost",
+    "share_of_staff_hours",
+    "ad_cost_per_view",
+    "cost_per_view",
+    "cost_per_1000_views",
+    "views_per_staff_hour",
+    "engagement_rate",
+    "views_per_follower",
+)
 
 
 def _plain(value: object) -> object:
@@ -30,11 +41,17 @@ def platform_totals(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     return queries.run(con, "platform_totals", **filters.params())
 
 
-def build_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> dict:
-    """The report as plain data: total views, period, and per platform every total and its share."""
+def build_report(
+    con: duckdb.DuckDBPyConnection, filters: Filters | None = None, hourly_cost: float | None = None
+) -> dict:
+    """The report as plain data: total views, period, and per platform every total, its share and
+    its return on investment (`hourly_cost` None: the workspace's setting). Unknown figures are None.
+    """
     filters = filters or Filters()
+    cost = roi.hourly_cost(con) if hourly_cost is None else hourly_cost
     overview = queries.run(con, "overview", **filters.params()).iloc[0]
     totals = platform_totals(con, filters)
+    ratios = roi.roi_table(con, filters, cost).set_index("platform")
     platforms = []
     for row in totals.to_dict("records"):
         entry = {"platform": row["platform"], "views": _plain(row["views"])}
@@ -42,6 +59,10 @@ def build_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None)
         for metric in METRIC_NAMES:
             if metric != "views":
                 entry[metric] = _plain(row[metric])
+        # The platform's own engagement total, else reactions + comments + shares + saves.
+        entry["engagements"] = _plain(ratios.at[row["platform"], "engagements"])
+        for field in ROI_FIELDS:
+            entry[field] = _plain(ratios.at[row["platform"], field])
         entry["date_min"] = _plain(row["date_min"])
         entry["date_max"] = _plain(row["date_max"])
         platforms.append(entry)
@@ -49,5 +70,12 @@ def build_report(con: duckdb.DuckDBPyConnection, filters: Filters | None = None)
         "total_views": _plain(overview["total_views"]),
         "date_min": _plain(overview["date_min"]),
         "date_max": _plain(overview["date_max"]),
+        "hourly_cost": cost,
+        "filters": {
+            "from": _plain(filters.start),
+            "to": _plain(filters.end),
+            "campaign": filters.campaign,
+            "platforms": list(filters.platforms) if filters.platforms else None,
+        },
         "platforms": platforms,
     }

@@ -97,3 +97,58 @@ def test_the_console_script_runs_with_the_environment_variable(tmp_path):
     )
     assert imported.returncode == 0, imported.stderr
     assert (tmp_path / "env.duckdb").exists()
+
+
+def test_report_json_gives_cost_per_view_and_views_per_staff_hour_for_a_year(capsys, db_path):
+    year = str(FIXTURES / "roi" / "annee_2025_mensuel.csv")
+    run_cli(capsys, "import", year, "--db", str(db_path))
+    code, out, _ = run_cli(capsys, "report", "--db", str(db_path), "--json", "--hourly-cost", "40")
+    assert code == 0
+    report = json.loads(out)
+    assert report["hourly_cost"] == 40
+    rows = {row["platform"]: row for row in report["platforms"]}
+    # Facebook: 12 × 60 000 = 720 000 views; 12 × 10 h = 120 h → 4 800 €; spend 12 × 100 = 1 200 €.
+    facebook = rows["facebook"]
+    assert facebook["views"] == 720_000 and facebook["staff_hours"] == 120
+    assert facebook["staff_cost"] == 4_800
+    assert facebook["ad_cost_per_view"] == pytest.approx(1_200 / 720_000)
+    assert facebook["cost_per_view"] == pytest.approx(6_000 / 720_000)
+    assert facebook["views_per_staff_hour"] == 6_000  # 720 000 / 120
+    assert facebook["engagement_rate"] == pytest.approx(14_400 / 720_000)
+    # X: no spend at all → no ad cost per view; 96 h × 40 € = 3 840 € for 120 000 views.
+    x = rows["x"]
+    assert x["spend"] is None and x["ad_cost_per_view"] is None
+    assert x["cost_per_view"] == pytest.approx(3_840 / 120_000)
+    assert x["views_per_staff_hour"] == 1_250  # 120 000 / 96
+    # Bluesky reports no views: every ratio on views is null, its engagements and hours remain.
+    bluesky = rows["bluesky"]
+    assert bluesky["views"] is None and bluesky["share_of_views"] is None
+    for field in ("cost_per_view", "views_per_staff_hour", "engagement_rate", "ad_cost_per_view"):
+        assert bluesky[field] is None, field
+    assert bluesky["engagements"] == 1_800 and bluesky["staff_cost"] == 960
+
+
+def test_report_filters_by_period_campaign_and_platform(capsys, db_path):
+    year = str(FIXTURES / "roi" / "annee_2025_mensuel.csv")
+    run_cli(capsys, "import", year, "--db", str(db_path), "--campaign", "Année 2025")
+    args = ["report", "--db", str(db_path), "--json", "--hourly-cost", "40"]
+    _, out, _ = run_cli(capsys, *args, "--from", "2025-01-01", "--to", "2025-03-31")
+    assert json.loads(out)["total_views"] == 3 * 110_000  # three months of 60 000 + 40 000 + 10 000
+    _, out, _ = run_cli(capsys, *args, "--campaign", "Autre")
+    assert json.loads(out)["platforms"] == []
+    _, out, _ = run_cli(capsys, *args, "--platform", "Twitter")
+    assert [row["platform"] for row in json.loads(out)["platforms"]] == ["x"]
+
+
+def test_report_refuses_a_bad_date_or_a_negative_cost(capsys, db_path):
+    assert main(["report", "--db", str(db_path), "--from", "01/02/2025"]) == 2
+    assert main(["report", "--db", str(db_path), "--hourly-cost", "-3"]) == 2
+
+
+def test_report_for_people_shows_views_per_hour_and_cost_per_1000_views(capsys, db_path):
+    run_cli(
+        capsys, "import", str(FIXTURES / "roi" / "annee_2025_mensuel.csv"), "--db", str(db_path)
+    )
+    _, out, _ = run_cli(capsys, "report", "--db", str(db_path), "--hourly-cost", "40")
+    facebook = next(line for line in out.splitlines() if "Facebook" in line)
+    assert "6\u00a0000" in facebook and "8,33\u00a0€" in facebook  # 6 000 €/720 000 × 1 000
