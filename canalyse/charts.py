@@ -112,7 +112,7 @@ def _build_template() -> go.layout.Template:
     )
 
 
-def _plain(text: object) -> str:
+def plain(text: object) -> str:
     """Text from files (names, sources) shown literally: Plotly would read tags in it as markup."""
     return html.escape(str(text), quote=False)
 
@@ -146,13 +146,13 @@ def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
     title = t(
         "chart.share_of_views.title",
         lang,
-        platform=_plain(label(top["platform"])),
+        platform=plain(label(top["platform"])),
         share=fmt_percent(top["share_of_views"], lang, decimals=0),
     )
 
     # Plotly draws the first category at the bottom: reverse so the largest bar is on top.
     drawn = ranked.iloc[::-1]
-    names = [_plain(label(p)) for p in drawn["platform"]]
+    names = [plain(label(p)) for p in drawn["platform"]]
     value_labels = [
         # The leading no-break spaces keep the label off the end of its bar.
         f"{LABEL_GAP}{fmt_int(views, lang)} · {fmt_percent(share, lang, decimals=0)}"
@@ -185,22 +185,48 @@ def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
         )
     )
 
-    bars = len(ranked)
+    finish_bar_figure(
+        fig,
+        lang,
+        title=title,
+        subtitle=t("chart.share_of_views.subtitle", lang),
+        source=source,
+        categories=ranked["platform"].map(label).tolist(),
+        x_range=[0, x_max(ranked["views"], value_labels)],
+    )
+    return fig
+
+
+def finish_bar_figure(
+    fig: go.Figure,
+    lang: str,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    categories: list[str],
+    x_range: list[float],
+    bar_slots: int | None = None,
+) -> None:
+    """Lay out a horizontal bar chart the Canalyse way: finding as title, source line at the foot.
+
+    `categories` are the y labels (their length sets the left margin); `bar_slots` the height in
+    bars (default: one per category, at least four so that few bars are not drawn as blocks).
+    """
+    bars = len(categories)
     # Fewer than four bars would each be drawn as a thick block: reserve room for four
     # and centre the ones there are.
-    slots = max(bars, 4)
+    slots = max(bar_slots or bars, 4)
     padding = (slots - bars) / 2
-    longest_name = max(len(label(p)) for p in ranked["platform"])
+    longest_name = max(len(name) for name in categories)
     left_margin = EDGE + 10 * longest_name + 16
     fig.update_layout(
         template=template(),
-        title=dict(text=title, subtitle=dict(text=t("chart.share_of_views.subtitle", lang))),
+        title=dict(text=title, subtitle=dict(text=subtitle)),
         separators=plotly_separators(lang),
         height=120 + 70 + 56 * slots,
         margin=dict(l=left_margin, t=110, b=70),
-        xaxis=dict(
-            visible=False, range=[0, _x_max(ranked["views"], value_labels)], fixedrange=True
-        ),
+        xaxis=dict(visible=False, range=x_range, fixedrange=True),
         yaxis=dict(
             showgrid=False,
             tickfont=dict(size=18, color=TEXT_COLOUR),
@@ -210,7 +236,7 @@ def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
         ),
         annotations=[
             dict(
-                text=_plain(source),
+                text=plain(source),
                 xref="paper",
                 yref="paper",
                 x=0,
@@ -228,10 +254,9 @@ def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
             )
         ],
     )
-    return fig
 
 
-def _x_max(views: pd.Series, value_labels: list[str]) -> float:
+def x_max(views: pd.Series, value_labels: list[str]) -> float:
     """Right end of the value axis, leaving room for the longest label after the longest bar."""
     largest = float(views.max()) if views.notna().any() else 0.0
     if largest <= 0:

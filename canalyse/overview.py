@@ -73,3 +73,42 @@ def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
             f"{label(platform)} : {kinds}" if lang == "fr" else f"{label(platform)}: {kinds}"
         )
     return lines
+
+
+def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ROI table as people read it: formatted, « — » where a ratio cannot be computed."""
+
+    def money(v):
+        return fmt_money(v, lang)
+
+    def money_precise(v):
+        return fmt_money(v, lang, decimals=4)
+
+    def count(v):
+        return fmt_int(v, lang)
+
+    def rate(v):
+        return fmt_percent(v, lang)
+
+    columns = {
+        "views": (
+            "table.views",
+            lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang),
+        ),
+        "share_of_views": ("table.share_of_views", rate),
+        "staff_hours": ("roi.table.hours", lambda v: fmt_number(v, lang, 1)),
+        "share_of_staff_hours": ("roi.table.share_of_hours", rate),
+        "staff_cost": ("roi.table.staff_cost", money),
+        "spend": ("roi.table.spend", money),
+        "cost_per_1000_views": ("roi.table.cost_per_1000", money),
+        "cost_per_view": ("roi.table.cost_per_view", money_precise),
+        "ad_cost_per_view": ("roi.table.ad_cost_per_view", money_precise),
+        "views_per_staff_hour": ("roi.table.views_per_hour", count),
+        "engagements": ("roi.table.engagements", count),
+        "engagement_rate": ("roi.table.engagement_rate", rate),
+        "views_per_follower": ("roi.table.views_per_follower", lambda v: fmt_number(v, lang, 1)),
+    }
+    shown = pd.DataFrame({t("table.platform", lang): table["platform"].map(label)})
+    for column, (key, formatter) in columns.items():
+        shown[t(key, lang)] = table[column].map(formatter)
+    return shown

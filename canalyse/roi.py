@@ -7,6 +7,7 @@ import pandas as pd
 
 from canalyse import queries
 from canalyse.filters import Filters
+from canalyse.platforms import label
 
 # A loaded hourly cost (salary, employer contributions, overheads) for a communication officer in a
 # French public body: a sensible starting point that each workspace sets to its own figure.
@@ -59,3 +60,29 @@ def roi_table(
     """
     chosen = hourly_cost(con) if cost is None else cost
     return queries.run(con, "roi_by_platform", **filters.params(), hourly_cost=chosen)
+
+
+def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row per platform in the workspace: its id, display name and its own hourly cost, if set."""
+    platforms = [
+        p
+        for (p,) in con.execute(
+            "SELECT DISTINCT platform FROM facts UNION SELECT platform FROM hourly_costs ORDER BY 1"
+        ).fetchall()
+    ]
+    own = platform_costs(con)
+    return pd.DataFrame(
+        {
+            "id": platforms,
+            "platform": [label(p) for p in platforms],
+            "cost": [own.get(p) for p in platforms],
+        }
+    )
+
+
+def costs_from_frame(edited: pd.DataFrame) -> dict[str, float | None]:
+    """The per-platform hourly costs from the edited `costs_frame` (blank: use the default)."""
+    return {
+        platform: None if pd.isna(cost) else float(cost)
+        for platform, cost in zip(edited["id"], edited["cost"], strict=True)
+    }

@@ -1,0 +1,91 @@
+"""Hours and spend typed in the app, and the two ROI charts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from canalyse import efforts, roi, store
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import import_file
+from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
+
+VIEWS = "Mois;Réseau;Vues\n2025-01;Facebook;100 000\n2025-01;X;20 000\n2025-01;Bluesky;\n"
+
+
+def _typed(rows):
+    return pd.DataFrame(rows, columns=list(efforts.COLUMNS))
+
+
+@pytest.fixture
+def views(con):
+    import_file(con, "vues.csv", VIEWS.encode())
+    return con
+
+
+def test_typed_hours_and_spend_join_the_views_of_the_same_month(views):
+    report = efforts.save_efforts(
+        views,
+        _typed([["2025-01", "Facebook", None, 10, 200], ["2025-01", "X", None, 8.5, None]]),
+        "fr",
+    )
+    assert report.status == "imported", report.message
+    table = roi.roi_table(views, Filters(), cost=40).set_index("platform")
+    assert table.at["facebook", "cost_per_view"] == pytest.approx((200 + 400) / 100_000)
+    assert table.at["x", "staff_hours"] == 8.5
+
+
+def test_saving_again_replaces_the_typed_table_and_it_reads_back(views):
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, 10, 200]]), "fr")
+    efforts.save_efforts(views, _typed([["janvier 2025", "Facebook", "Crue", 12, None]]), "fr")
+    typed = efforts.current_efforts(views)
+    assert len(typed) == 1
+    row = typed.iloc[0]
+    assert (row["month"], row["platform"], row["campaign"], row["staff_hours"]) == (
+        "2025-01",
+        "Facebook",
+        "Crue",
+        12.0,
+    )
+    assert pd.isna(row["spend"])
+    names = store.list_sources(views)["file_name"].tolist()
+    assert names.count(efforts.EFFORTS_FILE) == 1
+
+
+def test_a_bad_month_is_refused_and_the_previous_typed_table_stays(views):
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, 10, 200]]), "fr")
+    report = efforts.save_efforts(views, _typed([["Pâques", "Facebook", None, 3, None]]), "fr")
+    assert report.status == "error" and "Pâques" in report.message
+    assert efforts.current_efforts(views)["staff_hours"].tolist() == [10.0]
+
+
+def test_the_hours_chart_names_the_widest_gap_between_time_and_views(views):
+    efforts.save_efforts(
+        views,
+        _typed([["2025-01", "Facebook", None, 10, None], ["2025-01", "X", None, 30, None]]),
+        "fr",
+    )
+    table = roi.roi_table(views, Filters(), cost=40)
+    figure = hours_vs_views_bar(table, "fr", "Source : test")
+    # X: 30 of 40 hours = 75 % of our time, 20 000 of 120 000 views = 17 %.
+    assert figure.layout.title.text == "X : 75\u00a0% de notre temps, 17\u00a0% des vues"
+
+
+def test_the_cost_chart_names_the_cheapest_network_per_1000_views(views):
+    efforts.save_efforts(
+        views,
+        _typed([["2025-01", "Facebook", None, 10, None], ["2025-01", "X", None, 1, None]]),
+        "en",
+    )
+    figure = cost_per_1000_views_bar(roi.roi_table(views, Filters(), cost=40), "en", "Source: test")
+    # X: 40 € / 20 000 views × 1 000 = €2.00; Facebook: 400 € / 100 000 × 1 000 = €4.00.
+    assert figure.layout.title.text == "X: €2.00 per 1,000 views, the lowest cost"
+    assert [bar for bar in figure.data[0].y] == ["Facebook", "X"]  # cheapest drawn on top
+
+
+def test_charts_refuse_to_draw_without_hours_or_costs(views):
+    table = roi.roi_table(views, Filters(), cost=40)
+    with pytest.raises(ValueError):
+        hours_vs_views_bar(table, "fr", "")
+    with pytest.raises(ValueError):
+        cost_per_1000_views_bar(table, "fr", "")
