@@ -1,0 +1,1105 @@
+"""Views and followers over time: series by day, ISO week or month, and the charts that show them.
+
+Rows arrive from `queries/views_by_period.sql` and `queries/followers_by_day.sql`, one per platform
+and dated period. A row counts in a bucket (a day, a week starting on Monday, a calendar month) only
+when it lies entirely inside it: a day or a post always does, a month row does in month
+granularity only. A month cannot honestly be split into days or weeks (spreading it evenly would
+draw a flat line nobody measured), so in day and week granularity such rows are left out and the
+page says how many. Undated rows never reach these functions.
+
+Every chart uses the one "canalyse" template, states its finding in the title and carries its
+source line inside the figure; `add_event_markers` draws the workspace's events on any time chart.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from canalyse.charts import EDGE, MUTED_COLOUR, SOURCE_FONT_SIZE, TEXT_COLOUR, template
+from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, BeforeAfter
+from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators
+from canalyse.i18n import t
+from canalyse.platforms import colour, label
+
+GRANULARITIES = ("day", "week", "month")
+# The rolling average's window, in periods of each granularity: a week of days, about a month of
+# weeks, a quarter of months.
+ROLLING_WINDOW = {"day": 7, "week": 4, "month": 3}
+_FREQUENCY = {"day": "D", "week": "W-MON", "month": "MS"}
+# Plotly draws a point of a week or a month in the middle of the period it stands for, so that an
+# event on the 20th sits inside its month's bar, not after it.
+_PLOTLY_PERIOD = {"week": 7 * 24 * 3600 * 1000, "month": "M1"}
+_A_MONDAY = "2000-01-03"
+# Below this change (in absolute value) a title says "stable" rather than "rose by 0 %".
+_STABLE = 0.005
+# Fixed left margin for time charts, so that the source line can line up with the title.
+_LEFT_MARGIN = 100
+_EVENT_LABEL_MAX = 40
+# About the most characters of a 24 px bold title that fit a 1100 px slide picture on one line.
+_TITLE_WIDTH = 72
+
+
+# ---- Buckets -------------------------------------------------------------------------------------
+
+
+def bucket_start(days: pd.Series, granularity: str) -> pd.Series:
+    """The first day of the day, ISO week (Monday) or calendar month each date falls in."""
+    stamps = pd.to_datetime(days).astype("datetime64[ns]").dt.normalize()
+    if granularity == "day":
+        return stamps
+    if granularity == "week":
+        return stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
+    if granularity == "month":
+        return stamps.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
+    raise ValueError(f"unknown granularity {granularity!r}")
+
+
+def bucket_end(starts: pd.Series, granularity: str) -> pd.Series:
+    """The last day of the buckets starting on `starts`."""
+    if granularity == "day":
+        return starts
+    if granularity == "week":
+        return starts + pd.Timedelta(days=6)
+    return starts + pd.offsets.MonthEnd(0)
+
+
+def period_label(start: object, granularity: str, lang: str) -> str:
+    """« janvier 2025 », « semaine du 06/01/2025 », « 20/01/2025 » (en: « January 2025 »…)."""
+    stamp = pd.Timestamp(start)
+    if granularity == "month":
+        month = t("trends.months", lang).split(",")[stamp.month - 1]
+        return f"{month} {stamp.year}"
+    if granularity == "week":
+        return t("trends.week_of", lang, day=fmt_date(stamp, lang))
+    return fmt_date(stamp, lang)
+
+
+def title_period(start: object, granularity: str, lang: str) -> str:
+    """A period inside a sentence: « janvier 2025 », « la semaine du 06/01/2025 », « le 20/01/2025 »."""
+    if granularity == "month":
+        return period_label(start, granularity, lang)
+    day = fmt_date(pd.Timestamp(start), lang)
+    return t(f"trends.in_title.{granularity}", lang, day=day)
+
+
+def between(first: object, last: object, granularity: str, lang: str) -> str:
+    """« entre janvier et décembre 2025 », « entre la semaine du 06/01/2025 et celle du… »."""
+    a, b = pd.Timestamp(first), pd.Timestamp(last)
+    if granularity == "month" and a.year == b.year:
+        names = t("trends.months", lang).split(",")
+        return t(
+            "trends.between.same_year",
+            lang,
+            first=names[a.month - 1],
+            last=names[b.month - 1],
+            year=a.year,
+        )
+    if granularity == "month":
+        return t(
+            "trends.between.month",
+            lang,
+            first=period_label(a, granularity, lang),
+            last=period_label(b, granularity, lang),
+        )
+    # Within one year the first date goes without it: « entre le 06/01 et le 22/12/2025 ».
+    first_text = _day_month(a, lang) if a.year == b.year else fmt_date(a, lang)
+    return t(f"trends.between.{granularity}", lang, first=first_text, last=fmt_date(b, lang))
+
+
+def _day_month(day: pd.Timestamp, lang: str) -> str:
+    """« 06/01 » or « 6 Jan »."""
+    if lang == "en":
+        return f"{day.day} {t('trends.months_short', lang).split(',')[day.month - 1]}"
+    return day.strftime("%d/%m")
+
+
+def default_granularity(views: pd.DataFrame) -> str:
+    """Months over half a year of data, weeks over six weeks, else days — coarser when some rows
+    (months) would not fit, so that the first chart shows every dated view."""
+    if views.empty:
+        return "month"
+    starts = pd.to_datetime(views["period_start"])
+    ends = pd.to_datetime(views["period_end"])
+    span = (ends.max() - starts.min()).days
+    by_span = "month" if span >= 180 else "week" if span >= 42 else "day"
+    for granularity in GRANULARITIES[GRANULARITIES.index(by_span) :]:
+        if (bucket_start(starts, granularity) == bucket_start(ends, granularity)).all():
+            return granularity
+    return "month"
+
+
+# ---- Views series ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewsSeries:
+    """Views per platform and period, ready to draw.
+
+    `series`: period (bucket start), platform, views — every period between a platform's first and
+    last one is present (0 when nothing was published then); `complete` is False for a first or
+    last period the rows cover only in part; `rolling` is the rolling average of complete periods
+    (NaN until a full window is available). `coverage`: per platform, first_day and last_day of the
+    rows counted. `left_out_rows`/`left_out_views`: dated rows longer than a period (months in
+    day or week granularity) that no bucket could hold.
+    """
+
+    granularity: str
+    series: pd.DataFrame
+    coverage: pd.DataFrame
+    left_out_rows: int
+    left_out_views: float
+
+    @property
+    def empty(self) -> bool:
+        """True when no dated view fits a period of this granularity."""
+        return self.series.empty
+
+    @property
+    def partial_periods(self) -> int:
+        """How many (platform, period) points are left off the views chart as incomplete."""
+        return int((~self.series["complete"]).sum())
+
+    @property
+    def last_day(self) -> pd.Timestamp | None:
+        """The last day any counted row covers."""
+        return None if self.coverage.empty else self.coverage["last_day"].max()
+
+
+def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
+    """Bucket the rows of `views_by_period` by `granularity` (day, week or month)."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"unknown granularity {granularity!r}")
+    frame = views.assign(
+        period_start=pd.to_datetime(views["period_start"]).astype("datetime64[ns]"),
+        period_end=pd.to_datetime(views["period_end"]).astype("datetime64[ns]"),
+    )
+    first = bucket_start(frame["period_start"], granularity)
+    fits = first == bucket_start(frame["period_end"], granularity)
+    left_out = frame[~fits]
+    kept = frame[fits].assign(period=first[fits])
+    per_bucket = kept.groupby(["platform", "period"], as_index=False).agg(
+        views=("views", "sum"), first_day=("period_start", "min"), last_day=("period_end", "max")
+    )
+    coverage = per_bucket.groupby("platform", as_index=False).agg(
+        first_day=("first_day", "min"),
+        last_day=("last_day", "max"),
+        first_period=("period", "min"),
+        last_period=("period", "max"),
+        total=("views", "sum"),
+    )
+    series = _filled(per_bucket[["platform", "period", "views"]], coverage, granularity)
+    # A first or last period the rows only partly cover (a daily series starting on the 15th)
+    # would show as a fall that never happened: flagged, so the views chart leaves it out.
+    edges = series.merge(coverage[["platform", "first_day", "last_day"]], on="platform")
+    series["complete"] = (edges["period"] >= edges["first_day"]) & (
+        bucket_end(edges["period"], granularity) <= edges["last_day"]
+    )
+    window = ROLLING_WINDOW[granularity]
+    series["rolling"] = (
+        series["views"]
+        .where(series["complete"])
+        .groupby(series["platform"])
+        .transform(lambda v: v.rolling(window, min_periods=window).mean())
+    )
+    return ViewsSeries(
+        granularity=granularity,
+        series=series,
+        coverage=coverage.drop(columns=["first_period", "last_period"]),
+        left_out_rows=int(left_out["rows"].sum()) if "rows" in left_out else len(left_out),
+        left_out_views=float(left_out["views"].sum()),
+    )
+
+
+def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Every period between each platform's first and last one, 0 where it had no row."""
+    columns = ["period", "platform", "views"]
+    if values.empty:
+        return pd.DataFrame({c: pd.Series(dtype=values[c].dtype) for c in columns})
+    periods = pd.date_range(
+        coverage["first_period"].min(),
+        coverage["last_period"].max(),
+        freq=_FREQUENCY[granularity],
+    )
+    grid = pd.MultiIndex.from_product(
+        [coverage["platform"], periods], names=["platform", "period"]
+    ).to_frame(index=False)
+    grid = grid.merge(coverage[["platform", "first_period", "last_period"]], on="platform")
+    grid = grid[(grid["period"] >= grid["first_period"]) & (grid["period"] <= grid["last_period"])]
+    filled = grid[["platform", "period"]].merge(values, on=["platform", "period"], how="left")
+    filled["views"] = filled["views"].fillna(0.0)
+    return filled[columns].sort_values(["platform", "period"], ignore_index=True)
+
+
+def leading_platforms(series: pd.DataFrame) -> list[str]:
+    """Platforms by total views, largest first (ties by name), so colours and legends stay put."""
+    totals = series.groupby("platform")["views"].sum().reset_index()
+    ranked = totals.sort_values(["views", "platform"], ascending=[False, True], kind="stable")
+    return ranked["platform"].tolist()
+
+
+def _complete_periods(result: ViewsSeries, platform: str) -> pd.DataFrame:
+    """A platform's periods that its rows cover from first to last day (no half-imported month)."""
+    rows = result.series[result.series["platform"] == platform]
+    covered = result.coverage.set_index("platform").loc[platform]
+    ends = bucket_end(rows["period"], result.granularity)
+    return rows[(rows["period"] >= covered["first_day"]) & (ends <= covered["last_day"])]
+
+
+# ---- Period-over-period growth -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The last complete period against the one before it, per platform.
+
+    `table`: platform, views (this period), previous_views, change (absolute), change_ratio
+    (None when the previous period had no views or no figure). `current`/`previous`: the two
+    periods' first days. `skipped_partial`: the first day of a later period the data only partly
+    covers (left out of the comparison), else None.
+    """
+
+    current: pd.Timestamp
+    previous: pd.Timestamp
+    table: pd.DataFrame
+    skipped_partial: pd.Timestamp | None
+
+
+def growth(result: ViewsSeries) -> Growth | None:
+    """This period against the previous one of the same length; None with fewer than two periods.
+
+    "This period" is the latest period the data covers to its last day: a month imported up to
+    the 18th is not compared with a full month, it is named as left out instead.
+    """
+    if result.empty:
+        return None
+    periods = pd.Series(sorted(result.series["period"].unique()))
+    last_day = result.last_day
+    complete = periods[bucket_end(periods, result.granularity) <= last_day]
+    if complete.empty:
+        return None
+    current = complete.iloc[-1]
+    later = periods[periods > current]
+    previous = current - pd.tseries.frequencies.to_offset(_FREQUENCY[result.granularity])
+    if previous < periods.iloc[0]:
+        return None
+    wide = result.series.pivot(index="platform", columns="period", values="views")
+    table = pd.DataFrame(
+        {
+            "platform": leading_platforms(result.series),
+        }
+    )
+    table["views"] = table["platform"].map(wide.get(current, pd.Series(dtype=float)))
+    table["previous_views"] = table["platform"].map(wide.get(previous, pd.Series(dtype=float)))
+    table["change"] = table["views"] - table["previous_views"]
+    table["change_ratio"] = table["change"] / table["previous_views"].where(
+        table["previous_views"] > 0
+    )
+    return Growth(
+        current=current,
+        previous=previous,
+        table=table,
+        skipped_partial=later.iloc[0] if not later.empty else None,
+    )
+
+
+def growth_table(result: Growth, granularity: str, lang: str) -> pd.DataFrame:
+    """The growth table as text: « 12 000 », « +2 000 », « +20,0 % », « — » when unknown."""
+    current = period_label(result.current, granularity, lang)
+    previous = period_label(result.previous, granularity, lang)
+    frame = result.table
+    return pd.DataFrame(
+        {
+            t("trends.growth.platform", lang): frame["platform"].map(label),
+            current: frame["views"].map(lambda v: fmt_int(v, lang)),
+            previous: frame["previous_views"].map(lambda v: fmt_int(v, lang)),
+            t("trends.growth.change", lang): frame["change"].map(lambda v: _signed_int(v, lang)),
+            t("trends.growth.change_percent", lang): frame["change_ratio"].map(
+                lambda v: _signed_percent(v, lang)
+            ),
+        }
+    )
+
+
+def _signed_int(value: object, lang: str) -> str:
+    """« +2 000 » for a rise, « -64 » for a fall, « 0 » and « — » unsigned."""
+    return _signed(value, fmt_int(value, lang))
+
+
+def _signed_percent(value: object, lang: str) -> str:
+    """« +20,0 % » for a rise, « -2,7 % » for a fall, « 0,0 % » and « — » unsigned."""
+    return _signed(value, fmt_percent(value, lang))
+
+
+def _signed(value: object, text: str) -> str:
+    # A plus sign only when the rounded figure shows something above zero.
+    shows_digits = any(c in "123456789" for c in text)
+    positive = text != "—" and not text.startswith("-") and float(value) > 0
+    return f"+{text}" if positive and shows_digits else text
+
+
+# ---- Followers ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowersSeries:
+    """Follower evolution per platform.
+
+    `levels`: period, platform, followers_total — the latest count of each account in the period,
+    added up over accounts (a level is never summed over time). `net_gains`: period, platform, net
+    (gained − lost in the period), cumulative — only for platforms without any follower count.
+    """
+
+    granularity: str
+    levels: pd.DataFrame
+    net_gains: pd.DataFrame
+
+
+def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeries:
+    """Bucket the rows of `followers_by_day` by `granularity`."""
+    frame = followers.assign(
+        period_start=pd.to_datetime(followers["period_start"]).astype("datetime64[ns]"),
+        period_end=pd.to_datetime(followers["period_end"]).astype("datetime64[ns]"),
+    )
+    # A count is a level on the day its period ends (a month's count is its end-of-month level).
+    counted = frame[frame["followers_total"].notna()].assign(
+        period=lambda f: bucket_start(f["period_end"], granularity)
+    )
+    latest = (
+        counted.sort_values("period_end")
+        .groupby(["platform", "account", "period"], as_index=False)["followers_total"]
+        .last()
+    )
+    levels = latest.groupby(["period", "platform"], as_index=False)["followers_total"].sum()
+
+    flows = frame[~frame["platform"].isin(counted["platform"])]
+    first = bucket_start(flows["period_start"], granularity)
+    fits = first == bucket_start(flows["period_end"], granularity)
+    flows = flows[fits].assign(
+        period=first[fits],
+        net=lambda f: f["followers_gained"].fillna(0.0) - f["followers_lost"].fillna(0.0),
+    )
+    net = flows.groupby(["platform", "period"], as_index=False)["net"].sum()
+    net["cumulative"] = net.groupby("platform")["net"].cumsum()
+    return FollowersSeries(
+        granularity=granularity,
+        levels=levels.sort_values(["platform", "period"], ignore_index=True),
+        net_gains=net[["period", "platform", "net", "cumulative"]],
+    )
+
+
+# ---- Chart helpers -------------------------------------------------------------------------------------
+
+
+def _plain(text: object) -> str:
+    """User or file text shown literally: Plotly would read tags in it as markup."""
+    return html.escape(str(text), quote=False)
+
+
+def _period_axis(trace: dict, granularity: str) -> dict:
+    """Draw a week's or a month's value across its period, not on its first day."""
+    if granularity in _PLOTLY_PERIOD:
+        trace.update(xperiod=_PLOTLY_PERIOD[granularity], xperiodalignment="middle")
+        if granularity == "week":
+            trace["xperiod0"] = _A_MONDAY
+    return trace
+
+
+def _finish(
+    fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 560
+) -> go.Figure:
+    """Template, title, French or English separators and the source line inside the figure."""
+    wrapped = _wrap(title)
+    extra = 30 * wrapped.count("<br>")
+    fig.update_layout(
+        template=template(),
+        title=dict(text=wrapped, subtitle=dict(text=subtitle)),
+        separators=plotly_separators(lang),
+        height=height + extra,
+        margin=dict(l=_LEFT_MARGIN, t=150 + extra, b=110),
+        legend=dict(y=1.0, yanchor="bottom", font=dict(size=15)),
+    )
+    fig.add_annotation(
+        text=_plain(source),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        # Back from the plot's left edge to the title's; below the date ticks.
+        xshift=EDGE - _LEFT_MARGIN,
+        yshift=-52,
+        showarrow=False,
+        align="left",
+        font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
+    )
+    return fig
+
+
+def _date_ticks(
+    first: pd.Timestamp, last: pd.Timestamp, granularity: str, lang: str
+) -> tuple[list, list[str]]:
+    """Tick positions and labels in the reader's language (Plotly's own month names are English).
+
+    Up to two months: one tick a week (every day for ten days or less), « 20/01 » or « 20 Jan ».
+    Beyond: one tick every 1, 2, 3 or 6 months, « janv. 2025 » then « févr. »… with the year on
+    January and on the first tick; for monthly values the tick sits mid-month, under its point.
+    """
+    span = (last - first).days
+    if span <= 62:
+        step = "D" if span <= 10 else "W-MON"
+        days = pd.date_range(first, last, freq=step)
+        if lang == "en":
+            texts = [
+                f"{d.day} {t('trends.months_short', lang).split(',')[d.month - 1]}" for d in days
+            ]
+        else:
+            texts = [d.strftime("%d/%m") for d in days]
+        return list(days), texts
+    months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
+    every = next((n for n in (1, 2, 3, 6, 12) if len(months) / n <= 13), 12)
+    months = months[months.month % every == (months[0].month % every)]
+    names = t("trends.months_short", lang).split(",")
+    texts = [
+        f"{names[m.month - 1]} {m.year}" if m.month == 1 or i == 0 else names[m.month - 1]
+        for i, m in enumerate(months)
+    ]
+    shift = pd.Timedelta(days=14) if granularity == "month" else pd.Timedelta(0)
+    return list(months + shift), texts
+
+
+def _time_axes(
+    fig: go.Figure,
+    periods: pd.Series,
+    granularity: str,
+    lang: str,
+    events: pd.DataFrame | None,
+    *,
+    from_zero: bool = True,
+) -> go.Figure:
+    """Date ticks in the reader's language, whole numbers on the value axis, and the events,
+    with room left above the data for their labels."""
+    first, last = _span(periods, granularity)
+    ticks, texts = _date_ticks(first, last, granularity, lang)
+    fig.update_xaxes(tickvals=ticks, ticktext=texts, showgrid=False, fixedrange=True, range=None)
+    values = pd.concat([pd.Series(trace.y, dtype=float) for trace in fig.data]).dropna()
+    low, high = (float(values.min()), float(values.max())) if not values.empty else (0.0, 1.0)
+    if from_zero:
+        low = min(low, 0.0)
+    shown = _events_inside(events, first, last)
+    room = 0.3 if not shown.empty else 0.06
+    high = high + (high - low) * room if high > low else high + 1
+    if not from_zero:
+        low = low - (high - low) * 0.05
+    fig.update_yaxes(range=[low, high], tickformat=",d", fixedrange=True)
+    if not shown.empty:
+        add_event_markers(fig, shown, lang, span=(first, last))
+    return fig
+
+
+def _events_inside(events: pd.DataFrame | None, first: object, last: object) -> pd.DataFrame:
+    if events is None or events.empty:
+        return pd.DataFrame(columns=["day", "label"])
+    days = pd.to_datetime(events["day"])
+    return events[(days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))]
+
+
+def _wrap(title: str, width: int = _TITLE_WIDTH) -> str:
+    """A title too long for a slide's width on two lines, broken at the space nearest the middle."""
+    if len(title) <= width or " " not in title:
+        return title
+    middle = len(title) // 2
+    spaces = [i for i, c in enumerate(title) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return f"{title[:cut]}<br>{title[cut + 1 :]}"
+
+
+def _span(result_periods: pd.Series, granularity: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    first = result_periods.min()
+    return first, bucket_end(pd.Series([result_periods.max()]), granularity).iloc[0]
+
+
+def _change_words(change: float, lang: str) -> str:
+    if abs(change) < _STABLE:
+        return t("trends.change.stable", lang)
+    key = "trends.change.up" if change > 0 else "trends.change.down"
+    return t(key, lang, percent=_title_percent(change, lang))
+
+
+def _title_percent(change: float, lang: str) -> str:
+    # Whole percents in a title, except below 10 % where « 4 % » would hide a table's « 3,5 % ».
+    return fmt_percent(abs(change), lang, decimals=0 if abs(change) >= 0.1 else 1)
+
+
+# ---- Views over time --------------------------------------------------------------------------------
+
+
+def views_title(result: ViewsSeries, lang: str) -> str:
+    """« Les vues de LinkedIn ont augmenté de 35 % entre janvier 2025 et décembre 2025 ».
+
+    Compares the leading platform's first and last complete periods (weeks or months; single days
+    are too noisy to sum up a trend); otherwise names the platform that leads.
+    """
+    leader = leading_platforms(result.series)[0]
+    name = _plain(label(leader))
+    complete = _complete_periods(result, leader)
+    if result.granularity != "day" and len(complete) >= 2 and complete["views"].iloc[0] > 0:
+        first, last = complete.iloc[0], complete.iloc[-1]
+        return t(
+            "trends.views.title_change",
+            lang,
+            platform=name,
+            change=_change_words(last["views"] / first["views"] - 1, lang),
+            between=between(first["period"], last["period"], result.granularity, lang),
+        )
+    total = result.series.loc[result.series["platform"] == leader, "views"].sum()
+    return t("trends.views.title_leader", lang, platform=name, views=fmt_int(total, lang))
+
+
+def views_over_time_chart(
+    result: ViewsSeries,
+    lang: str,
+    source: str,
+    *,
+    rolling: bool = False,
+    events: pd.DataFrame | None = None,
+) -> go.Figure:
+    """One line per platform (its colour), titled with the finding; the rolling average on demand.
+
+    Raises ValueError when there is nothing to draw, so callers show an empty state instead.
+    """
+    if result.empty:
+        raise ValueError("views_over_time_chart needs at least one dated view")
+    granularity = result.granularity
+    fig = go.Figure()
+    drawn = result.series[result.series["complete"]]
+    for platform in leading_platforms(result.series):
+        rows = drawn[drawn["platform"] == platform]
+        if rows.empty:
+            rows = result.series[result.series["platform"] == platform]
+        name = _plain(label(platform))
+        hover = [
+            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+            + t("trends.hover.views", lang, views=fmt_int(v, lang))
+            for p, v in zip(rows["period"], rows["views"], strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                _period_axis(
+                    dict(
+                        x=rows["period"],
+                        y=rows["views"],
+                        name=name,
+                        mode="lines+markers" if len(rows) <= 24 else "lines",
+                        line=dict(color=colour(platform), width=1.5 if rolling else 3),
+                        marker=dict(size=7),
+                        opacity=0.35 if rolling else 1.0,
+                        hovertext=hover,
+                        hovertemplate="%{hovertext}<extra></extra>",
+                        showlegend=not rolling,
+                        legendgroup=platform,
+                    ),
+                    granularity,
+                )
+            )
+        )
+        if rolling:
+            fig.add_trace(
+                go.Scatter(
+                    _period_axis(
+                        dict(
+                            x=rows["period"],
+                            y=rows["rolling"],
+                            name=name,
+                            mode="lines",
+                            line=dict(color=colour(platform), width=3.5, shape="spline"),
+                            hovertext=[
+                                f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+                                + t("trends.hover.rolling", lang, views=fmt_int(v, lang))
+                                for p, v in zip(rows["period"], rows["rolling"], strict=True)
+                            ],
+                            hovertemplate="%{hovertext}<extra></extra>",
+                            legendgroup=platform,
+                        ),
+                        granularity,
+                    )
+                )
+            )
+    subtitle = t(f"trends.views.subtitle.{granularity}", lang)
+    if rolling:
+        subtitle += t(f"trends.views.rolling_note.{granularity}", lang)
+    fig.update_layout(showlegend=True)
+    _finish(fig, views_title(result, lang), subtitle, source, lang)
+    return _time_axes(fig, result.series["period"], granularity, lang, events)
+
+
+# ---- Share of views over time --------------------------------------------------------------------------
+
+
+def shares_by_period(result: ViewsSeries) -> pd.DataFrame:
+    """period, platform, views, share: each platform's part of the period's views (0–1)."""
+    frame = result.series.copy()
+    totals = frame.groupby("period")["views"].transform("sum")
+    frame["share"] = frame["views"] / totals.where(totals > 0)
+    return frame
+
+
+def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
+    """« La part de LinkedIn est passée de 30 % à 45 % des vues entre janvier et décembre 2025 ».
+
+    Only periods where every platform shown has figures are compared, so that a network imported
+    later does not seem to grow from nothing, and never single days (too noisy to sum up a trend);
+    otherwise the leader's share over the whole range.
+    """
+    platforms = shares["platform"].nunique()
+    present = shares.groupby("period")["platform"].transform("nunique") == platforms
+    common = shares[present & shares["share"].notna()]
+    periods = sorted(common["period"].unique())
+    if platforms > 1 and len(periods) >= 2 and result.granularity != "day":
+        wide = common.pivot(index="period", columns="platform", values="share")
+        moved = (wide.loc[periods[-1]] - wide.loc[periods[0]]).abs()
+        moved = moved.sort_index().sort_values(ascending=False, kind="stable")
+        platform = moved.index[0]
+        return t(
+            "trends.share.title_change",
+            lang,
+            platform=_plain(label(platform)),
+            before=fmt_percent(wide.loc[periods[0], platform], lang, decimals=0),
+            after=fmt_percent(wide.loc[periods[-1], platform], lang, decimals=0),
+            between=between(periods[0], periods[-1], result.granularity, lang),
+        )
+    leader = leading_platforms(result.series)[0]
+    share = result.series.loc[result.series["platform"] == leader, "views"].sum() / (
+        result.series["views"].sum()
+    )
+    return t(
+        "trends.share.title_leader",
+        lang,
+        platform=_plain(label(leader)),
+        share=fmt_percent(share, lang, decimals=0),
+    )
+
+
+def share_over_time_chart(
+    result: ViewsSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
+) -> go.Figure:
+    """Each platform's share of the period's views, stacked to 100 % (bars; an area for days)."""
+    if result.empty:
+        raise ValueError("share_over_time_chart needs at least one dated view")
+    granularity = result.granularity
+    shares = shares_by_period(result)
+    percent_suffix = "%" if lang == "en" else "\u00a0%"
+    fig = go.Figure()
+    for platform in leading_platforms(result.series):
+        rows = shares[shares["platform"] == platform]
+        name = _plain(label(platform))
+        hover = [
+            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+            + t(
+                "trends.hover.share",
+                lang,
+                share=fmt_percent(s, lang, decimals=1),
+                views=fmt_int(v, lang),
+            )
+            for p, s, v in zip(rows["period"], rows["share"], rows["views"], strict=True)
+        ]
+        common = dict(
+            x=rows["period"],
+            y=rows["share"] * 100,
+            name=name,
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
+        if granularity == "day":
+            trace = go.Scatter(
+                **common,
+                stackgroup="shares",
+                mode="lines",
+                line=dict(width=0.5, color=colour(platform)),
+                fillcolor=colour(platform),
+            )
+        else:
+            trace = go.Bar(**_period_axis(common, granularity), marker_color=colour(platform))
+        fig.add_trace(trace)
+    fig.update_layout(showlegend=True, barmode="stack", bargap=0.15, legend_traceorder="normal")
+    _finish(
+        fig,
+        share_title(result, shares, lang),
+        t(f"trends.share.subtitle.{granularity}", lang),
+        source,
+        lang,
+    )
+    _time_axes(fig, result.series["period"], granularity, lang, events)
+    # A band above 100 % holds the events' labels; the ticks stop at 100 %.
+    top = (
+        130
+        if not _events_inside(events, *_span(result.series["period"], granularity)).empty
+        else 100
+    )
+    fig.update_yaxes(
+        range=[0, top],
+        tickvals=[0, 25, 50, 75, 100],
+        ticktext=[f"{tick}{percent_suffix}" for tick in (0, 25, 50, 75, 100)],
+    )
+    return fig
+
+
+# ---- Followers charts ------------------------------------------------------------------------------------
+
+
+def followers_chart(
+    followers: FollowersSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
+) -> go.Figure:
+    """Follower counts per platform (a level per period, never a sum), titled with the largest audience."""
+    levels = followers.levels
+    if levels.empty:
+        raise ValueError("followers_chart needs at least one follower count")
+    granularity = followers.granularity
+    latest = levels.sort_values("period").groupby("platform").last()
+    order = latest.sort_values("followers_total", ascending=False, kind="stable").index.tolist()
+    fig = go.Figure()
+    for platform in order:
+        rows = levels[levels["platform"] == platform]
+        name = _plain(label(platform))
+        fig.add_trace(
+            go.Scatter(
+                _period_axis(
+                    dict(
+                        x=rows["period"],
+                        y=rows["followers_total"],
+                        name=name,
+                        mode="lines+markers" if len(rows) <= 24 else "lines",
+                        line=dict(color=colour(platform), width=3),
+                        hovertext=[
+                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+                            + t("trends.hover.followers", lang, count=fmt_int(v, lang))
+                            for p, v in zip(rows["period"], rows["followers_total"], strict=True)
+                        ],
+                        hovertemplate="%{hovertext}<extra></extra>",
+                    ),
+                    granularity,
+                )
+            )
+        )
+    top = order[0]
+    rows = levels[levels["platform"] == top]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    if len(rows) >= 2:
+        title = t(
+            "trends.followers.title_change",
+            lang,
+            platform=_plain(label(top)),
+            before=fmt_int(first["followers_total"], lang),
+            after=fmt_int(last["followers_total"], lang),
+            between=between(first["period"], last["period"], granularity, lang),
+        )
+    else:
+        title = t(
+            "trends.followers.title_level",
+            lang,
+            platform=_plain(label(top)),
+            count=fmt_int(last["followers_total"], lang),
+        )
+    fig.update_layout(showlegend=True)
+    _finish(fig, title, t(f"trends.followers.subtitle.{granularity}", lang), source, lang)
+    # A level is read against its own range: from zero the three lines would look flat.
+    return _time_axes(fig, levels["period"], granularity, lang, events, from_zero=False)
+
+
+def net_gains_chart(
+    followers: FollowersSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
+) -> go.Figure:
+    """Cumulative net follower gains (gained − lost) for platforms that give no follower count."""
+    net = followers.net_gains
+    if net.empty:
+        raise ValueError("net_gains_chart needs follower gains or losses")
+    granularity = followers.granularity
+    final = net.groupby("platform")["cumulative"].last().sort_values(ascending=False)
+    fig = go.Figure()
+    for platform in final.index:
+        rows = net[net["platform"] == platform]
+        name = _plain(label(platform))
+        fig.add_trace(
+            go.Scatter(
+                _period_axis(
+                    dict(
+                        x=rows["period"],
+                        y=rows["cumulative"],
+                        name=name,
+                        mode="lines+markers" if len(rows) <= 24 else "lines",
+                        line=dict(color=colour(platform), width=3),
+                        hovertext=[
+                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+                            + t(
+                                "trends.hover.net",
+                                lang,
+                                net=_signed_int(n, lang),
+                                cumulative=_signed_int(c, lang),
+                            )
+                            for p, n, c in zip(
+                                rows["period"], rows["net"], rows["cumulative"], strict=True
+                            )
+                        ],
+                        hovertemplate="%{hovertext}<extra></extra>",
+                    ),
+                    granularity,
+                )
+            )
+        )
+    top = final.index[0]
+    gained = final.iloc[0]
+    since = title_period(net.loc[net["platform"] == top, "period"].min(), granularity, lang)
+    key = "trends.net.title_gain" if gained >= 0 else "trends.net.title_loss"
+    title = t(key, lang, platform=_plain(label(top)), count=fmt_int(abs(gained), lang), since=since)
+    fig.update_layout(showlegend=True, yaxis=dict(zeroline=True, zerolinecolor=MUTED_COLOUR))
+    _finish(fig, title, t("trends.net.subtitle", lang), source, lang)
+    return _time_axes(fig, net["period"], granularity, lang, events)
+
+
+# ---- Events on time charts ------------------------------------------------------------------------------
+
+
+def event_text(day: object, text: object, lang: str) -> str:
+    """« Arrêt de X — 20/01/2025 », the user's label escaped so Plotly shows it literally."""
+    shown = str(text)
+    if len(shown) > _EVENT_LABEL_MAX:
+        shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
+    return f"{_plain(shown)} — {fmt_date(pd.Timestamp(day), lang)}"
+
+
+def add_event_markers(
+    fig: go.Figure,
+    events_df: pd.DataFrame,
+    lang: str,
+    *,
+    span: tuple[object, object] | None = None,
+) -> go.Figure:
+    """Draw each event as a vertical dashed line labelled « Arrêt de X — 20/01/2025 » at the top.
+
+    Works on any figure whose x axis holds dates. `events_df` has columns `day` and `label` (as
+    returned by `canalyse.events.list_events`); labels are user text and are escaped. Only events
+    inside `span` (first, last day) are drawn, by default the range of the traces' x values, so
+    that a marker never stretches the axis. Labels of successive events are staggered on two
+    rows so that close dates stay readable; labels in the last third of the axis read leftwards.
+    Returns the same figure, modified in place.
+    """
+    if events_df is None or events_df.empty:
+        return fig
+    low, high = span if span is not None else _x_range(fig)
+    if low is None:
+        return fig
+    days = pd.to_datetime(events_df["day"])
+    shown = events_df.assign(day=days)[
+        (days >= pd.Timestamp(low)) & (days <= pd.Timestamp(high))
+    ].sort_values("day", kind="stable")
+    low, high = pd.Timestamp(low), pd.Timestamp(high)
+    # Labels of events in the last third of the axis read leftwards, so they stay inside the plot.
+    late = low + (high - low) * 2 / 3
+    for row_no, (day, text) in enumerate(zip(shown["day"], shown["label"], strict=True)):
+        fig.add_shape(
+            type="line",
+            xref="x",
+            yref="paper",
+            x0=day,
+            x1=day,
+            y0=0,
+            y1=1,
+            line=dict(color=TEXT_COLOUR, width=1.5, dash="dash"),
+            layer="above",
+        )
+        fig.add_annotation(
+            x=day,
+            xref="x",
+            y=1,
+            yref="paper",
+            text=event_text(day, text, lang),
+            hovertext=_plain(text),
+            showarrow=False,
+            xanchor="right" if day > late else "left",
+            yanchor="top",
+            xshift=-4 if day > late else 4,
+            yshift=-4 - 24 * (row_no % 2),
+            align="left",
+            bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=13, color=TEXT_COLOUR),
+        )
+    return fig
+
+
+def _x_range(fig: go.Figure) -> tuple[object, object]:
+    """The first and last x value of a figure's traces (None, None when it has none)."""
+    xs = [pd.Series(trace.x) for trace in fig.data if trace.x is not None]
+    stamps = pd.to_datetime(pd.concat(xs), errors="coerce").dropna() if xs else pd.Series()
+    return (stamps.min(), stamps.max()) if not stamps.empty else (None, None)
+
+
+# ---- Before and after an event ------------------------------------------------------------------------
+
+
+def comparison_text(result: BeforeAfter, lang: str) -> str:
+    """« Comparaison sur 30 jours avant et 30 jours après le 20/01/2025 (ce jour exclu) »."""
+    return t(
+        "trends.before_after.window",
+        lang,
+        days=fmt_int(result.days, lang),
+        day=fmt_date(result.event_day, lang),
+    )
+
+
+def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
+    """« Après « Arrêt de X », les vues quotidiennes ont baissé de 12 % »."""
+    shown = str(event_label)
+    if len(shown) > _EVENT_LABEL_MAX:
+        shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
+    if result.change is None:
+        return t("trends.before_after.title_plain", lang, event=_plain(shown))
+    if abs(result.change) < _STABLE:
+        return t("trends.before_after.title_stable", lang, event=_plain(shown))
+    key = "trends.before_after.title_up" if result.change > 0 else "trends.before_after.title_down"
+    return t(
+        key,
+        lang,
+        event=_plain(shown),
+        percent=_title_percent(result.change, lang),
+    )
+
+
+def before_after_table(result: BeforeAfter, lang: str) -> pd.DataFrame:
+    """One row per platform then the total, as text; platforms not compared say why."""
+    rows = result.per_platform
+    compared = rows["status"] == COMPARED
+    why = rows["status"].map(
+        {
+            MONTHS_ONLY: t("trends.before_after.months_only", lang),
+            NOT_COVERED: t("trends.before_after.not_covered", lang),
+        }
+    )
+    # A platform's own coverage, when it does not reach the window, helps choose a shorter one.
+    short = ~compared & (rows["covered_days"] > 0)
+    why = why.where(
+        ~short,
+        why
+        + " "
+        + rows["covered_days"].map(lambda d: t("trends.before_after.covers", lang, days=d)),
+    )
+    table = pd.DataFrame(
+        {
+            t("trends.growth.platform", lang): rows["platform"].map(label),
+            t("trends.before_after.avg_before", lang): rows["avg_before"].map(
+                lambda v: fmt_int(v, lang)
+            ),
+            t("trends.before_after.avg_after", lang): rows["avg_after"].map(
+                lambda v: fmt_int(v, lang)
+            ),
+            t("trends.growth.change_percent", lang): rows["change"].map(
+                lambda v: _signed_percent(v, lang)
+            ),
+            t("trends.before_after.share_before", lang): rows["share_before"].map(
+                lambda v: fmt_percent(v, lang)
+            ),
+            t("trends.before_after.share_after", lang): rows["share_after"].map(
+                lambda v: fmt_percent(v, lang)
+            ),
+            t("trends.before_after.note", lang): why.where(~compared, ""),
+        }
+    )
+    if compared.any():
+        total = {
+            t("trends.growth.platform", lang): t("trends.before_after.total", lang),
+            t("trends.before_after.avg_before", lang): fmt_int(result.total_before, lang),
+            t("trends.before_after.avg_after", lang): fmt_int(result.total_after, lang),
+            t("trends.growth.change_percent", lang): _signed_percent(result.change, lang),
+            t("trends.before_after.share_before", lang): fmt_percent(1, lang),
+            t("trends.before_after.share_after", lang): fmt_percent(1, lang),
+            t("trends.before_after.note", lang): "",
+        }
+        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    return table
+
+
+def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source: str) -> go.Figure:
+    """Grouped bars per platform: average daily views before (grey) and after (its colour)."""
+    rows = result.compared
+    if rows.empty:
+        raise ValueError("before_after_chart needs at least one platform compared")
+    names = [_plain(label(p)) for p in rows["platform"]]
+    days = fmt_int(result.days, lang)
+    before_name = t("trends.before_after.legend_before", lang, days=days)
+    after_name = t("trends.before_after.legend_after", lang, days=days)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=rows["avg_before"],
+            name=before_name,
+            marker_color="#B8BEC6",
+            text=[fmt_int(v, lang) for v in rows["avg_before"]],
+            textposition="outside",
+            textfont=dict(size=15, color=MUTED_COLOUR),
+            constraintext="none",
+            cliponaxis=False,
+            hovertemplate=f"%{{x}} · {before_name}<br>%{{text}}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=names,
+            y=rows["avg_after"],
+            name=after_name,
+            marker_color=[colour(p) for p in rows["platform"]],
+            text=[
+                f"<b>{fmt_int(v, lang)}</b><br>{_signed_percent(c, lang)}"
+                for v, c in zip(rows["avg_after"], rows["change"], strict=True)
+            ],
+            textposition="outside",
+            textfont=dict(size=15, color=TEXT_COLOUR),
+            constraintext="none",
+            cliponaxis=False,
+            hovertemplate=f"%{{x}} · {after_name}<br>%{{text}}<extra></extra>",
+        )
+    )
+    largest = float(pd.concat([rows["avg_before"], rows["avg_after"]]).max())
+    fig.update_layout(
+        showlegend=True,
+        barmode="group",
+        bargap=0.3,
+        bargroupgap=0.08,
+        yaxis=dict(
+            fixedrange=True, range=[0, largest * 1.22 if largest > 0 else 1], tickformat=",d"
+        ),
+        xaxis=dict(showgrid=False, fixedrange=True, tickfont=dict(size=17)),
+    )
+    return _finish(
+        fig,
+        before_after_title(result, event_label, lang),
+        comparison_text(result, lang),
+        source,
+        lang,
+        height=520,
+    )
+
+
+# ---- Events as text ----------------------------------------------------------------------------------
+
+
+def event_options(events_df: pd.DataFrame, lang: str) -> dict[int, str]:
+    """Event id → « Arrêt de X — 20/01/2025 », oldest first, for a select box (plain text)."""
+    texts = [
+        f"{text} — {fmt_date(day, lang)}"
+        for day, text in zip(events_df["day"], events_df["label"], strict=True)
+    ]
+    return dict(zip(events_df["event_id"].astype(int), texts, strict=True))
+
+
+def events_table(events_df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The events as a two-column table: date (« 20/01/2025 ») and label."""
+    return pd.DataFrame(
+        {
+            t("trends.events.day", lang): events_df["day"].map(lambda d: fmt_date(d, lang)),
+            t("trends.events.label", lang): events_df["label"],
+        }
+    )

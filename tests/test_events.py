@@ -1,0 +1,140 @@
+"""Events in the workspace, and average daily views before and after one, computed by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from canalyse import events
+from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, before_after, compare_around
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import import_file
+from canalyse.trends import before_after_table, before_after_title, comparison_text
+
+NBSP = "\u00a0"
+EVENT = date(2025, 1, 20)
+
+
+def daily_csv(rows: list[tuple[str, str, int]]) -> tuple[str, bytes]:
+    lines = ["Date;Réseau;Vues", *(f"{d};{p};{v}" for d, p, v in rows)]
+    return "quotidien.csv", "\n".join(lines).encode()
+
+
+def around_the_event() -> list[tuple[str, str, int]]:
+    """X: 100 a day from 15 to 19 January, 50 a day from 21 to 25; Facebook 200 every day.
+    The event day itself (20 January) carries a spike that must count on neither side."""
+    rows = []
+    for d in range(15, 26):
+        x_views = 1000 if d == 20 else (100 if d < 20 else 50)
+        rows += [(f"2025-01-{d:02d}", "X", x_views), (f"2025-01-{d:02d}", "Facebook", 200)]
+    return rows
+
+
+def frame(*rows) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["platform", "period_start", "period_end", "views"])
+    return out.assign(
+        period_start=pd.to_datetime(out["period_start"]),
+        period_end=pd.to_datetime(out["period_end"]),
+    )
+
+
+def test_events_are_added_listed_oldest_first_and_deleted(con):
+    later = events.add_event(con, date(2025, 6, 15), "  Arrêt   de X ")
+    earlier = events.add_event(con, date(2025, 1, 20), "Lancement")
+    listed = events.list_events(con)
+    assert listed["label"].tolist() == ["Lancement", "Arrêt de X"]
+    assert listed["event_id"].tolist() == [earlier, later]
+    assert events.delete_event(con, later) is True
+    assert events.delete_event(con, later) is False
+    assert events.list_events(con)["label"].tolist() == ["Lancement"]
+
+
+def test_an_event_needs_a_label(con):
+    with pytest.raises(ValueError):
+        events.add_event(con, EVENT, "   ")
+    assert events.list_events(con).empty
+
+
+def test_before_after_averages_each_side_and_leaves_the_event_day_out(con):
+    import_file(con, *daily_csv(around_the_event()))
+    result = before_after(con, Filters(), EVENT)
+    # Data from 15 to 25 January: 5 days on each side of the 20th.
+    assert (result.days, result.max_days) == (5, 5)
+    rows = result.per_platform.set_index("platform")
+    # X: 5 × 100 / 5 = 100 before, 5 × 50 / 5 = 50 after (the 1 000 of the 20th counts nowhere).
+    assert rows.loc["x", ["avg_before", "avg_after"]].tolist() == [100, 50]
+    assert rows.loc["x", "change"] == -0.5
+    assert rows.loc["facebook", ["avg_before", "avg_after", "change"]].tolist() == [200, 200, 0]
+    # Total 300 → 250 a day: 250 / 300 − 1 = −16,7 %.
+    assert (result.total_before, result.total_after) == (300, 250)
+    assert result.change == pytest.approx(-1 / 6)
+    # Shares: X 100 / 300 = 1/3 before, 50 / 250 = 20 % after.
+    assert rows.loc["x", "share_before"] == pytest.approx(1 / 3)
+    assert rows.loc["x", "share_after"] == pytest.approx(0.2)
+    assert result.windows == (
+        date(2025, 1, 15),
+        date(2025, 1, 19),
+        date(2025, 1, 21),
+        date(2025, 1, 25),
+    )
+    assert comparison_text(result, "fr") == (
+        "Comparaison sur 5 jours avant et 5 jours après le 20/01/2025"
+    )
+    assert before_after_title(result, "Arrêt de <X>", "fr") == (
+        f"Après « Arrêt de &lt;X&gt; », les vues quotidiennes ont baissé de 17{NBSP}%"
+    )
+
+
+def test_a_chosen_window_longer_than_the_data_compares_nothing_and_says_why():
+    rows = [(platform.lower(), when, when, count) for when, platform, count in around_the_event()]
+    result = compare_around(frame(*rows), EVENT, days=10)
+    assert result.days == 10
+    assert result.compared.empty and result.total_before is None
+    assert set(result.per_platform["status"]) == {NOT_COVERED}
+    table = before_after_table(result, "fr")
+    assert table["Remarque"].str.contains("couvre 5 jour").all()
+
+
+def test_posts_count_zero_on_days_without_a_post():
+    # Posts on 12 and 18 January before, on 25 January after; data covers 10 to 30 January.
+    result = compare_around(
+        frame(
+            ("x", "2025-01-10", "2025-01-10", 0),
+            ("x", "2025-01-12", "2025-01-12", 300),
+            ("x", "2025-01-18", "2025-01-18", 300),
+            ("x", "2025-01-25", "2025-01-25", 300),
+            ("x", "2025-01-30", "2025-01-30", 0),
+        ),
+        EVENT,
+        days=7,
+    )
+    x = result.per_platform.set_index("platform").loc["x"]
+    # 13–19 January holds the 18th only: 300 / 7; 21–27 January holds the 25th: 300 / 7.
+    assert x["avg_before"] == pytest.approx(300 / 7)
+    assert x["avg_after"] == pytest.approx(300 / 7)
+
+
+def test_a_platform_with_only_months_there_cannot_be_compared():
+    result = compare_around(
+        frame(
+            ("x", "2025-01-10", "2025-01-10", 10),
+            ("x", "2025-01-30", "2025-01-30", 10),
+            ("youtube", "2025-01-01", "2025-01-31", 9000),
+        ),
+        EVENT,
+    )
+    statuses = result.per_platform.set_index("platform")["status"]
+    assert statuses.to_dict() == {"x": COMPARED, "youtube": MONTHS_ONLY}
+    # X covers 10 days before (10–19) and 10 after (21–30): the default window.
+    assert result.days == 10
+    youtube = result.per_platform.set_index("platform").loc["youtube"]
+    assert pd.isna(youtube["avg_before"])
+
+
+def test_the_default_window_stops_at_90_days():
+    result = compare_around(
+        frame(("x", "2024-01-01", "2024-01-01", 1), ("x", "2026-01-01", "2026-01-01", 1)), EVENT
+    )
+    assert result.days == 90
