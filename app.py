@@ -12,10 +12,8 @@ from pages import ui
 lang = ui.lang()
 navigation = st.navigation(
     [
-        st.Page(
-            ui.OVERVIEW, title=t("nav.overview", lang), icon=ui.ICONS[ui.OVERVIEW], default=True
-        ),
-        st.Page(ui.IMPORT, title=t("nav.import", lang), icon=ui.ICONS[ui.IMPORT]),
+        st.Page(path, title=t(key, lang), icon=ui.ICONS[path], default=path == ui.OVERVIEW)
+        for path, key in ui.TITLES.items()
     ],
     position="hidden",
 )

@@ -7,7 +7,13 @@ from canalyse.charts import chart_filename, figure_config, share_of_views_bar, s
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
-from canalyse.overview import figure_origins, files_text, period_text, platform_table
+from canalyse.overview import (
+    export_table,
+    figure_origins,
+    files_text,
+    period_text,
+    platform_table,
+)
 from canalyse.samples import example_files
 from pages import ui
 
@@ -49,10 +55,16 @@ else:
         t("chart.share_of_views.filename", lang), summary["date_min"], summary["date_max"]
     )
     st.plotly_chart(figure, theme=None, config=figure_config(filename), key="share_of_views_chart")
+    ui.chart_downloads(figure, filename, key="share_of_views_image")
 
 # ---- Per platform --------------------------------------------------------------------------------
 st.subheader(t("overview.table.title", lang))
 st.dataframe(platform_table(totals, lang), hide_index=True, key="platform_table")
+ui.table_downloads(
+    export_table(totals, lang),
+    chart_filename(t("overview.table.title", lang), None, None),
+    "totals",
+)
 st.caption(ui.plain(line))
 with st.expander(t("origin.title", lang)):
     st.markdown(t("origin.rule", lang))

@@ -9,25 +9,57 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from canalyse import queries, store
+from canalyse import downloads, queries, store
 from canalyse.filters import Filters, filters_from_state
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.platforms import label as platform_label
 from canalyse.text import escape_markdown
 
 OVERVIEW = "pages/overview.py"
+ROI = "pages/roi.py"
+DECISION = "pages/decision.py"
+PRESENT = "pages/present.py"
+TRENDS = "pages/trends.py"
+CAMPAIGNS = "pages/campaigns.py"
 IMPORT = "pages/import_data.py"
-ICONS = {OVERVIEW: ":material/bar_chart:", IMPORT: ":material/upload_file:"}
-_TITLES = {OVERVIEW: "nav.overview", IMPORT: "nav.import"}
+GLOSSARY = "pages/glossary.py"
+ICONS = {
+    OVERVIEW: ":material/bar_chart:",
+    ROI: ":material/euro:",
+    DECISION: ":material/balance:",
+    TRENDS: ":material/show_chart:",
+    CAMPAIGNS: ":material/campaign:",
+    IMPORT: ":material/upload_file:",
+    GLOSSARY: ":material/menu_book:",
+    PRESENT: ":material/slideshow:",
+}
+TITLES = {
+    OVERVIEW: "nav.overview",
+    ROI: "nav.roi",
+    DECISION: "nav.decision",
+    TRENDS: "nav.trends",
+    CAMPAIGNS: "nav.campaigns",
+    IMPORT: "nav.import",
+    GLOSSARY: "nav.glossary",
+    PRESENT: "nav.present",
+}
 
 
-def frame() -> str:
-    """The frame every page shares: page setup, sidebar links, language, filters. Returns the language."""
-    st.set_page_config(page_title="Canalyse", page_icon=ICONS[OVERVIEW], layout="wide")
+def frame(sidebar: str = "auto") -> str:
+    """The frame every page shares: page setup, sidebar links, language, filters. Returns the language.
+
+    `sidebar="collapsed"` folds the sidebar away (presentation mode); its filters still apply.
+    """
+    st.set_page_config(
+        page_title="Canalyse",
+        page_icon=ICONS[OVERVIEW],
+        layout="wide",
+        initial_sidebar_state=sidebar,
+    )
     language = lang()
     st.sidebar.markdown(f"### {t('app.name', language)}")
     st.sidebar.caption(t("app.tagline", language))
-    for path, key in _TITLES.items():
+    for path, key in TITLES.items():
         st.sidebar.page_link(path, label=t(key, language), icon=ICONS[path])
     language_switch()
     sidebar_filters()
@@ -54,8 +86,15 @@ def cursor() -> duckdb.DuckDBPyConnection:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever an import is added or deleted, so cached results follow the workspace."""
-    return con.execute("SELECT count(*), max(source_id) FROM sources").fetchone()
+    """Changes whenever imports (or their campaign tags), settings, costs, campaigns or events change."""
+    return con.execute(
+        "SELECT (SELECT string_agg(source_id || ':' || coalesce(campaign, ''), ';' "
+        "ORDER BY source_id) FROM sources), "
+        "(SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings), "
+        "(SELECT string_agg(platform || '=' || cost, ';' ORDER BY platform) FROM hourly_costs), "
+        "(SELECT string_agg(name || range_start || range_end, ';' ORDER BY name) FROM campaign_ranges), "
+        "(SELECT string_agg(event_id || label || day, ';' ORDER BY event_id) FROM events)"
+    ).fetchone()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -63,9 +102,10 @@ def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.Dat
     return queries.run(_connection(path).cursor(), name, **dict(params))
 
 
-def query(name: str, filters: Filters | None = None) -> pd.DataFrame:
-    """Run a query file with the shared filters, cached until the workspace changes."""
-    params = (filters or Filters()).params() if queries.parameters(name) else {}
+def query(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
+    """Run a query file with the shared filters (and `extra` parameters), cached until the workspace changes."""
+    params = (filters or Filters()).params() if queries.parameters(name) - set(extra) else {}
+    params.update(extra)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached_query(db_path(), data_version(cursor()), name, frozen)
 
@@ -75,7 +115,9 @@ def lang() -> str:
     if "lang" not in st.session_state:
         asked = st.query_params.get("lang", DEFAULT_LANGUAGE)
         st.session_state["lang"] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
-    return st.session_state["lang"]
+    chosen = st.session_state["lang"]
+    # The switch can be clicked off (None) before its callback puts French back.
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def language_switch() -> None:
@@ -148,3 +190,64 @@ def sidebar_filters() -> None:
 def current_filters() -> Filters:
     """The selection made in the sidebar filters (everything when nothing is chosen)."""
     return filters_from_state(st.session_state)
+
+
+def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel download buttons for a table shown on the page (formulas neutralised)."""
+    language = lang()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        f"{t('downloads.label', language)} {t('downloads.csv', language)}",
+        data=lambda: downloads.table_csv(frame, language),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+    )
+    right.download_button(
+        f"{t('downloads.label', language)} {t('downloads.xlsx', language)}",
+        data=lambda: downloads.table_xlsx(frame),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+    )
+
+
+def chart_downloads(figure, filename: str, key: str) -> None:
+    """PNG (3×) and SVG download buttons under a chart; a clear note when no browser can draw them."""
+    language = lang()
+    if not downloads.browser_available():
+        st.caption(t("downloads.error.no_browser", language))
+        return
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        t("downloads.png", language),
+        data=lambda: downloads.chart_image(figure, "png"),
+        file_name=f"{filename}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        icon=":material/image:",
+    )
+    right.download_button(
+        t("downloads.svg", language),
+        data=lambda: downloads.chart_image(figure, "svg"),
+        file_name=f"{filename}.svg",
+        mime="image/svg+xml",
+        key=f"{key}_svg",
+        icon=":material/image:",
+    )
+
+
+def all_charts_download(figures: dict, name: str, key: str) -> None:
+    """One button for every chart of the page as PNG files in a zip."""
+    language = lang()
+    if figures and downloads.browser_available():
+        st.download_button(
+            t("downloads.all_png", language),
+            data=lambda: downloads.charts_zip(figures),
+            file_name=f"{name}.zip",
+            mime="application/zip",
+            key=key,
+            icon=":material/photo_library:",
+        )

@@ -8,7 +8,16 @@ from streamlit.testing.v1 import AppTest
 from canalyse import store
 from tests.conftest import ROOT, fixture_bytes
 
-PAGES = ["pages/overview.py", "pages/import_data.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/roi.py",
+    "pages/decision.py",
+    "pages/present.py",
+    "pages/trends.py",
+    "pages/campaigns.py",
+    "pages/import_data.py",
+    "pages/glossary.py",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +134,21 @@ def test_an_unknown_layout_offers_the_column_mapping_form():
     at.selectbox(key="map_platform_0").set_value("linkedin")
     at.button(key="map_submit_0").click().run()
     assert "au moins une" in at.warning[0].value
+
+
+def test_the_roi_page_saves_the_hourly_cost_and_shows_the_charts(db_path):
+    from canalyse import roi
+    from canalyse.importing.pipeline import import_file
+
+    con = store.connect(db_path)
+    import_file(con, *fixture_bytes("roi/annee_2025_mensuel.csv"))
+    con.close()
+    at = _app("pages/roi.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    at.number_input(key="hourly_cost").set_value(40.0)
+    at.button(key="save_costs").click().run()
+    assert not at.exception
+    con = store.connect(db_path)
+    assert roi.hourly_cost(con) == 40
+    con.close()

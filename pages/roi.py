@@ -1,0 +1,122 @@
+"""Return on investment: our staff time and money beside the views each network brought."""
+
+import streamlit as st
+
+from canalyse import efforts, roi, store
+from canalyse.charts import chart_filename, figure_config, source_line
+from canalyse.formatting import fmt_money
+from canalyse.i18n import t
+from canalyse.overview import export_table, files_text, roi_display_table
+from canalyse.platforms import PLATFORMS, label
+from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
+from pages import ui
+
+lang = ui.frame()
+filters = ui.current_filters()
+st.title(t("roi.title", lang))
+st.markdown(t("roi.intro", lang))
+
+if store.is_empty(ui.cursor()):
+    st.info(t("roi.empty", lang))
+    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    st.stop()
+
+# ---- The cost of an hour -------------------------------------------------------------------------
+cost = roi.hourly_cost(ui.cursor())
+with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
+    with st.form("hourly_cost_form"):
+        new_cost = st.number_input(
+            t("roi.costs.default", lang), min_value=0.0, value=cost, step=1.0, key="hourly_cost"
+        )
+        st.caption(t("roi.costs.override_help", lang))
+        overrides = st.data_editor(
+            roi.costs_frame(ui.cursor()),
+            column_config={
+                "id": None,
+                "platform": st.column_config.TextColumn(t("table.platform", lang), disabled=True),
+                "cost": st.column_config.NumberColumn(
+                    t("roi.costs.override", lang), min_value=0.0, format="%.2f €"
+                ),
+            },
+            hide_index=True,
+            key="platform_costs",
+        )
+        if st.form_submit_button(t("roi.costs.save", lang), key="save_costs"):
+            roi.set_hourly_cost(ui.cursor(), new_cost)
+            roi.set_platform_costs(ui.cursor(), roi.costs_from_frame(overrides))
+            st.rerun()
+
+# ---- Staff hours and ad spend typed here ---------------------------------------------------------
+typed = efforts.current_efforts(ui.cursor())
+with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
+    st.markdown(t("roi.efforts.intro", lang))
+    with st.form("efforts_form"):
+        edited = st.data_editor(
+            typed,
+            num_rows="dynamic",
+            column_config={
+                "month": st.column_config.TextColumn(t("roi.efforts.month", lang), required=True),
+                "platform": st.column_config.SelectboxColumn(
+                    t("table.platform", lang),
+                    options=[p.label for p in PLATFORMS.values()],
+                    required=True,
+                ),
+                "campaign": st.column_config.TextColumn(t("history.campaign", lang)),
+                "staff_hours": st.column_config.NumberColumn(
+                    t("roi.efforts.hours", lang), min_value=0.0, format="%.1f"
+                ),
+                "spend": st.column_config.NumberColumn(
+                    t("roi.efforts.spend", lang), min_value=0.0, format="%.2f €"
+                ),
+            },
+            hide_index=True,
+            key="efforts_editor",
+        )
+        if st.form_submit_button(t("roi.efforts.save", lang), key="save_efforts", type="primary"):
+            report = efforts.save_efforts(ui.cursor(), edited, lang)
+            if report.status == "error":
+                st.error(ui.plain(report.message))
+            else:
+                st.rerun()
+
+# ---- Our time beside our reach -----------------------------------------------------------------
+table = ui.query("roi_by_platform", filters, hourly_cost=cost)
+summary = ui.query("overview", filters).iloc[0]
+files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
+line = source_line(files, summary["date_min"], summary["date_max"], lang)
+period = (summary["date_min"], summary["date_max"])
+
+st.subheader(t("roi.hours.heading", lang))
+figures = {}
+try:
+    figure = hours_vs_views_bar(table, lang, line)
+    name = chart_filename(t("roi.chart.hours.filename", lang), *period)
+    st.plotly_chart(figure, theme=None, config=figure_config(name), key="hours_chart")
+    ui.chart_downloads(figure, name, key="hours_image")
+    figures[name] = figure
+except ValueError:
+    st.info(t("roi.hours.none", lang))
+
+# ---- What 1 000 views cost ---------------------------------------------------------------------------
+st.subheader(t("roi.cost.heading", lang))
+try:
+    figure = cost_per_1000_views_bar(table, lang, line)
+    name = chart_filename(t("roi.chart.cost.filename", lang), *period)
+    st.plotly_chart(figure, theme=None, config=figure_config(name), key="cost_chart")
+    st.caption(t("roi.cost.how", lang, cost=fmt_money(cost, lang)))
+    ui.chart_downloads(figure, name, key="cost_image")
+    figures[name] = figure
+except ValueError:
+    st.info(t("roi.cost.none", lang))
+
+# ---- Every figure ---------------------------------------------------------------------------------------
+st.subheader(t("roi.table.heading", lang))
+st.dataframe(roi_display_table(table, lang), hide_index=True, key="roi_table")
+ui.table_downloads(
+    export_table(table, lang), chart_filename(t("roi.table.heading", lang), *period), "roi"
+)
+without_views = [label(p) for p in table.loc[table["views"].isna(), "platform"]]
+if without_views:
+    st.caption(ui.plain(t("roi.table.no_views", lang, platforms=", ".join(without_views))))
+st.caption(ui.plain(line))
+ui.all_charts_download(figures, chart_filename(t("nav.roi", lang), *period), "roi_all_charts")
