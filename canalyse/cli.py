@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from canalyse import store
+from canalyse.decision import saved_scorecard
+from canalyse.deck import build_deck
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
@@ -55,7 +57,39 @@ def _parser() -> argparse.ArgumentParser:
     reporting.add_argument(
         "--platform", action="append", dest="platforms", help="only this platform (repeatable)"
     )
+    deck = commands.add_parser(
+        "deck", parents=[common], help="write a PowerPoint deck with editable charts"
+    )
+    deck.add_argument("--out", required=True, help="the .pptx file to write")
+    deck.add_argument("--campaign", help="only this campaign (tag or saved date range)")
+    deck.add_argument("--from", dest="start", type=_day, help="first day, YYYY-MM-DD")
+    deck.add_argument("--to", dest="end", type=_day, help="last day, YYYY-MM-DD")
+    deck.add_argument(
+        "--hourly-cost",
+        type=float,
+        help="loaded cost of a staff hour in € (default: workspace setting)",
+    )
     return parser
+
+
+def _deck(con, args) -> int:
+    filters = Filters(start=args.start, end=args.end, campaign=args.campaign)
+    scorecard = saved_scorecard(con, filters, args.lang, args.hourly_cost)
+    data = build_deck(con, filters, args.lang, args.hourly_cost, scorecard=scorecard)
+    out = Path(args.out)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        print(
+            t("cli.error.cannot_write", args.lang, path=str(out), detail=exc.strerror),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps({"file": str(out), "bytes": len(data)}))
+    else:
+        print(t("cli.deck.written", args.lang, path=str(out)))
+    return EXIT_OK
 
 
 def _day(text: str) -> date:
@@ -79,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(con, args)
+        if args.command == "deck":
+            return _deck(con, args)
         return _report(con, args)
     finally:
         con.close()

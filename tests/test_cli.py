@@ -152,3 +152,33 @@ def test_report_for_people_shows_views_per_hour_and_cost_per_1000_views(capsys, 
     _, out, _ = run_cli(capsys, "report", "--db", str(db_path), "--hourly-cost", "40")
     facebook = next(line for line in out.splitlines() if "Facebook" in line)
     assert "6\u00a0000" in facebook and "8,33\u00a0€" in facebook  # 6 000 €/720 000 × 1 000
+
+
+def test_deck_writes_a_pptx_with_native_charts(capsys, db_path, tmp_path):
+    import pptx
+
+    run_cli(
+        capsys, "import", str(FIXTURES / "roi" / "annee_2025_mensuel.csv"), "--db", str(db_path)
+    )
+    out = tmp_path / "bilan.pptx"
+    code, _, _ = run_cli(
+        capsys,
+        "deck",
+        "--db",
+        str(db_path),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--hourly-cost",
+        "40",
+    )
+    assert code == 0
+    deck = pptx.Presentation(str(out))
+    charts = [shape for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert len(charts) >= 3
+    assert deck.slides[1].shapes.title.text == "Facebook brought 55% of views"
+
+
+def test_deck_needs_an_output_file(capsys, db_path):
+    assert main(["deck", "--db", str(db_path)]) == 2
