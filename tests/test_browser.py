@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,13 @@ def _free_port() -> int:
 def server(tmp_path):
     """A Streamlit server on a free port, with its own empty workspace file."""
     _require_chromium()
+    yield from _serve(tmp_path / "workspace.duckdb", tmp_path)
+
+
+def _serve(db, tmp_path):
+    """Run the app on a free port against the workspace file `db` until the test ends."""
     port = _free_port()
-    env = {**os.environ, "CANALYSE_DB": str(tmp_path / "workspace.duckdb")}
+    env = {**os.environ, "CANALYSE_DB": str(db)}
     log = (tmp_path / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -102,8 +108,9 @@ def server(tmp_path):
 
 
 @pytest.fixture
-def page(server):
+def page():
     """A Chromium page at a slide-friendly size."""
+    _require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -115,12 +122,26 @@ def page(server):
         browser.close()
 
 
+_SETTLED = """() => {
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    return !!main
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && main.querySelectorAll('[data-testid="stElementContainer"]').length > 0;
+}"""
+
+
+def _settle(page) -> None:
+    """Wait until the script run is over and the page drawn: settled twice, a moment apart."""
+    for _ in range(2):
+        page.wait_for_function(_SETTLED, timeout=60_000)
+        page.wait_for_timeout(700)
+    page.wait_for_function(_SETTLED, timeout=60_000)
+
+
 def _open(page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMainBlockContainer"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
+    _settle(page)
 
 
 def _save(page, name: str) -> None:
@@ -140,9 +161,7 @@ def _upload(page, *files: Path) -> None:
     # The upload finishes in the background; submitting before it ends would send no file.
     page.locator('[data-testid="stFileChip"]').nth(len(files) - 1).wait_for()
     page.get_by_role("button", name="Importer", exact=True).click()
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
+    _settle(page)
 
 
 def _text(locator) -> str:
@@ -194,11 +213,14 @@ def test_a_bad_file_gets_a_clear_message_and_earlier_imports_stay(page, server, 
     assert "beaucoup" in _text(error) and "Rien n'a été importé" in _text(error)
     page.get_by_text("Imports précédents").wait_for()
     # The earlier import is still there, offered in the delete list of the history.
-    choice = page.locator(".st-key-delete_choice")
-    shown = (choice.text_content() or "") + " ".join(
-        choice.locator("input").evaluate_all("inputs => inputs.map(i => i.value)")
+    page.wait_for_function(
+        """() => {
+            const choice = document.querySelector('.st-key-delete_choice');
+            if (!choice) return false;
+            const values = [...choice.querySelectorAll('input')].map(i => i.value).join(' ');
+            return (choice.textContent + values).includes('#1 — bilan_cp1252.csv');
+        }"""
     )
-    assert "#1 — bilan_cp1252.csv" in shown, shown
     _assert_no_exception(page)
     _save(page, "import_error_fr.png")
 
@@ -224,3 +246,58 @@ def test_a_zip_and_a_french_export_import_through_the_page(page, server):
     assert "YouTube" in _text(chart) and "Facebook" in _text(chart)
     _assert_no_exception(page)
     _save(page, "overview_exports_fr.png")
+
+
+@pytest.fixture
+def full_server(tmp_path):
+    """A server on a workspace with a year of monthly figures, hours and spend, the Rennes summary,
+    an X export and an event: every page has something to show."""
+    _require_chromium()
+    from canalyse import events, store
+    from canalyse.importing.pipeline import import_file
+
+    db = tmp_path / "workspace.duckdb"
+    con = store.connect(db)
+    for path in (
+        FIXTURES / "roi" / "annee_2025_mensuel.csv",
+        FIXTURES / "roi" / "decision_2025.csv",
+        ROOT / "data" / "samples" / "rennes_crue_campagne.csv",
+    ):
+        import_file(con, path.name, path.read_bytes())
+    events.add_event(con, date(2025, 6, 15), "Arrêt des publications sur X")
+    con.close()
+    yield from _serve(db, tmp_path)
+
+
+PAGES = ["", "roi", "decision", "trends", "campaigns", "present", "import_data", "glossary"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_in_both_languages(page, full_server, path, lang):
+    _open(page, f"{full_server}/{path}?lang={lang}")
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    if charts.count():
+        charts.first.locator(".main-svg").first.wait_for()
+    _assert_no_exception(page)
+    _save(page, f"page_{path or 'overview'}_{lang}.png")
+
+
+def test_a_chart_downloads_as_a_png_and_the_deck_as_a_pptx(page, full_server, tmp_path):
+    _open(page, f"{full_server}/")
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Image PNG").click()
+    saved = tmp_path / png.value.suggested_filename
+    png.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"\x89PNG")
+    assert saved.name.startswith("canalyse_part-des-vues")
+
+    _open(page, f"{full_server}/decision")
+    with page.expect_download() as deck:
+        page.get_by_role("button", name="Télécharger le diaporama").click()
+    import pptx
+
+    saved = tmp_path / deck.value.suggested_filename
+    deck.value.save_as(saved)
+    slides = pptx.Presentation(str(saved)).slides
+    assert any(shape.has_chart for slide in slides for shape in slide.shapes)
