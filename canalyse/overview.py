@@ -112,3 +112,26 @@ def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     for column, (key, formatter) in columns.items():
         shown[t(key, lang)] = table[column].map(formatter)
     return shown
+
+
+def export_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A query result for a spreadsheet: raw numbers, network names and readable column names."""
+    names = {name: metric.label(lang) for name, metric in METRICS.items()}
+    names.update(
+        {
+            "platform": t("table.platform", lang),
+            "share_of_views": t("table.share_of_views", lang),
+            "share_of_staff_hours": t("roi.table.share_of_hours", lang),
+            "staff_cost": t("roi.table.staff_cost", lang),
+            "cost_per_1000_views": t("roi.table.cost_per_1000", lang),
+            "cost_per_view": t("roi.table.cost_per_view", lang),
+            "ad_cost_per_view": t("roi.table.ad_cost_per_view", lang),
+            "views_per_staff_hour": t("roi.table.views_per_hour", lang),
+            "engagement_rate": t("roi.table.engagement_rate", lang),
+            "views_per_follower": t("roi.table.views_per_follower", lang),
+        }
+    )
+    shown = frame.copy()
+    if "platform" in shown:
+        shown["platform"] = shown["platform"].map(label)
+    return shown.rename(columns=names)
