@@ -220,7 +220,7 @@ def trend_table(months: pd.DataFrame) -> pd.DataFrame:
 def rates_table(roi: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
     """Per platform: views per staff hour over the period, its low–high range, and hours per month.
 
-    The central rate is the period's (`roi_by_platform`): all its views ÷ all its hours. The range
+    The central rate is the period's (`roi.roi_table`): all its views ÷ all its hours. The range
     runs from the worst to the best month's views per hour (`decision_trend`), widened to include the
     central rate; with one month only, or hours that cannot be placed in a month, it is the central
     rate ± 25 % (`basis` says which). A platform without views or without hours has no rate: it

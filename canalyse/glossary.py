@@ -18,7 +18,7 @@ from canalyse.importing.layouts import all_layouts
 from canalyse.metrics import METRICS
 from canalyse.platforms import PLATFORMS, fold, label
 
-# The ratios of the Return on investment page (queries/roi_by_platform.sql), each with the canonical
+# The ratios of the Return on investment page (one query file each in queries/, put side by side by canalyse.roi.roi_table), each with the canonical
 # metrics it is computed from, in the order a reader meets them.
 RATIOS: dict[str, tuple[str, ...]] = {
     "staff_cost": ("staff_hours",),

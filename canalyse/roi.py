@@ -51,15 +51,32 @@ def set_platform_costs(con: duckdb.DuckDBPyConnection, costs: dict[str, float | 
         raise
 
 
+# Each ratio is its own query file; roi_table puts them side by side.
+RATIO_QUERIES = (
+    "share_of_staff_hours",
+    "ad_cost_per_view",
+    "cost_per_view",
+    "views_per_staff_hour",
+    "engagement_rate",
+    "views_per_follower",
+)
+
+
 def roi_table(
     con: duckdb.DuckDBPyConnection, filters: Filters, cost: float | None = None
 ) -> pd.DataFrame:
-    """Per platform: views, effort, costs and every ratio (NULL where not computable).
+    """Per platform: views, effort, costs, share of views and every ratio (NULL where not computable).
 
     `cost` is the default hourly cost to apply; None uses the workspace's setting.
     """
     chosen = hourly_cost(con) if cost is None else cost
-    return queries.run(con, "roi_by_platform", **filters.params(), hourly_cost=chosen)
+    params = {**filters.params(), "hourly_cost": chosen}
+    table = queries.run(con, "effort_by_platform", **params)
+    shares = queries.run(con, "share_of_views", **filters.params())
+    table = table.merge(shares[["platform", "share_of_views"]], on="platform", how="left")
+    for name in RATIO_QUERIES:
+        table = table.merge(queries.run(con, name, **params), on="platform", how="left")
+    return table
 
 
 def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

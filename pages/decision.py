@@ -23,7 +23,7 @@ if store.is_empty(ui.cursor()):
     st.stop()
 
 cost = roi.hourly_cost(ui.cursor())
-table = ui.query("roi_by_platform", filters, hourly_cost=cost)
+table = ui.roi_table(filters, cost)
 months = ui.query("decision_trend", filters)
 trend = decision.trend_table(months)
 rates = decision.rates_table(table, months)

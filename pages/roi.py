@@ -80,7 +80,7 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
                 st.rerun()
 
 # ---- Our time beside our reach -----------------------------------------------------------------
-table = ui.query("roi_by_platform", filters, hourly_cost=cost)
+table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
 files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from canalyse import downloads, queries, store
+from canalyse import downloads, queries, roi, store
 from canalyse.filters import Filters, filters_from_state
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.platforms import label as platform_label
@@ -108,6 +108,16 @@ def query(name: str, filters: Filters | None = None, **extra: object) -> pd.Data
     params.update(extra)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     return _cached_query(db_path(), data_version(cursor()), name, frozen)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
+    return roi.roi_table(_connection(path).cursor(), filters, cost)
+
+
+def roi_table(filters: Filters, cost: float) -> pd.DataFrame:
+    """The ROI table (every ratio per platform), cached until the workspace changes."""
+    return _cached_roi(db_path(), data_version(cursor()), filters, cost)
 
 
 def lang() -> str:

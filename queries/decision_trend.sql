@@ -2,7 +2,7 @@
 -- (first months against last months) and of the what-if simulator's range of views per staff hour.
 -- A day row and a post count in the month of their date; a dated period counts only when it lies
 -- within one calendar month (a hand-typed month); longer periods and undated summaries are left out,
--- since they cannot be placed in a month (they still count in the period totals of roi_by_platform).
+-- since they cannot be placed in a month (they still count in the period totals of canalyse.roi.roi_table).
 -- Returns: platform, month (DATE, first day), views (NULL when no row of the month has views),
 -- staff_hours (NULL when none has hours), views_per_staff_hour (NULL without views or hours).
 -- Parameters: $start, $end (DATE or NULL), $platforms, $accounts (VARCHAR[] or NULL),

@@ -218,3 +218,36 @@ WHERE (p_start IS NULL OR f.period_start >= p_start)
         SELECT 1 FROM campaign_ranges AS r
         WHERE r.name = p_campaign
           AND f.period_start >= r.range_start AND f.period_end <= r.range_end));
+
+-- Per platform, what it reached and what it cost: the base every return-on-investment ratio
+-- (queries/share_of_staff_hours.sql, ad_cost_per_view.sql, cost_per_view.sql,
+-- views_per_staff_hour.sql, engagement_rate.sql, views_per_follower.sql) is computed from.
+-- engagements: the platform's own total, else reactions + comments + shares + saves.
+-- staff_cost: hours × the platform's own loaded hourly cost, else p_hourly_cost.
+-- all_in_cost: ad spend + staff cost; has_cost: whether spend or hours are known at all.
+CREATE OR REPLACE MACRO platform_effort(p_start, p_end, p_platforms, p_campaign, p_accounts, p_hourly_cost) AS TABLE
+WITH per_platform AS (
+    SELECT
+        platform,
+        sum(views) AS views,
+        sum(reach) AS reach,
+        coalesce(
+            sum(engagements),
+            sum(coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0)
+                + coalesce(saves, 0))
+                FILTER (WHERE coalesce(reactions, comments, shares, saves) IS NOT NULL)
+        ) AS engagements,
+        sum(spend) AS spend,
+        sum(staff_hours) AS staff_hours,
+        arg_max(followers_total, coalesce(period_end, DATE '1970-01-01'))
+            FILTER (WHERE followers_total IS NOT NULL) AS followers_total
+    FROM filtered_facts(p_start, p_end, p_platforms, p_campaign, p_accounts)
+    GROUP BY platform
+)
+SELECT
+    p.*,
+    p.staff_hours * coalesce(c.cost, p_hourly_cost) AS staff_cost,
+    coalesce(p.spend, 0) + coalesce(p.staff_hours * coalesce(c.cost, p_hourly_cost), 0) AS all_in_cost,
+    p.spend IS NOT NULL OR p.staff_hours IS NOT NULL AS has_cost
+FROM per_platform AS p
+LEFT JOIN hourly_costs AS c USING (platform);
