@@ -214,10 +214,10 @@ def finish_bar_figure(
     bars (default: one per category, at least four so that few bars are not drawn as blocks).
     """
     bars = len(categories)
-    # Fewer than four bars would each be drawn as a thick block: reserve room for four
-    # and centre the ones there are.
+    # Fewer than four categories would each be drawn as a thick block: reserve room for four
+    # and centre the ones there are. Grouped bars take more height, not more padding.
     slots = max(bar_slots or bars, 4)
-    padding = (slots - bars) / 2
+    padding = (max(bars, 4) - bars) / 2
     longest_name = max(len(name) for name in categories)
     left_margin = EDGE + 10 * longest_name + 16
     fig.update_layout(
