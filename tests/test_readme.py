@@ -26,3 +26,8 @@ def test_ci_runs_the_readme_test_command_as_written():
 def test_the_readme_screenshot_exists():
     image = re.search(r"!\[[^\]]*\]\(([^)]+)\)", README).group(1)
     assert (ROOT / image).is_file()
+
+
+def test_every_screenshot_the_readme_links_exists():
+    for image in re.findall(r"\]\((docs/screenshots/[^)]+)\)", README):
+        assert (ROOT / image).is_file(), image
