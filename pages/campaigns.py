@@ -104,31 +104,26 @@ else:
         if not (totals["views"] > 0).any():
             st.warning(t("campaigns.compare.no_views", lang))
         else:
+            figure = views_by_campaign_bar(comparison, totals, lang, line)
+            name = chart_filename(t("campaigns.chart.views.filename", lang), start, end)
             st.plotly_chart(
-                views_by_campaign_bar(comparison, totals, lang, line),
-                theme=None,
-                config=figure_config(
-                    chart_filename(t("campaigns.chart.views.filename", lang), start, end)
-                ),
-                key="campaign_views_chart",
+                figure, theme=None, config=figure_config(name), key="campaign_views_chart"
             )
+            ui.chart_downloads(figure, name, key="campaign_views_image")
         if totals["cost_per_1000_views"].notna().any():
+            figure = cost_per_1000_bar(totals, lang, line)
+            name = chart_filename(t("campaigns.chart.cost.filename", lang), start, end)
             st.plotly_chart(
-                cost_per_1000_bar(totals, lang, line),
-                theme=None,
-                config=figure_config(
-                    chart_filename(t("campaigns.chart.cost.filename", lang), start, end)
-                ),
-                key="campaign_cost_chart",
+                figure, theme=None, config=figure_config(name), key="campaign_cost_chart"
             )
+            ui.chart_downloads(figure, name, key="campaign_cost_image")
         else:
             st.info(t("campaigns.compare.no_cost", lang))
         st.markdown(f"**{t('campaigns.table.title', lang)}**")
-        st.dataframe(
-            comparison_table(comparison, totals, lang),
-            hide_index=True,
-            height="content",
-            key="campaign_table",
+        shown = comparison_table(comparison, totals, lang)
+        st.dataframe(shown, hide_index=True, height="content", key="campaign_table")
+        ui.table_downloads(
+            shown, chart_filename(t("campaigns.table.title", lang), start, end), "campaign_table"
         )
         cost = fmt_money(roi.hourly_cost(con), lang)
         st.caption(t("campaigns.compare.hourly_cost", lang, cost=cost))

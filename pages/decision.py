@@ -39,7 +39,9 @@ if not platforms:
 
 # ---- What we measured ----------------------------------------------------------------------------
 st.subheader(t("decision.measured.heading", lang))
-st.dataframe(decision.measured_table(table, trend, lang), hide_index=True, key="measured_table")
+measured = decision.measured_table(table, trend, lang)
+st.dataframe(measured, hide_index=True, key="measured_table")
+ui.table_downloads(measured, chart_filename(t("decision.title", lang), *period), "measured")
 window = int(trend["window"].max()) if len(trend) else 0
 st.caption(
     t("decision.measured.trend_how", lang, months=window)
@@ -145,7 +147,9 @@ st.markdown(
     )
 )
 st.markdown(f"**{t('decision.card.table', lang)}**")
-st.dataframe(decision.scorecard_display(card, lang), hide_index=True, key="scorecard_table")
+scores = decision.scorecard_display(card, lang)
+st.dataframe(scores, hide_index=True, key="scorecard_table")
+ui.table_downloads(scores, name, "scorecard_table")
 st.caption(t("decision.card.how", lang, keep=decision.KEEP_FROM, leave=decision.LEAVE_BELOW))
 st.caption(t("decision.card.neutral", lang))
 
@@ -256,7 +260,9 @@ for column, key, projected, signed in (
     )
 if not known_loss:
     st.caption(ui.plain(t("decision.move.source_no_views", lang, platform=label(source))))
-st.dataframe(decision.move_table(result, rates, lang), hide_index=True, key="move_table")
+moved = decision.move_table(result, rates, lang)
+st.dataframe(moved, hide_index=True, key="move_table")
+ui.table_downloads(moved, chart_filename(t("decision.move.heading", lang), *period), "move_table")
 if (rates.set_index("platform").loc[[source, *destinations], "basis"] != "months").any():
     st.caption(t("decision.move.spread_note", lang))
 st.caption(ui.plain(line))

@@ -53,6 +53,7 @@ def _delete_event() -> None:
 def _plotly(figure, name: str, start, end, key: str) -> None:
     filename = chart_filename(t(name, lang), start, end)
     st.plotly_chart(figure, theme=None, config=figure_config(filename), key=key)
+    ui.chart_downloads(figure, filename, key=f"{key}_image")
 
 
 # ---- Empty workspace: what to import ------------------------------------------------------------
@@ -127,8 +128,10 @@ else:
                     previous=period_label(change.previous, granularity, lang),
                 )
             )
-            st.dataframe(
-                growth_table(change, granularity, lang), hide_index=True, key="growth_table"
+            shown = growth_table(change, granularity, lang)
+            st.dataframe(shown, hide_index=True, key="growth_table")
+            ui.table_downloads(
+                shown, chart_filename(t("trends.section.growth", lang), None, None), "growth"
             )
             if change.skipped_partial is not None:
                 st.caption(
@@ -233,5 +236,11 @@ else:
         )
         _plotly(figure, "trends.filename.before_after", start_before, end_after, "ba_chart")
     # A static table: its notes are sentences, which a scrolling grid would cut.
-    st.table(before_after_table(result, lang).set_index(t("trends.growth.platform", lang)))
+    compared = before_after_table(result, lang)
+    st.table(compared.set_index(t("trends.growth.platform", lang)))
+    ui.table_downloads(
+        compared,
+        chart_filename(t("trends.filename.before_after", lang), None, None),
+        "before_after",
+    )
     st.caption(t("trends.before_after.method", lang))
