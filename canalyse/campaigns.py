@@ -17,7 +17,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from canalyse import queries, roi
-from canalyse.charts import EDGE, MUTED_COLOUR, SOURCE_FONT_SIZE, TEXT_COLOUR, source_line, template
+from canalyse.charts import (
+    EDGE,
+    MUTED_COLOUR,
+    TEXT_COLOUR,
+    source_annotation,
+    source_line,
+    template,
+)
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import (
@@ -253,24 +260,6 @@ def _fitting(candidates: list[str]) -> str:
     )
 
 
-def _source_annotation(source: str, left_margin: int) -> dict:
-    """The source line under the plot, aligned with the title whatever the label width."""
-    return dict(
-        text=_plain(source),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        xshift=EDGE - left_margin,
-        yshift=-28,
-        showarrow=False,
-        align="left",
-        font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
-    )
-
-
 def _tick(name: str, detail: str) -> str:
     return f"<b>{_plain(name)}</b><br><span style='color:{MUTED_COLOUR}'>{_plain(detail)}</span>"
 
@@ -352,7 +341,7 @@ def views_by_campaign_bar(
             ticklabelstandoff=10,
             fixedrange=True,
         ),
-        annotations=[_source_annotation(source, left_margin)],
+        annotations=[source_annotation(source, left_margin)],
     )
     return fig
 
@@ -420,7 +409,7 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
             range=[-0.5 - padding, bars - 0.5 + padding],
             fixedrange=True,
         ),
-        annotations=[_source_annotation(source, left_margin)],
+        annotations=[source_annotation(source, left_margin)],
     )
     return fig
 

@@ -234,25 +234,27 @@ def finish_bar_figure(
             range=[-0.5 - padding, bars - 0.5 + padding],
             fixedrange=True,
         ),
-        annotations=[
-            dict(
-                text=plain(source),
-                xref="paper",
-                yref="paper",
-                x=0,
-                y=0,
-                xanchor="left",
-                yanchor="top",
-                # Back from the plot's left edge to the title's, whatever the label width.
-                xshift=EDGE - left_margin,
-                yshift=-28,
-                showarrow=False,
-                borderpad=0,
-                borderwidth=0,
-                align="left",
-                font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
-            )
-        ],
+        annotations=[source_annotation(source, left_margin)],
+    )
+
+
+def source_annotation(source: str, left_margin: int, yshift: int = -28) -> dict:
+    """The source line under the plot, aligned with the title's left edge whatever the label width."""
+    return dict(
+        text=plain(source),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        xshift=EDGE - left_margin,
+        yshift=yshift,
+        showarrow=False,
+        borderpad=0,
+        borderwidth=0,
+        align="left",
+        font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
     )
 
 

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse.charts import EDGE, MUTED_COLOUR, SOURCE_FONT_SIZE, TEXT_COLOUR, template
+from canalyse.charts import (
+    MUTED_COLOUR,
+    TEXT_COLOUR,
+    source_annotation,
+    template,
+)
 from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, BeforeAfter
 from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators
 from canalyse.i18n import t
@@ -422,21 +427,8 @@ def _finish(
         margin=dict(l=_LEFT_MARGIN, t=150 + extra, b=110),
         legend=dict(y=1.0, yanchor="bottom", font=dict(size=15)),
     )
-    fig.add_annotation(
-        text=_plain(source),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        # Back from the plot's left edge to the title's; below the date ticks.
-        xshift=EDGE - _LEFT_MARGIN,
-        yshift=-52,
-        showarrow=False,
-        align="left",
-        font=dict(size=SOURCE_FONT_SIZE, color=MUTED_COLOUR),
-    )
+    # Below the date ticks, back from the plot's left edge to the title's.
+    fig.add_annotation(**source_annotation(source, _LEFT_MARGIN, yshift=-52))
     return fig
 
 
