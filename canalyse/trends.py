@@ -743,6 +743,35 @@ def share_over_time_chart(
 # ---- Followers charts ------------------------------------------------------------------------------------
 
 
+def _platform_line(
+    platform: str,
+    periods: pd.Series,
+    values: pd.Series,
+    hover: list[str],
+    granularity: str,
+    lang: str,
+) -> go.Scatter:
+    """One platform's line in its colour, each point's hover headed by the platform and period."""
+    name = _plain(label(platform))
+    return go.Scatter(
+        _period_axis(
+            dict(
+                x=periods,
+                y=values,
+                name=name,
+                mode="lines+markers" if len(periods) <= 24 else "lines",
+                line=dict(color=colour(platform), width=3),
+                hovertext=[
+                    f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>{text}"
+                    for p, text in zip(periods, hover, strict=True)
+                ],
+                hovertemplate="%{hovertext}<extra></extra>",
+            ),
+            granularity,
+        )
+    )
+
+
 def followers_chart(
     followers: FollowersSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
 ) -> go.Figure:
@@ -756,25 +785,13 @@ def followers_chart(
     fig = go.Figure()
     for platform in order:
         rows = levels[levels["platform"] == platform]
-        name = _plain(label(platform))
+        hover = [
+            t("trends.hover.followers", lang, count=fmt_int(v, lang))
+            for v in rows["followers_total"]
+        ]
         fig.add_trace(
-            go.Scatter(
-                _period_axis(
-                    dict(
-                        x=rows["period"],
-                        y=rows["followers_total"],
-                        name=name,
-                        mode="lines+markers" if len(rows) <= 24 else "lines",
-                        line=dict(color=colour(platform), width=3),
-                        hovertext=[
-                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-                            + t("trends.hover.followers", lang, count=fmt_int(v, lang))
-                            for p, v in zip(rows["period"], rows["followers_total"], strict=True)
-                        ],
-                        hovertemplate="%{hovertext}<extra></extra>",
-                    ),
-                    granularity,
-                )
+            _platform_line(
+                platform, rows["period"], rows["followers_total"], hover, granularity, lang
             )
         )
     top = order[0]
@@ -814,33 +831,12 @@ def net_gains_chart(
     fig = go.Figure()
     for platform in final.index:
         rows = net[net["platform"] == platform]
-        name = _plain(label(platform))
+        hover = [
+            t("trends.hover.net", lang, net=_signed_int(n, lang), cumulative=_signed_int(c, lang))
+            for n, c in zip(rows["net"], rows["cumulative"], strict=True)
+        ]
         fig.add_trace(
-            go.Scatter(
-                _period_axis(
-                    dict(
-                        x=rows["period"],
-                        y=rows["cumulative"],
-                        name=name,
-                        mode="lines+markers" if len(rows) <= 24 else "lines",
-                        line=dict(color=colour(platform), width=3),
-                        hovertext=[
-                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-                            + t(
-                                "trends.hover.net",
-                                lang,
-                                net=_signed_int(n, lang),
-                                cumulative=_signed_int(c, lang),
-                            )
-                            for p, n, c in zip(
-                                rows["period"], rows["net"], rows["cumulative"], strict=True
-                            )
-                        ],
-                        hovertemplate="%{hovertext}<extra></extra>",
-                    ),
-                    granularity,
-                )
-            )
+            _platform_line(platform, rows["period"], rows["cumulative"], hover, granularity, lang)
         )
     top = final.index[0]
     gained = final.iloc[0]

@@ -6,6 +6,18 @@ import re
 
 from canalyse.importing.exports import Draft, ExportLayout
 
+# The legacy per-tweet and daily files share their metric columns.
+_LEGACY_METRICS = {
+    "views": ("impressions",),
+    "engagements": ("engagements",),
+    "shares": ("retweets",),
+    "comments": ("replies",),
+    "reactions": ("likes",),
+    "profile_visits": ("user profile clicks",),
+    "link_clicks": ("url clicks",),
+    "followers_gained": ("follows",),
+    "video_views": ("media views",),
+}
 _COMMON_NOTE_FR = "Sur X, les vues sont les impressions."
 _COMMON_NOTE_EN = "On X, views are impressions."
 
@@ -29,17 +41,7 @@ LAYOUTS = [
         date=("time",),
         key=("Tweet permalink", "Tweet id"),
         title=("Tweet text",),
-        metrics={
-            "views": ("impressions",),
-            "engagements": ("engagements",),
-            "shares": ("retweets",),
-            "comments": ("replies",),
-            "reactions": ("likes",),
-            "profile_visits": ("user profile clicks",),
-            "link_clicks": ("url clicks",),
-            "followers_gained": ("follows",),
-            "video_views": ("media views",),
-        },
+        metrics=_LEGACY_METRICS,
         note_fr=_COMMON_NOTE_FR,
         note_en=_COMMON_NOTE_EN,
         adjust=_handle_from_file_name,
@@ -52,17 +54,7 @@ LAYOUTS = [
         grain="day",
         signature=("Date", "Tweets published", "impressions"),
         date=("Date",),
-        metrics={
-            "views": ("impressions",),
-            "engagements": ("engagements",),
-            "shares": ("retweets",),
-            "comments": ("replies",),
-            "reactions": ("likes",),
-            "profile_visits": ("user profile clicks",),
-            "link_clicks": ("url clicks",),
-            "followers_gained": ("follows",),
-            "video_views": ("media views",),
-        },
+        metrics=_LEGACY_METRICS,
         note_fr=_COMMON_NOTE_FR,
         note_en=_COMMON_NOTE_EN,
     ),
