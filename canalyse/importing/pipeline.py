@@ -129,11 +129,37 @@ def import_file(
         skipped = read.skipped + [
             t("import.unrecognised_table", lang, name=table.name) for table, _ in unrecognised
         ]
+    except CanalyseError as exc:
+        return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
+    except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
+        message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
+        return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    return import_parsed(
+        con, file_name, digest, parsed, campaign=context.campaign, lang=lang, skipped=skipped
+    )
+
+
+def import_parsed(
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    digest: str,
+    parsed: list[ParsedTable],
+    *,
+    campaign: str | None = None,
+    lang: str = "fr",
+    skipped: list[str] | None = None,
+) -> FileReport:
+    """Store tables already turned into facts (a file's, or posts read from an API) as one import.
+
+    `digest` identifies the content (`content_hash`); the same content again is not stored twice.
+    On any failure the workspace is left exactly as it was and the report says why.
+    """
+    try:
         source_id = store.add_source(
             con,
             file_name=file_name,
             content_hash=digest,
-            campaign=context.campaign,
+            campaign=campaign or None,
             tables=[_table_row(p) for p in parsed],
             facts=[p.facts for p in parsed],
         )
@@ -145,6 +171,7 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    skipped = list(skipped or [])
     reports = [_report(p, lang) for p in parsed]
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
