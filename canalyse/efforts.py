@@ -81,8 +81,8 @@ def format_amount(value: object, lang: str, decimals: int) -> str:
     if value is None or pd.isna(value):
         return ""
     text = fmt_number(value, lang, decimals)
-    if decimals and text[-decimals:].strip("0") == "":
-        text = text[: -decimals - 1]
+    if decimals:
+        text = text.rstrip("0").rstrip(",.")
     return text
 
 

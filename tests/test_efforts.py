@@ -68,8 +68,8 @@ def test_typed_hours_and_spend_are_stored_exactly_in_one_transaction(views):
     ).fetchall()
     assert stored == [(12.5, Decimal("12345.67")), (None, Decimal("1234567.00"))]
     assert efforts.current_efforts(views, "fr")["spend"].tolist() == [
-        "12\u202f345,67",
-        "1\u202f234\u202f567",
+        "12\u00a0345,67",
+        "1\u00a0234\u00a0567",
     ]
     assert efforts.current_efforts(views, "en")["staff_hours"].tolist() == ["12.5", ""]
 

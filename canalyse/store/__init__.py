@@ -7,6 +7,7 @@ figure once, and the tables they fill).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -83,7 +84,18 @@ def connect(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
         raise CanalyseError("store.error.unreadable", path=str(path), detail=str(exc)) from exc
     except duckdb.Error as exc:
         raise CanalyseError("store.error.unreadable", path=str(path), detail=str(exc)) from exc
-    con.execute(keys.FACT_KEY_MACRO)
     migrate(con, path if on_disk else None)
-    con.execute(counting.macros_sql())
+    _refresh_macros(con)
     return con
+
+
+def _refresh_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the query macros in the workspace when this version of Canalyse writes them
+    differently (every connection and cursor then sees them, read-only ones included)."""
+    text = keys.FACT_KEY_MACRO + counting.macros_sql()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    row = con.execute("SELECT value FROM meta WHERE key = 'macros'").fetchone()
+    if row is None or row[0] != digest:
+        with transaction(con, bump=False):
+            con.execute(text)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('macros', ?)", [digest])

@@ -76,7 +76,7 @@ def metric_columns_ddl(indent: str = "    ") -> str:
     return f",\n{indent}".join(f"{name} {metric.sql_type}" for name, metric in METRICS.items())
 
 
-# ---- The macros every query uses (temporary: recreated on each connection) -------------------------
+# ---- The macros every query uses (stored in the workspace, refreshed when their text changes) -----
 
 # A NULL parameter means "no filter". A dated figure counts when it lies entirely inside the
 # period; an undated summary only when no period is asked for. A campaign is the figures' tag or
@@ -106,13 +106,13 @@ def macros_sql() -> str:
     return f"""
 {keys.FACT_KEY_MACRO}
 
-CREATE OR REPLACE TEMP MACRO filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+CREATE OR REPLACE MACRO filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
 SELECT * FROM figures AS f WHERE {_FILTER};
 
-CREATE OR REPLACE TEMP MACRO filtered_set_aside(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+CREATE OR REPLACE MACRO filtered_set_aside(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
 SELECT * FROM figures_set_aside AS f WHERE {_FILTER};
 
-CREATE OR REPLACE TEMP MACRO filtered_sources(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+CREATE OR REPLACE MACRO filtered_sources(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
 SELECT * FROM figure_sources AS f
 WHERE (p_start IS NULL OR f.period_end >= p_start)
   AND (p_end IS NULL OR f.period_start <= p_end)
@@ -127,7 +127,7 @@ WHERE (p_start IS NULL OR f.period_end >= p_start)
 
 -- Per platform, every metric over the selection: flows are summed; a level (followers) is each
 -- account's latest known value, added up over the platform's accounts.
-CREATE OR REPLACE TEMP MACRO platform_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+CREATE OR REPLACE MACRO platform_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
 WITH f AS (
     SELECT * FROM filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts)
 ),
@@ -157,7 +157,7 @@ FROM fl LEFT JOIN lv USING (platform);
 -- engagements: the platform's own total, else reactions + comments + shares + saves.
 -- staff_cost: hours × the platform's own loaded hourly cost, else p_hourly_cost.
 -- all_in_cost: ad spend + staff cost; has_cost: whether spend or hours are known at all.
-CREATE OR REPLACE TEMP MACRO platform_effort(p_start, p_end, p_platforms, p_campaign, p_accounts, p_hourly_cost) AS TABLE
+CREATE OR REPLACE MACRO platform_effort(p_start, p_end, p_platforms, p_campaign, p_accounts, p_hourly_cost) AS TABLE
 WITH fallback AS (
     SELECT platform,
         sum(coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0))

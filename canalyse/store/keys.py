@@ -8,7 +8,7 @@ import pandas as pd
 # a hand-made row also by its campaign (another campaign's summary adds, it does not replace);
 # `key_extra` tells undated summaries apart (their file name).
 FACT_KEY_MACRO = """
-CREATE OR REPLACE TEMP MACRO fact_key(platform, account, grain, item_key, period_start, period_end,
+CREATE OR REPLACE MACRO fact_key(platform, account, grain, item_key, period_start, period_end,
                                       key_campaign, campaign, key_extra) AS
     concat_ws('|', platform, account, grain, coalesce(item_key, ''),
         CASE

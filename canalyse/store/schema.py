@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from canalyse.errors import CanalyseError
-from canalyse.store import counting
+from canalyse.store import counting, keys
 from canalyse.store.transaction import VERSION_KEY, transaction
 
 SCHEMA_VERSION = 4
@@ -111,6 +111,7 @@ def _to_v4(con: duckdb.DuckDBPyConnection) -> None:
     """
     from canalyse.samples import example_hashes
 
+    con.execute(keys.FACT_KEY_MACRO)
     for statement in (
         "DROP VIEW IF EXISTS facts_effective",
         "DROP VIEW IF EXISTS facts_current",
