@@ -21,6 +21,15 @@ def period_text(date_min: object, date_max: object, lang: str, compact: bool = F
     return fmt_period(pd.Timestamp(date_min).date(), pd.Timestamp(date_max).date(), lang)
 
 
+def source_names(sources: pd.DataFrame, lang: str) -> list[str]:
+    """The names a source line gives the imports of `sources` (file_name, kind): the file's name,
+    or what the figures are when they came from no file (typed in the app, the example)."""
+    return [
+        t(f"source.{kind}", lang) if kind in ("typed", "example") else name
+        for name, kind in zip(sources["file_name"], sources["kind"], strict=True)
+    ]
+
+
 def files_text(files: list[str], lang: str) -> str:
     """« a.csv, b.xlsx et 3 autre(s) fichier(s) »: the files named on a chart's source line."""
     named = ", ".join(files[:MAX_FILES_NAMED])
@@ -67,10 +76,10 @@ def _who(platform: str, account: str) -> str:
 
 def _count_and_views(kind: str, rows: object, views: object, lang: str) -> str:
     text = t(f"origin.{kind}", lang, count=fmt_int(rows, lang))
-    if pd.notna(views):
-        text += " : " if lang == "fr" else ": "
-        text += t("counting.views", lang, views=fmt_int(views, lang))
-    return text
+    text += " : " if lang == "fr" else ": "
+    if pd.isna(views):
+        return text + t("counting.no_views", lang)
+    return text + t("counting.views", lang, views=fmt_int(views, lang))
 
 
 def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
@@ -78,7 +87,7 @@ def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
     « X : comptés — série par jour du compte (3 jours) : 3 800 vues. »"""
     lines = []
     for platform, rows in used.groupby("platform", sort=False):
-        kinds = "; ".join(
+        kinds = (" ; " if lang == "fr" else "; ").join(
             _count_and_views(kind, count, views, lang)
             for kind, count, views in zip(
                 rows["source_kind"], rows["rows"], rows["views"], strict=True
