@@ -15,6 +15,7 @@ import pytest
 from canalyse import queries, store
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import ImportAnswers, import_file
+from canalyse.metrics import METRICS
 from canalyse.samples import example_files
 from canalyse.store import counting
 from tests.conftest import fixture_bytes
@@ -78,7 +79,11 @@ POST_5_NOVEMBER = (
 
 def test_a_month_partly_covered_by_days_is_kept_and_what_is_inside_it_is_set_aside(con):
     _imported(import_file(con, "mois.csv", MONTH.encode()))
-    _imported(import_file(con, "tweet_activity_metrics_rennes_20211105_20211106_en.csv", POST_5_NOVEMBER.encode()))
+    _imported(
+        import_file(
+            con, "tweet_activity_metrics_rennes_20211105_20211106_en.csv", POST_5_NOVEMBER.encode()
+        )
+    )
     # The daily export holds 28–30 November only (1 500 + 300 + 2 000 = 3 800).
     _imported(import_file(con, *fixture_bytes(X_DAILY)))
     # The month stands: 9 000. The three days (3 800) and the post (500) are inside it.
@@ -307,3 +312,61 @@ def test_the_overview_says_what_was_counted_and_what_was_set_aside(con, lang):
             "X: counted — account day series (3 days): no views; dated periods (1): 9,000 views."
         ]
         assert aside[0].startswith("X (rennes): set aside — account day series (3 days): 3,800")
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    base = {"platform": "x", "account": "a", "campaign": "", "item_key": None}
+    return pd.DataFrame([{**base, **row} for row in rows])
+
+
+def _add(con, name: str, rows: list[dict]) -> None:
+    frame = _frame(rows)
+    store.add_source(
+        con,
+        file_name=name,
+        content_hash=name,
+        campaign=None,
+        tables=[
+            {
+                "table_name": name,
+                "layout": "test",
+                "platform": "x",
+                "grain": frame["grain"].iloc[0],
+                "rows": len(frame),
+                "date_min": None,
+                "date_max": None,
+            }
+        ],
+        facts=[frame],
+    )
+
+
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_every_metric_goes_through_every_rule(con, metric):
+    march = {"grain": "period", "period_start": date(2025, 3, 1), "period_end": date(2025, 3, 31)}
+    _add(con, "month", [{**march, metric: 100}])
+    day = {"grain": "day", "period_start": date(2025, 3, 2), "period_end": date(2025, 3, 2)}
+    _add(con, "day", [{**day, metric: 7}])
+    post = {"grain": "post", "period_start": date(2025, 3, 3), "period_end": date(2025, 3, 3)}
+    _add(con, "post", [{**post, "item_key": "p", metric: 3}])
+    # Rule 3: the month (100) stands; the day (7) and the post (3) inside it are set aside.
+    totals = queries.run(con, "platform_totals", **Filters().params())
+    assert float(totals[metric].iloc[0]) == 100
+    aside = con.execute(
+        f"SELECT kind, reason, {metric} FROM figures_set_aside ORDER BY kind"  # noqa: S608
+    ).fetchall()
+    assert [(kind, reason, float(value)) for kind, reason, value in aside] == [
+        ("day", "inside_period", 7.0),
+        ("post", "inside_period", 3.0),
+    ]
+    # Every day of March as a day series: the days replace the month, and the post of
+    # 3 March gives way to the day series (rule 2).
+    days = [
+        {"grain": "day", "period_start": d, "period_end": d, metric: 1}
+        for d in (date(2025, 3, 1) + timedelta(days=n) for n in range(31))
+    ]
+    _add(con, "days", days)
+    totals = queries.run(con, "platform_totals", **Filters().params())
+    assert float(totals[metric].iloc[0]) == (31 if METRICS[metric].aggregation == "sum" else 1)
+    reasons = {row[0] for row in con.execute("SELECT reason FROM figures_set_aside").fetchall()}
+    assert reasons == {"days_cover_period", "account_days"}
