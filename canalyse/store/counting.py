@@ -51,6 +51,8 @@ from canalyse.store.transaction import registered
 
 # Why a figure was set aside (catalog keys `counting.reason.<reason>`).
 REASONS = ("days_cover_period", "inside_period", "account_days", "content_days")
+# Inside the recount a figure's fate is a small number: 0 counted, else 1 + its reason's index.
+_CODE = {reason: number + 1 for number, reason in enumerate(REASONS)}
 # What kind of row a figure is (catalog keys `origin.<kind>`).
 KINDS = ("day", "content_day", "post", "period", "undated")
 
@@ -231,17 +233,32 @@ CREATE TABLE figure_sources ({shape}
 
 
 def _rebuild_statements() -> list[str]:
-    any_counted = _each("({m} IS NOT NULL AND why_{m} IS NULL)", sep=" OR ")
     kept_value = {
         name: ("max" if metric.aggregation == "last" else "sum") for name, metric in METRICS.items()
     }
     counted = ",\n    ".join(
-        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} IS NULL) AS {m}" for m in METRICS
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = 0) AS {m}" for m in METRICS
     )
     set_aside = ",\n    ".join(
-        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.reason) AS {m}" for m in METRICS
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.code) AS {m}" for m in METRICS
     )
-    reasons = ", ".join(f"('{reason}')" for reason in REASONS)
+    reason_names = "[" + ", ".join(f"'{reason}'" for reason in REASONS) + "]"
+    code = {reason: str(number) for reason, number in _CODE.items()}
+    fate = (
+        "CASE WHEN f.{m} IS NULL THEN NULL "
+        "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
+        f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
+        "WHEN f.grain = 'day' AND f.item_key IS NULL THEN 0 "
+        f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
+        f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
+        "ELSE 0 END::UTINYINT AS why_{m}"
+    )
+    period_fate = (
+        "CASE WHEN NOT any_value(g.has_{m}) THEN NULL "
+        f"WHEN any_value(g.covered_{{m}}) THEN {code['days_cover_period']} "
+        "WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) "
+        f"THEN {code['inside_period']} ELSE 0 END::UTINYINT AS why_{{m}}"
+    )
     return [
         # The figures of the pairs touched are recomputed from scratch.
         "DELETE FROM figures USING _touched AS t "
@@ -253,7 +270,7 @@ def _rebuild_statements() -> list[str]:
         # The current figures of the pairs touched (rule 0 is kept up to date by `add_current`
         # and `recompute_current`).
         """
-CREATE OR REPLACE TEMP TABLE _cur AS
+CREATE OR REPLACE TEMP VIEW _cur AS
 SELECT c.*
 FROM facts_current AS c
 SEMI JOIN _touched AS t ON c.platform = t.platform AND c.account = t.account""",
@@ -293,7 +310,7 @@ JOIN coverage AS c USING (platform, account, period_start, period_end)""",
         f"""
 CREATE OR REPLACE TEMP TABLE _period_state AS
 SELECT g.platform, g.account, g.period_start, g.period_end, g.per_item,
-    {_each("CASE WHEN NOT any_value(g.has_{m}) THEN NULL WHEN any_value(g.covered_{m}) THEN 'days_cover_period' WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) THEN 'inside_period' END AS why_{m}")}
+    {_each(period_fate)}
 FROM _periods AS g
 LEFT JOIN _periods AS h
   ON h.platform = g.platform AND h.account = g.account
@@ -314,9 +331,14 @@ FROM (
     WHERE {_each("(has_{m} AND NOT covered_{m})", sep=" OR ")}
 )
 GROUP BY platform, account, day""",
-        # Rules 1, 2 and 4: each figure's fate, per metric (why_ NULL: counted).
+        # Rules 1, 2 and 4: each figure's fate, per metric (why_: 0 counted, else the reason's
+        # code; NULL where the figure has no value for that metric).
         f"""
 CREATE OR REPLACE TEMP TABLE _state AS
+SELECT *,
+    {_each("why_{m} = 0", sep=" OR ")} IS TRUE AS any_counted,
+    {_each("why_{m} > 0", sep=" OR ")} IS TRUE AS any_set_aside
+FROM (
 SELECT
     f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end,
     CASE
@@ -325,7 +347,7 @@ SELECT
         ELSE f.grain
     END AS kind,
     {_each("f.{m}")},
-    {_each("CASE WHEN f.{m} IS NULL THEN NULL WHEN f.grain = 'period' THEN p.why_{m} WHEN coalesce(i.in_{m}, false) THEN 'inside_period' WHEN f.grain = 'day' AND f.item_key IS NULL THEN NULL WHEN coalesce(d.a_{m}, false) THEN 'account_days' WHEN f.grain = 'post' AND coalesce(d.c_{m}, false) THEN 'content_days' END AS why_{m}")}
+    {_each(fate)}
 FROM _cur AS f
 LEFT JOIN _period_state AS p
   ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
@@ -336,34 +358,36 @@ LEFT JOIN _inside AS i
  AND i.day = f.period_start
 LEFT JOIN _days AS d
   ON f.grain <> 'period' AND d.platform = f.platform AND d.account = f.account
- AND d.day = f.period_start""",
+ AND d.day = f.period_start
+)""",
         f"""
 INSERT INTO figures BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
     count(*) AS rows,
     {counted}
 FROM _state
-WHERE {any_counted}
+WHERE any_counted
 GROUP BY ALL""",
         f"""
 INSERT INTO figures_set_aside BY NAME
-SELECT platform, account, campaign, kind, period_start, period_end, r.reason,
+SELECT platform, account, campaign, kind, period_start, period_end,
+    {reason_names}[r.code] AS reason,
     count(*) AS rows,
     {set_aside}
-FROM _state, (VALUES {reasons}) AS r(reason)
-WHERE {_each("why_{m} = r.reason", sep=" OR ")}
+FROM (SELECT * FROM _state WHERE any_set_aside) AS f, range(1, {len(REASONS) + 1}) AS r(code)
+WHERE {_each("why_{m} = r.code", sep=" OR ")}
 GROUP BY ALL""",
-        f"""
+        """
 INSERT INTO figure_sources BY NAME
 SELECT source_id, platform, account, campaign, kind,
     min(period_start) AS period_start, max(period_end) AS period_end, count(*) AS rows
 FROM (
     SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start, period_end
     FROM _state
-    WHERE {any_counted}
+    WHERE any_counted
 )
 GROUP BY ALL""",
-        "DROP TABLE _cur",
+        "DROP VIEW _cur",
         "DROP TABLE _days",
         "DROP TABLE _periods",
         "DROP TABLE _period_state",
