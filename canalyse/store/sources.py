@@ -137,6 +137,7 @@ def add_source(
                     {"source_id": source_id, "table_no": table_no},
                 )
         counting.add_current(con, source_id)
+        refresh_campaigns(con, [source_id])
         touched.append(counting.partitions_of(con, [source_id]))
         counting.rebuild(con, pd.concat(touched, ignore_index=True))
     return source_id
@@ -209,8 +210,21 @@ def retag_source(con: duckdb.DuckDBPyConnection, source_id: int, campaign: str |
         con.execute(
             "UPDATE sources SET campaign = ? WHERE source_id = ?", [name or None, source_id]
         )
+        refresh_campaigns(con, [source_id])
         counting.rebuild(con, touched)
     return int(retagged)
+
+
+def refresh_campaigns(con: duckdb.DuckDBPyConnection, source_ids: list[int] | None) -> None:
+    """Note on each import (all of them when `source_ids` is None) the campaigns its figures carry,
+    so that listing imports never reads every figure."""
+    con.execute(
+        "UPDATE sources AS s SET campaigns = coalesce(("
+        "SELECT list(DISTINCT f.campaign ORDER BY f.campaign) FROM facts AS f "
+        "WHERE f.source_id = s.source_id AND f.campaign <> ''), []) "
+        "WHERE $ids IS NULL OR list_contains($ids, s.source_id)",
+        {"ids": None if source_ids is None else [int(i) for i in source_ids]},
+    )
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
