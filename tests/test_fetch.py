@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 import canalyse.importing.fetch as fetch_module
-from canalyse import queries
+from canalyse import queries, store
+from canalyse.cli import main
 from canalyse.filters import Filters
 from canalyse.importing.fetch import FetchSettings, fact_key, fetch_account
 from canalyse.importing.fetch.bluesky import normalise_handle
@@ -684,3 +685,62 @@ def test_a_bad_setting_is_named_in_the_error(name, value):
         FetchSettings.from_env({name: value})
     assert raised.value.key == "fetch.error.setting"
     assert name in raised.value.message("fr") and value in raised.value.message("en")
+
+
+# ---- The command line ---------------------------------------------------------------------------------------
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_fetch_json_prints_the_import_report_then_unchanged(capsys, db_path, api):
+    bluesky_account(api)
+    code, out, err = run_cli(capsys, "fetch", "bluesky", HANDLE, "--db", str(db_path), "--json")
+    assert code == 0 and err == ""
+    (report,) = json.loads(out)
+    assert set(report) == {"file", "status", "message", "platform", "tables", "skipped"}
+    assert (report["status"], report["platform"]) == ("imported", "bluesky")
+    assert [t["rows"] for t in report["tables"]] == [6, 1]
+    assert report["tables"][0]["totals"]["engagements"] == 108
+    code, out, _ = run_cli(capsys, "fetch", "bluesky", HANDLE, "--db", str(db_path), "--json")
+    assert code == 0 and json.loads(out)[0]["status"] == "unchanged"
+
+
+def test_cli_fetch_shows_progress_on_stderr_for_people(capsys, db_path, api):
+    mastodon_account(api)
+    args = ["fetch", "mastodon", MASTODON, "--db", str(db_path), "--since", "2025-05-01"]
+    code, out, err = run_cli(capsys, *args, "--campaign", "Crue 2025")
+    assert code == 0
+    assert "Page 1 lue : 3 publication(s)" in err and "Page 2 lue" in err
+    assert f"« Mastodon {MASTODON} » importé" in out
+    con = store.connect(db_path)
+    try:
+        assert con.execute("SELECT DISTINCT campaign FROM facts").fetchall() == [("Crue 2025",)]
+    finally:
+        con.close()
+
+
+def test_cli_fetch_failure_prints_its_json_and_exits_1(capsys, db_path, api):
+    _unknown_bluesky(api)
+    args = [
+        "fetch",
+        "bluesky",
+        "personne.bsky.social",
+        "--db",
+        str(db_path),
+        "--json",
+        "--lang",
+        "en",
+    ]
+    code, out, err = run_cli(capsys, *args)
+    assert code == 1 and err == ""
+    (report,) = json.loads(out)
+    assert (report["status"], report["platform"], report["tables"]) == ("error", "bluesky", [])
+    assert report["message"].startswith("No account “personne.bsky.social”")
+
+
+def test_cli_fetch_usage_errors_exit_2(capsys, db_path):
+    assert main(["fetch", "bluesky"]) == 2
+    assert main(["fetch", "twitter", "ville"]) == 2
+    assert main(["fetch", "bluesky", HANDLE, "--since", "01/05/2025", "--db", str(db_path)]) == 2
