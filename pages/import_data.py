@@ -1,4 +1,5 @@
-"""Import: upload exports or hand-made tables, read what was recognised, manage past imports."""
+"""Import: upload exports or hand-made tables, or read an account's public posts; see what was
+recognised, manage past imports."""
 
 import pandas as pd
 import streamlit as st
@@ -6,6 +7,7 @@ import streamlit as st
 from canalyse import store
 from canalyse.i18n import t
 from canalyse.importing import mapping
+from canalyse.importing.fetch import NETWORKS, fetch_account
 from canalyse.importing.files import read_tables
 from canalyse.importing.pipeline import import_file, import_files
 from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
@@ -64,6 +66,52 @@ if submitted and uploaded:
     }
 elif submitted:
     st.warning(t("import.no_file", lang))
+
+# ---- Read an account's public posts (Bluesky, Mastodon) --------------------------------------------
+st.subheader(t("fetch.title", lang))
+st.caption(t("fetch.intro", lang))
+with st.form("fetch_form"):
+    network_col, handle_col = st.columns([1, 2])
+    network = network_col.radio(
+        t("fetch.network", lang), NETWORKS, format_func=label, horizontal=True, key="fetch_network"
+    )
+    handle = handle_col.text_input(
+        t("fetch.handle", lang), key="fetch_handle", help=t("fetch.handle_help", lang)
+    )
+    since_col, fetch_campaign_col = st.columns([1, 2])
+    since = since_col.date_input(
+        t("fetch.since", lang),
+        value=None,
+        format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+        key="fetch_since",
+        help=t("fetch.since_help", lang),
+    )
+    fetch_campaign = fetch_campaign_col.text_input(
+        t("import.campaign", lang), key="fetch_campaign", help=t("import.campaign_help", lang)
+    )
+    fetched = st.form_submit_button(t("fetch.submit", lang), type="primary", key="fetch_submit")
+
+if fetched and handle.strip():
+    account = ui.plain(handle.strip())
+    with st.status(t("fetch.working", lang, account=account), expanded=True) as status:
+        report = fetch_account(
+            ui.cursor(),
+            network,
+            handle,
+            since=since,
+            campaign=fetch_campaign.strip() or None,
+            lang=lang,
+            on_progress=lambda progress: status.write(ui.plain(progress.message(lang))),
+        )
+        failed = report.status == "error"
+        status.update(
+            label=t("fetch.failed" if failed else "fetch.done", lang, account=account),
+            state="error" if failed else "complete",
+            expanded=False,
+        )
+    st.session_state["import_reports"] = [report]
+elif fetched:
+    st.warning(t("fetch.no_handle", lang))
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 import canalyse.importing.fetch as fetch_module
 from canalyse import queries, store
@@ -35,7 +36,7 @@ from canalyse.importing.fetch.http import (
 )
 from canalyse.importing.fetch.mastodon import parse_handle, plain_text
 from canalyse.importing.pipeline import import_file
-from tests.conftest import FIXTURES, fixture_bytes
+from tests.conftest import FIXTURES, ROOT, fixture_bytes
 
 FETCH = FIXTURES / "fetch"
 HANDLE = "villederennes.bsky.social"
@@ -744,3 +745,46 @@ def test_cli_fetch_usage_errors_exit_2(capsys, db_path):
     assert main(["fetch", "bluesky"]) == 2
     assert main(["fetch", "twitter", "ville"]) == 2
     assert main(["fetch", "bluesky", HANDLE, "--since", "01/05/2025", "--db", str(db_path)]) == 2
+
+
+# ---- The Import page ---------------------------------------------------------------------------------------
+def _import_page(monkeypatch, db_path) -> AppTest:
+    monkeypatch.setenv("CANALYSE_DB", str(db_path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    return at.switch_page("pages/import_data.py").run()
+
+
+def test_the_import_page_reads_an_account_and_shows_what_it_imported(monkeypatch, db_path, api):
+    bluesky_account(api)
+    at = _import_page(monkeypatch, db_path)
+    at.radio(key="fetch_network").set_value("bluesky")
+    at.text_input(key="fetch_handle").input(HANDLE)
+    at.button(key="fetch_submit").click().run()
+    assert not at.exception
+    assert "importé" in at.success[0].value
+    assert at.status[0].label.startswith("Lecture terminée")
+    lines = [line.value for line in at.status[0].markdown]
+    assert len(lines) == 4 and lines[0].startswith("Page 1 lue")  # one line per page read
+    assert any(e.label.startswith("Publications publiques de") for e in at.expander)
+    con = store.connect(db_path)
+    try:
+        assert post_count(con, "bluesky") == 6
+        assert follower_points(con, "bluesky")[0][1] == 1250
+    finally:
+        con.close()
+
+
+def test_the_import_page_shows_a_failure_in_english_and_imports_nothing(monkeypatch, db_path, api):
+    _unknown_mastodon(api)
+    at = _import_page(monkeypatch, db_path)
+    at.segmented_control(key="lang").set_value("en").run()
+    at.radio(key="fetch_network").set_value("mastodon")
+    at.text_input(key="fetch_handle").input("@personne@mastodon.social")
+    at.button(key="fetch_submit").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("No account")
+    con = store.connect(db_path)
+    try:
+        assert store.is_empty(con)
+    finally:
+        con.close()
