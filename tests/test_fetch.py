@@ -688,6 +688,23 @@ def test_a_bad_setting_is_named_in_the_error(name, value):
     assert name in raised.value.message("fr") and value in raised.value.message("en")
 
 
+def test_the_readme_says_exactly_what_is_called_and_how_politely():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert USER_AGENT in readme
+    for called in (
+        "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfile?actor=HANDLE",
+        "app.bsky.feed.getAuthorFeed?actor=DID&filter=posts_and_author_threads&limit=100",
+        "https://SERVER/api/v1/accounts/lookup?acct=USER",
+        "statuses?limit=40&exclude_reblogs=true&exclude_replies=true",
+    ):
+        assert called in readme
+    defaults = FetchSettings()
+    assert (defaults.pause, defaults.max_pages, defaults.timeout) == (1.0, 50, 20.0)
+    assert "pauses 1 s" in readme and "at most 50 pages" in readme and "after 20 s" in readme
+    for name in ("BLUESKY_API", "MASTODON_BASE", "FETCH_PAUSE", "FETCH_MAX_PAGES", "FETCH_TIMEOUT"):
+        assert f"CANALYSE_{name}" in readme
+
+
 # ---- The command line ---------------------------------------------------------------------------------------
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
