@@ -61,18 +61,60 @@ def platform_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
+def _who(platform: str, account: str) -> str:
+    return f"{label(platform)} ({account})" if account else label(platform)
+
+
+def _count_and_views(kind: str, rows: object, views: object, lang: str) -> str:
+    text = t(f"origin.{kind}", lang, count=fmt_int(rows, lang))
+    if pd.notna(views):
+        text += " : " if lang == "fr" else ": "
+        text += t("counting.views", lang, views=fmt_int(views, lang))
+    return text
+
+
 def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
-    """Per platform, which kinds of rows fed its figures: « X : série par jour (3), publications (2) »."""
+    """Per platform, which kinds of rows its counted figures came from, in plain words:
+    « X : comptés — série par jour du compte (3 jours) : 3 800 vues. »"""
     lines = []
     for platform, rows in used.groupby("platform", sort=False):
-        kinds = ", ".join(
-            t(f"origin.{kind}", lang, count=fmt_int(count, lang))
-            for kind, count in zip(rows["source_kind"], rows["rows"], strict=True)
+        kinds = "; ".join(
+            _count_and_views(kind, count, views, lang)
+            for kind, count, views in zip(
+                rows["source_kind"], rows["rows"], rows["views"], strict=True
+            )
         )
-        lines.append(
-            f"{label(platform)} : {kinds}" if lang == "fr" else f"{label(platform)}: {kinds}"
-        )
+        lines.append(t("counting.kept", lang, platform=label(platform), kinds=kinds))
     return lines
+
+
+def set_aside_lines(set_aside: pd.DataFrame, lang: str) -> list[str]:
+    """Per platform and account, the figures the counting rules set aside and why:
+    « X (rennes) : écartés — série par jour du compte (3 jours) : 3 800 vues, déjà comptés dans
+    une période gardée qui les contient. »"""
+    return [
+        t(
+            "counting.set_aside",
+            lang,
+            platform=_who(row.platform, row.account),
+            what=_count_and_views(row.kind, row.rows, row.views, lang),
+            reason=t(f"counting.reason.{row.reason}", lang),
+        )
+        for row in set_aside.itertuples(index=False)
+    ]
+
+
+def account_overlap_lines(overlaps: pd.DataFrame, lang: str) -> list[str]:
+    """Warnings for networks whose figures without an account meet a named account's."""
+    return [
+        t(
+            "counting.account_overlap",
+            lang,
+            platform=label(row.platform),
+            accounts=", ".join(f"« {name} »" for name in row.accounts),
+        )
+        for row in overlaps.itertuples(index=False)
+    ]
 
 
 def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -8,11 +8,13 @@ from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
 from canalyse.overview import (
+    account_overlap_lines,
     export_table,
     figure_origins,
     files_text,
     period_text,
     platform_table,
+    set_aside_lines,
 )
 from canalyse.samples import example_files
 from pages import ui
@@ -66,7 +68,15 @@ ui.table_downloads(
     "totals",
 )
 st.caption(ui.plain(line))
+# ---- Where the figures come from, and what was set aside so that nothing counts twice ------------
+for warning in account_overlap_lines(ui.query("account_overlaps", filters), lang):
+    st.warning(ui.plain(warning), icon=":material/warning:")
+set_aside = ui.query("set_aside", filters)
+if not set_aside.empty:
+    st.caption(t("counting.set_aside_hint", lang))
 with st.expander(t("origin.title", lang)):
     st.markdown(t("origin.rule", lang))
     for origin in figure_origins(ui.query("figures_by_grain", filters), lang):
         st.markdown(f"- {ui.plain(origin)}")
+    for line in set_aside_lines(set_aside, lang):
+        st.markdown(f"- {ui.plain(line)}")

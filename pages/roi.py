@@ -47,7 +47,7 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
             st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
-typed = efforts.current_efforts(ui.cursor())
+typed = efforts.current_efforts(ui.cursor(), lang)
 with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
     st.markdown(t("roi.efforts.intro", lang))
     with st.form("efforts_form"):
@@ -62,11 +62,12 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
                     required=True,
                 ),
                 "campaign": st.column_config.TextColumn(t("history.campaign", lang)),
-                "staff_hours": st.column_config.NumberColumn(
-                    t("roi.efforts.hours", lang), min_value=0.0, format="%.1f"
+                # Text, read in the page's language: a number column would take "12,5" for 125.
+                "staff_hours": st.column_config.TextColumn(
+                    t("roi.efforts.hours", lang), help=t("roi.efforts.amount_help", lang)
                 ),
-                "spend": st.column_config.NumberColumn(
-                    t("roi.efforts.spend", lang), min_value=0.0, format="%.2f €"
+                "spend": st.column_config.TextColumn(
+                    t("roi.efforts.spend", lang), help=t("roi.efforts.amount_help", lang)
                 ),
             },
             hide_index=True,

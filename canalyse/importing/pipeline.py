@@ -19,6 +19,7 @@ from canalyse.importing.layout import ImportContext, ParsedTable
 from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
 from canalyse.metrics import METRICS
+from canalyse.platforms import label
 
 
 @dataclass
@@ -54,6 +55,45 @@ class TableReport:
 
 
 @dataclass
+class Question:
+    """Something only the user can say before an import is stored; nothing is stored meanwhile.
+
+    kind "repeated": the file repeats figures of earlier imports under another key (a summary
+    saved as both .xlsx and .csv): replace them, or keep both. kind "account": the file and the
+    workspace hold figures of one network over the same days, named on one side only: are they
+    the account `choices` names, or another one?
+    """
+
+    kind: str
+    message: str
+    platform: str | None = None
+    choices: list[str] = field(default_factory=list)
+    sources: list[int] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "platform": self.platform,
+            "choices": self.choices,
+            "sources": self.sources,
+        }
+
+
+@dataclass
+class ImportAnswers:
+    """The user's answers to an import's questions.
+
+    repeated: "replace" the earlier imports the file repeats, or "keep" both.
+    accounts: per network, the account that its figures without an account belong to ("" keeps
+    them apart, as an account of their own). Answers are remembered for the next imports.
+    """
+
+    repeated: str | None = None
+    accounts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class FileReport:
     """The outcome of importing one file: imported, unchanged or error, in plain words."""
 
@@ -64,6 +104,7 @@ class FileReport:
     skipped: list[str] = field(default_factory=list)
     source_id: int | None = None
     error_key: str | None = None
+    questions: list[Question] = field(default_factory=list)
 
     @property
     def platform(self) -> str | None:
@@ -78,6 +119,7 @@ class FileReport:
             "platform": self.platform,
             "tables": [table.to_json() for table in self.tables],
             "skipped": self.skipped,
+            "questions": [question.to_json() for question in self.questions],
         }
 
 
@@ -94,10 +136,14 @@ def import_file(
     campaign: str | None = None,
     lang: str = "fr",
     year: int | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
 ) -> FileReport:
     """Import one file; on any refusal the workspace is left exactly as it was.
 
     `year` completes dates written without one (TikTok Studio) when the file name does not give it.
+    A file that needs an answer first (`Question`) is not stored: its report has status
+    "question"; import it again with `answers`.
     """
     digest = content_hash(data)
     unchanged = _unchanged(con, file_name, digest, lang)
@@ -128,7 +174,15 @@ def import_file(
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
     return import_parsed(
-        con, file_name, digest, parsed, campaign=context.campaign, lang=lang, skipped=skipped
+        con,
+        file_name,
+        digest,
+        parsed,
+        campaign=context.campaign,
+        lang=lang,
+        skipped=skipped,
+        answers=answers,
+        kind=kind,
     )
 
 
@@ -141,24 +195,54 @@ def import_parsed(
     campaign: str | None = None,
     lang: str = "fr",
     skipped: list[str] | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
 ) -> FileReport:
     """Store tables already turned into facts (a file's, or posts read from an API) as one import.
 
     `digest` identifies the content (`content_hash`); the same content again is not stored twice.
-    On any failure the workspace is left exactly as it was and the report says why.
+    Before storing, figures repeated from earlier imports and accounts named on one side only are
+    asked about (status "question", nothing stored) unless `answers` or a remembered answer says
+    what to do. The bundled example leaves the workspace with the first real import. On any
+    failure the workspace is left exactly as it was and the report says why.
     """
     unchanged = _unchanged(con, file_name, digest, lang)
     if unchanged is not None:
         return unchanged
+    answers = answers or ImportAnswers()
+    notes: list[str] = []
     try:
-        source_id = store.add_source(
-            con,
-            file_name=file_name,
-            content_hash=digest,
-            campaign=campaign or None,
-            tables=[_table_row(p) for p in parsed],
-            facts=[p.facts for p in parsed],
-        )
+        remembered = _remembered_accounts(con)
+        accounts = {**remembered, **answers.accounts}
+        for table in parsed:
+            _name_blank_accounts(table.facts, accounts)
+        frames = [p.facts for p in parsed]
+        questions, attributions = _account_questions(con, frames, accounts, lang)
+        replaced: list[int] = []
+        repeated = store.repeated_figures(con, frames)
+        if not repeated.empty:
+            if answers.repeated is None:
+                questions.append(_repeated_question(repeated, lang))
+            elif answers.repeated == "replace":
+                replaced = [int(source_id) for source_id in repeated["source_id"]]
+        if questions:
+            message = t("import.question", lang, file=file_name)
+            return FileReport(file_name, "question", message, questions=questions)
+        examples = [] if kind == "example" else store.sources_of_kind(con, "example")
+        with store.transaction(con):
+            for platform, account, source_ids in attributions:
+                store.attribute_account(con, platform, account, source_ids)
+            _remember_accounts(con, answers.accounts)
+            source_id = store.add_source(
+                con,
+                file_name=file_name,
+                content_hash=digest,
+                campaign=campaign or None,
+                tables=[_table_row(p) for p in parsed],
+                facts=frames,
+                kind=kind,
+                replace=replaced + examples,
+            )
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except duckdb.Error as exc:
@@ -167,8 +251,32 @@ def import_parsed(
     except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    if examples:
+        notes.append(t("import.note.example_removed", lang))
+    if replaced:
+        names = ", ".join(f"« {name} »" for name in repeated["file_name"])
+        notes.append(t("import.note.repeated_replaced", lang, files=names))
+    elif answers.repeated == "keep" and not repeated.empty:
+        notes.append(t("import.note.repeated_kept", lang))
+    for platform, account, _ in attributions:
+        notes.append(
+            t("import.note.account_attributed", lang, platform=label(platform), account=account)
+        )
+    for platform, account in accounts.items():
+        if account and any((table.facts["platform"] == platform).any() for table in parsed):
+            if platform in remembered and platform not in answers.accounts:
+                notes.append(
+                    t(
+                        "import.note.account_remembered",
+                        lang,
+                        platform=label(platform),
+                        account=account,
+                    )
+                )
     skipped = list(skipped or [])
     reports = [_report(p, lang) for p in parsed]
+    if reports and notes:
+        reports[0].notes = notes + reports[0].notes
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
@@ -191,6 +299,95 @@ def _unchanged(
     return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
 
 
+# ---- Questions an import asks before it is stored ---------------------------------------------------
+
+_ACCOUNT_SETTING = "blank_account."
+
+
+def _remembered_accounts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per network, the account the user said its figures without an account belong to."""
+    rows = con.execute(
+        "SELECT key, value FROM settings WHERE starts_with(key, ?)", [_ACCOUNT_SETTING]
+    ).fetchall()
+    return {key.removeprefix(_ACCOUNT_SETTING): value for key, value in rows}
+
+
+def _remember_accounts(con: duckdb.DuckDBPyConnection, accounts: dict[str, str]) -> None:
+    for platform, account in accounts.items():
+        con.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?)", [_ACCOUNT_SETTING + platform, account]
+        )
+
+
+def _name_blank_accounts(facts: pd.DataFrame, accounts: dict[str, str]) -> None:
+    """Give the new figures without an account the account the user named for their network."""
+    for platform, account in accounts.items():
+        if account:
+            blank = (facts["platform"] == platform) & (facts["account"].fillna("") == "")
+            facts.loc[blank, "account"] = account
+
+
+def _account_questions(
+    con: duckdb.DuckDBPyConnection,
+    frames: list[pd.DataFrame],
+    accounts: dict[str, str],
+    lang: str,
+) -> tuple[list[Question], list[tuple[str, str, list[int]]]]:
+    """Questions about accounts named on one side only, and the earlier figures without an
+    account to attribute (platform, account, source ids) where the answer is already known."""
+    overlaps = store.account_overlaps(con, frames)
+    questions: list[Question] = []
+    attributions: list[tuple[str, str, list[int]]] = []
+    for platform, rows in overlaps.groupby("platform", sort=True):
+        answer = accounts.get(platform)
+        named = sorted(rows["named_account"].unique().tolist())
+        earlier = sorted({int(i) for ids in rows["sources"] for i in ids})
+        if answer == "":
+            continue
+        if answer is not None and answer in named:
+            blank_earlier = rows[(rows["blank_side"] == "workspace")]
+            if not blank_earlier.empty:
+                ids = sorted({int(i) for ids in blank_earlier["sources"] for i in ids})
+                attributions.append((platform, answer, ids))
+            continue
+        side = rows["blank_side"].iloc[0]
+        accounts_text = ", ".join(f"« {name} »" for name in named)
+        questions.append(
+            Question(
+                kind="account",
+                platform=platform,
+                message=t(
+                    f"import.question.account.{side}",
+                    lang,
+                    platform=label(platform),
+                    accounts=accounts_text,
+                ),
+                choices=named,
+                sources=earlier,
+            )
+        )
+    return questions, attributions
+
+
+def _repeated_question(repeated: pd.DataFrame, lang: str) -> Question:
+    names = ", ".join(
+        t("import.question.repeated.file", lang, file=name, date=fmt_date(when, lang))
+        for name, when in zip(repeated["file_name"], repeated["imported_at"], strict=True)
+    )
+    first = repeated.iloc[0]
+    return Question(
+        kind="repeated",
+        message=t(
+            "import.question.repeated",
+            lang,
+            rows=int(first["repeated"]),
+            total=int(first["rows"]),
+            files=names,
+        ),
+        sources=[int(source_id) for source_id in repeated["source_id"]],
+    )
+
+
 def import_files(
     con: duckdb.DuckDBPyConnection,
     files: list[tuple[str, bytes]],
@@ -199,6 +396,8 @@ def import_files(
     lang: str = "fr",
     year: int | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
 ) -> list[FileReport]:
     """Import several files, each on its own: one bad file does not stop the others.
 
@@ -208,7 +407,18 @@ def import_files(
     for done, (name, data) in enumerate(files):
         if on_progress:
             on_progress(done, len(files), name)
-        reports.append(import_file(con, name, data, campaign=campaign, lang=lang, year=year))
+        reports.append(
+            import_file(
+                con,
+                name,
+                data,
+                campaign=campaign,
+                lang=lang,
+                year=year,
+                answers=answers,
+                kind=kind,
+            )
+        )
     if on_progress:
         on_progress(len(files), len(files), "")
     return reports

@@ -23,7 +23,7 @@ _COMMON_NOTE_EN = "On X, views are impressions."
 
 
 def _handle_from_file_name(draft: Draft) -> None:
-    """Legacy files are named `tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
+    """Legacy files are named `[daily_]tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
     found = re.search(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", draft.table_name)
     if found and "account" not in draft.columns:
         draft.body = draft.body.assign(_account=found.group(1))
@@ -57,6 +57,7 @@ LAYOUTS = [
         metrics=_LEGACY_METRICS,
         note_fr=_COMMON_NOTE_FR,
         note_en=_COMMON_NOTE_EN,
+        adjust=_handle_from_file_name,
     ),
     ExportLayout(
         id="x_account_overview",
