@@ -23,7 +23,7 @@ import canalyse.importing.fetch as fetch_module
 from canalyse import queries, store
 from canalyse.cli import main
 from canalyse.filters import Filters
-from canalyse.importing.fetch import FetchSettings, fact_key, fetch_account
+from canalyse.importing.fetch import FetchSettings, fetch_account
 from canalyse.importing.fetch.bluesky import normalise_handle
 from canalyse.importing.fetch.http import (
     USER_AGENT,
@@ -245,6 +245,8 @@ def test_bluesky_imports_the_accounts_own_posts_and_the_follower_count_of_the_da
     assert post_count(con, "bluesky") == 6
     accounts = con.execute("SELECT DISTINCT account FROM facts").fetchall()
     assert accounts == [(HANDLE,)]
+    (source,) = store.list_sources(con).itertuples()
+    assert (source.file_name, source.kind) == ("Bluesky villederennes.bsky.social", "fetch")
 
 
 def test_bluesky_asks_only_the_two_documented_methods_politely(con, api):
@@ -314,14 +316,6 @@ def test_a_fetched_post_and_the_same_post_from_an_exporter_table_count_once(con,
     # fetch is the most recent import); the exporter's other post adds its 3: 80 + 3 = 83.
     assert post_count(con, "bluesky") == 7
     assert totals(con, "bluesky")["reactions"] == 83
-
-
-def test_the_fact_keys_are_the_file_importers_keys():
-    day = date(2025, 6, 5)
-    assert fact_key("bluesky", HANDLE, day, "at://x/app.bsky.feed.post/1") == (
-        "bluesky|post|at://x/app.bsky.feed.post/1"
-    )
-    assert fact_key("mastodon", MASTODON, day) == f"mastodon|day|{MASTODON}|2025-06-05"
 
 
 # ---- Mastodon -----------------------------------------------------------------------------------------

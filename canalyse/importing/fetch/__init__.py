@@ -31,7 +31,7 @@ from canalyse.importing.pipeline import FileReport, content_hash, import_parsed
 from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import label
 
-__all__ = ["NETWORKS", "FetchSettings", "Progress", "fact_key", "fetch_account", "read_account"]
+__all__ = ["NETWORKS", "FetchSettings", "Progress", "fetch_account", "read_account"]
 
 NETWORKS = ("bluesky", "mastodon")
 _READERS = {"bluesky": bluesky.read, "mastodon": mastodon.read}
@@ -40,15 +40,6 @@ POSTS_LAYOUT = {"bluesky": "bluesky_api_posts", "mastodon": "mastodon_api_posts"
 FOLLOWERS_LAYOUT = {"bluesky": "bluesky_api_followers", "mastodon": "mastodon_api_followers"}
 # The exporters' layouts for the same posts: their note states how the counts are combined.
 _EXPORTER_LAYOUT = {"bluesky": "bluesky_posts", "mastodon": "mastodon_statuses"}
-
-
-def fact_key(platform: str, account: str, day: date, item_key: str | None = None) -> str:
-    """The key of a post (`platform|post|item_key`) or of an account's day
-    (`platform|day|account|day`), built as the file importer builds them, so that a post fetched
-    here and the same post in an exporter's table are one fact."""
-    if item_key is not None:
-        return f"{platform}|post|{item_key}"
-    return f"{platform}|day|{account}|{day.isoformat()}"
 
 
 def read_account(
@@ -110,6 +101,7 @@ def fetch_account(
         tables,
         campaign=campaign,
         lang=lang,
+        kind="fetch",
     )
 
 
@@ -150,7 +142,13 @@ def parsed_tables(
     since: date | None = None,
     lang: str = "fr",
 ) -> list[ParsedTable]:
-    """The posts (one row per post) and the follower point of `today`, as facts to store."""
+    """The posts (one row per post) and the follower point of `today`, as facts to store.
+
+    The store keys them as it keys every import (`canalyse.store.keys`): a post by its network,
+    account and address (`item_key`, the at:// URI or the status URL, as exporters' tables give
+    them), so a post fetched here and the same post in an exporter's table are one figure; the
+    follower point by its network, account and day.
+    """
     platform, account = feed.platform, feed.account
     read_note = (
         "fetch.note.read_since" if since else "fetch.note.read",
@@ -224,7 +222,6 @@ def _post_facts(feed: AccountFeed, campaign: str | None) -> pd.DataFrame:
             "item_key": [p.key for p in posts],
             "title": [p.text for p in posts],
             "campaign": campaign or "",
-            "fact_key": [fact_key(feed.platform, feed.account, p.day, p.key) for p in posts],
             **_empty_metrics(len(posts)),
         }
     )
@@ -250,7 +247,6 @@ def _follower_facts(feed: AccountFeed, today: date, campaign: str | None) -> pd.
             "item_key": [None],
             "title": [None],
             "campaign": campaign or "",
-            "fact_key": [fact_key(feed.platform, feed.account, today)],
             **_empty_metrics(1),
         }
     )
