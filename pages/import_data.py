@@ -115,8 +115,12 @@ elif fetched:
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):
-    show = {"imported": st.success, "unchanged": st.info, "error": st.error}[report.status]
+    show = {"imported": st.success, "unchanged": st.info, "error": st.error}.get(
+        report.status, st.warning
+    )
     show(ui.plain(report.message))
+    for question in report.questions:
+        st.markdown(f"- {ui.plain(question.message)}")
     for table in report.tables:
         with st.expander(ui.plain(table.name), expanded=True):
             for line in report_lines(table, lang):

@@ -35,7 +35,7 @@ from canalyse.importing.fetch.http import (
     retry_wait,
 )
 from canalyse.importing.fetch.mastodon import parse_handle, plain_text
-from canalyse.importing.pipeline import FileReport, import_file
+from canalyse.importing.pipeline import FileReport, ImportAnswers, import_file
 from tests.conftest import FIXTURES, ROOT, fixture_bytes
 
 FETCH = FIXTURES / "fetch"
@@ -316,6 +316,23 @@ def test_a_fetched_post_and_the_same_post_from_an_exporter_table_count_once(con,
     # fetch is the most recent import); the exporter's other post adds its 3: 80 + 3 = 83.
     assert post_count(con, "bluesky") == 7
     assert totals(con, "bluesky")["reactions"] == 83
+
+
+def test_a_fetch_that_needs_an_answer_first_stores_nothing_until_answered(con, api):
+    # A hand-made table already holds Bluesky figures without an account on the same days.
+    table = "Réseau;Date;Réactions\nBluesky;01/06/2025;5\nBluesky;02/06/2025;6\n"
+    import_file(con, "bilan.csv", table.encode("utf-8"))
+    before = snapshot(con)
+    bluesky_account(api)
+    asked = fetch_account(con, "bluesky", HANDLE, today=DAY, settings=settings(api))
+    assert asked.status == "question", asked.message
+    assert [question.kind for question in asked.questions] == ["account"]
+    assert snapshot(con) == before
+    answers = ImportAnswers(accounts={"bluesky": ""})  # another account: keep them apart
+    stored = fetch_account(
+        con, "bluesky", HANDLE, today=DAY, settings=settings(api), answers=answers
+    )
+    assert stored.status == "imported", stored.message
 
 
 # ---- Mastodon -----------------------------------------------------------------------------------------
@@ -783,6 +800,18 @@ def test_the_import_page_reads_an_account_and_shows_what_it_imported(monkeypatch
         assert follower_points(con, "bluesky")[0][1] == 1250
     finally:
         con.close()
+
+
+def test_the_import_page_shows_the_question_a_fetch_asks(monkeypatch, db_path, api):
+    con = store.connect(db_path)
+    import_file(con, "bilan.csv", "Réseau;Date;Réactions\nBluesky;01/06/2025;5\n".encode())
+    con.close()
+    bluesky_account(api)
+    at = _import_page(monkeypatch, db_path)
+    at.text_input(key="fetch_handle").input(HANDLE)
+    at.button(key="fetch_submit").click().run()
+    assert not at.exception
+    assert "une réponse est nécessaire" in at.warning[0].value
 
 
 def test_the_import_page_shows_a_failure_in_english_and_imports_nothing(monkeypatch, db_path, api):

@@ -27,7 +27,7 @@ from canalyse.importing.fetch.feed import AccountFeed, FetchSettings, OnProgress
 from canalyse.importing.fetch.http import FetchFailed, PoliteClient
 from canalyse.importing.layout import ParsedTable
 from canalyse.importing.layouts import by_id
-from canalyse.importing.pipeline import FileReport, content_hash, import_parsed
+from canalyse.importing.pipeline import FileReport, ImportAnswers, content_hash, import_parsed
 from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import label
 
@@ -71,11 +71,14 @@ def fetch_account(
     settings: FetchSettings | None = None,
     client: PoliteClient | None = None,
     on_progress: OnProgress | None = None,
+    answers: ImportAnswers | None = None,
 ) -> FileReport:
     """Read an account's public posts and import them as one import; never raises for the user.
 
     `today` is the day of the follower point (the fetch day by default). `on_progress` is called
     after each page read. On any failure the workspace is unchanged and the report says why.
+    When the import needs an answer first (its report's status is "question"), nothing is
+    stored; `answers` gives it, as for a file.
     """
     today = today or date.today()
     name = f"{label(network)} {handle.strip()}"
@@ -101,6 +104,7 @@ def fetch_account(
         tables,
         campaign=campaign,
         lang=lang,
+        answers=answers,
         kind="fetch",
     )
 
