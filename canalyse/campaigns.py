@@ -36,7 +36,7 @@ from canalyse.formatting import (
     plotly_separators,
 )
 from canalyse.i18n import t
-from canalyse.overview import files_text
+from canalyse.overview import files_text, source_names
 from canalyse.platforms import PLATFORMS, colour, label
 
 # More campaigns than this make grouped bars unreadable on a slide.
@@ -446,7 +446,7 @@ def comparison_source(
     summaries = []
     for name in campaigns:
         params = replace(filters, campaign=name).params()
-        files += queries.run(con, "sources_used", **params)["file_name"].tolist()
+        files += source_names(queries.run(con, "sources_used", **params), lang)
         summaries.append(queries.run(con, "overview", **params))
     summary = pd.concat(summaries, ignore_index=True)
     if summary["undated_rows"].gt(0).any():

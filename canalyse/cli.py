@@ -9,16 +9,13 @@ from datetime import date
 from pathlib import Path
 
 from canalyse import store
-from canalyse.decision import saved_scorecard
-from canalyse.deck import build_deck
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
-from canalyse.importing.pipeline import FileReport, import_file
+from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_file
 from canalyse.platforms import label, normalise_platform
-from canalyse.report import build_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="year of dates written without one (TikTok), if the file name lacks it",
     )
+    _answer_options(importing)
     fetching = commands.add_parser(
         "fetch",
         parents=[common],
@@ -57,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "--since", type=_day, help="only posts from this day on, YYYY-MM-DD (default: all)"
     )
     fetching.add_argument("--campaign", help="tag this import with a campaign name")
+    _answer_options(fetching)
     reporting = commands.add_parser(
         "report", parents=[common], help="print views, share and return on investment per platform"
     )
@@ -87,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _deck(con, args) -> int:
+    # Heavy modules (python-pptx, Plotly) only for the command that needs them: start-up counts.
+    from canalyse.decision import saved_scorecard
+    from canalyse.deck import build_deck
+
     filters = Filters(start=args.start, end=args.end, campaign=args.campaign)
     scorecard = saved_scorecard(con, filters, args.lang, args.hourly_cost)
     data = build_deck(con, filters, args.lang, args.hourly_cost, scorecard=scorecard)
@@ -148,14 +151,20 @@ def _import(con, args) -> int:
             continue
         reports.append(
             import_file(
-                con, path.name, data, campaign=args.campaign, lang=args.lang, year=args.year
+                con,
+                path.name,
+                data,
+                campaign=args.campaign,
+                lang=args.lang,
+                year=args.year,
+                answers=_answers(args),
             )
         )
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
         _print_reports(reports, args.lang)
-    return EXIT_FAILED if any(r.status == "error" for r in reports) else EXIT_OK
+    return EXIT_FAILED if any(r.status in ("error", "question") for r in reports) else EXIT_OK
 
 
 def _fetch(con, args) -> int:
@@ -170,6 +179,7 @@ def _fetch(con, args) -> int:
         campaign=args.campaign,
         lang=args.lang,
         on_progress=None if args.json else show,
+        answers=_answers(args),
     )
     if args.json:
         # The same shape as `import --json`; a failed fetch still names its network.
@@ -178,13 +188,16 @@ def _fetch(con, args) -> int:
         print(json.dumps([found], ensure_ascii=False, indent=2))
     else:
         _print_reports([report], args.lang)
-    return EXIT_FAILED if report.status == "error" else EXIT_OK
+    return EXIT_FAILED if report.status in ("error", "question") else EXIT_OK
 
 
 def _print_reports(reports: list[FileReport], lang: str) -> None:
     for report in reports:
-        stream = sys.stderr if report.status == "error" else sys.stdout
+        stream = sys.stderr if report.status in ("error", "question") else sys.stdout
         print(report.message, file=stream)
+        for question in report.questions:
+            print(f"  ? {question.message}", file=stream)
+            print(f"    {t(f'cli.answer.{question.kind}', lang)}", file=stream)
         for table in report.tables:
             period = fmt_period(table.date_min, table.date_max, lang) or t("period.undated", lang)
             print(f"  · {table.name} — {table.layout_label} — {period}")
@@ -192,7 +205,40 @@ def _print_reports(reports: list[FileReport], lang: str) -> None:
                 print(f"    {note}")
 
 
+def _answer_options(command: argparse.ArgumentParser) -> None:
+    """The options that answer the questions an import may ask before it is stored."""
+    command.add_argument(
+        "--repeated",
+        choices=("replace", "keep"),
+        help="when a file repeats the figures of an earlier import: replace it, or keep both",
+    )
+    accounts = command.add_mutually_exclusive_group()
+    accounts.add_argument(
+        "--account",
+        help="figures without an account (in the file, or already imported for the same "
+        "network and days) are this account's",
+    )
+    accounts.add_argument(
+        "--separate-account",
+        action="store_true",
+        help="figures without an account are another account's: count them apart",
+    )
+
+
+def _answers(args) -> ImportAnswers:
+    """The answers given on the command line to the questions an import may ask."""
+    if args.account:
+        accounts = {ANY_NETWORK: args.account.strip()}
+    elif args.separate_account:
+        accounts = {ANY_NETWORK: ""}
+    else:
+        accounts = {}
+    return ImportAnswers(repeated=args.repeated, accounts=accounts)
+
+
 def _report(con, args) -> int:
+    from canalyse.report import build_report
+
     if args.hourly_cost is not None and args.hourly_cost < 0:
         print(t("cli.error.negative_cost", args.lang), file=sys.stderr)
         return EXIT_USAGE

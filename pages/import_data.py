@@ -1,6 +1,8 @@
 """Import: upload exports or hand-made tables, or read an account's public posts; see what was
 recognised, manage past imports."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
@@ -9,7 +11,12 @@ from canalyse.i18n import t
 from canalyse.importing import mapping
 from canalyse.importing.fetch import NETWORKS, fetch_account
 from canalyse.importing.files import read_tables
-from canalyse.importing.pipeline import import_file, import_files
+from canalyse.importing.pipeline import (
+    ImportAnswers,
+    attribute_blank_accounts,
+    import_file,
+    import_files,
+)
 from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
 from canalyse.platforms import PLATFORMS, label
 from pages import ui
@@ -64,6 +71,18 @@ if submitted and uploaded:
         for (name, data), report in zip(files, reports, strict=True)
         if report.error_key == "import.error.unrecognised"
     }
+    # What answering each question will run again, with the answers.
+    st.session_state["awaiting"] = {
+        name: functools.partial(
+            import_file,
+            file_name=name,
+            data=data,
+            campaign=campaign.strip() or None,
+            year=int(year) if year else None,
+        )
+        for (name, data), report in zip(files, reports, strict=True)
+        if report.status == "question"
+    }
 elif submitted:
     st.warning(t("import.no_file", lang))
 
@@ -103,6 +122,7 @@ if fetched and handle.strip():
             lang=lang,
             on_progress=lambda progress: status.write(ui.plain(progress.message(lang))),
         )
+        asked = report.status == "question"
         failed = report.status == "error"
         status.update(
             label=t("fetch.failed" if failed else "fetch.done", lang, account=account),
@@ -110,17 +130,24 @@ if fetched and handle.strip():
             expanded=False,
         )
     st.session_state["import_reports"] = [report]
+    if asked:
+        # Answered below like a file's questions: the account is read again with the answers.
+        st.session_state.setdefault("awaiting", {})[report.file] = functools.partial(
+            fetch_account,
+            network=network,
+            handle=handle,
+            since=since,
+            campaign=fetch_campaign.strip() or None,
+        )
 elif fetched:
     st.warning(t("fetch.no_handle", lang))
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):
-    show = {"imported": st.success, "unchanged": st.info, "error": st.error}.get(
-        report.status, st.warning
-    )
+    if report.status == "question":
+        continue
+    show = {"imported": st.success, "unchanged": st.info, "error": st.error}[report.status]
     show(ui.plain(report.message))
-    for question in report.questions:
-        st.markdown(f"- {ui.plain(question.message)}")
     for table in report.tables:
         with st.expander(ui.plain(table.name), expanded=True):
             for line in report_lines(table, lang):
@@ -128,6 +155,55 @@ for report in st.session_state.get("import_reports", []):
             st.dataframe(totals_table(table, lang), hide_index=True)
     if report.skipped:
         st.caption(ui.plain(t("import.skipped", lang, names=", ".join(report.skipped))))
+
+# ---- Files that need an answer before they are stored ------------------------------------------------
+questions = {
+    report.file: report
+    for report in st.session_state.get("import_reports", [])
+    if report.status == "question"
+}
+for number, (name, import_again) in enumerate(list(st.session_state.get("awaiting", {}).items())):
+    report = questions.get(name)
+    if report is None:
+        continue
+    with st.container(border=True, key=f"awaiting_{number}"):
+        st.warning(ui.plain(report.message), icon=":material/help:")
+        answers = ImportAnswers()
+        for index, question in enumerate(report.questions):
+            st.markdown(ui.plain(question.message))
+            if question.kind == "repeated":
+                answers.repeated = st.radio(
+                    t("import.answer.repeated", lang),
+                    ["replace", "keep"],
+                    format_func=lambda choice: t(f"import.answer.{choice}", lang),
+                    key=f"answer_repeated_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+            else:
+                answers.accounts[question.platform] = st.radio(
+                    t("import.answer.account", lang),
+                    [*question.choices, ""],
+                    format_func=lambda choice: (
+                        ui.plain(choice) if choice else t("import.question.account.separate", lang)
+                    ),
+                    key=f"answer_account_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+        go, drop, _ = st.columns([2, 1, 3])
+        if go.button(
+            t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
+        ):
+            answered = import_again(ui.cursor(), lang=lang, answers=answers)
+            st.session_state["import_reports"] = [answered]
+            if answered.status != "question":
+                st.session_state["awaiting"].pop(name)
+            st.rerun()
+        if drop.button(t("import.answer.cancel", lang), key=f"answer_cancel_{number}"):
+            st.session_state["awaiting"].pop(name)
+            st.session_state["import_reports"] = [
+                r for r in st.session_state.get("import_reports", []) if r.file != name
+            ]
+            st.rerun()
 
 # ---- Map the columns of a layout Canalyse does not know ---------------------------------------------
 for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items()):
@@ -203,6 +279,8 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
 
 # ---- Past imports -------------------------------------------------------------------------------------
 st.subheader(t("import.history", lang))
+if "deleted" in st.session_state:
+    st.success(ui.plain(t("import.deleted", lang, file=st.session_state.pop("deleted"))))
 sources = store.list_sources(ui.cursor())
 if sources.empty:
     st.caption(t("import.history_empty", lang))
@@ -221,9 +299,32 @@ else:
             if confirmed:
                 store.delete_source(ui.cursor(), int(chosen_id))
                 st.session_state.pop("import_reports", None)
+                st.session_state["deleted"] = names[chosen_id]
                 st.rerun()
             else:
                 st.warning(t("import.delete_unconfirmed", lang))
+
+# ---- Figures without an account that may be a named account's --------------------------------------
+overlaps = ui.query("account_overlaps")
+if not overlaps.empty:
+    st.subheader(t("accounts.title", lang))
+    st.markdown(t("accounts.intro", lang))
+    with st.form("accounts_form"):
+        chosen_accounts = {
+            row.platform: st.radio(
+                ui.plain(t("accounts.question", lang, platform=label(row.platform))),
+                [*row.accounts, ""],
+                format_func=lambda choice: (
+                    ui.plain(choice) if choice else t("import.question.account.separate", lang)
+                ),
+                index=len(row.accounts),
+                key=f"accounts_{row.platform}",
+            )
+            for row in overlaps.itertuples(index=False)
+        }
+        if st.form_submit_button(t("accounts.submit", lang), key="accounts_submit"):
+            attribute_blank_accounts(ui.cursor(), chosen_accounts)
+            st.rerun()
 
 # ---- Which exports Canalyse recognises ------------------------------------------------------------------
 with st.expander(t("import.formats", lang)):

@@ -15,6 +15,7 @@ from canalyse.overview import (
     period_text,
     platform_table,
     set_aside_lines,
+    source_names,
 )
 from canalyse.samples import example_files
 from pages import ui
@@ -29,7 +30,7 @@ if store.is_empty(ui.cursor()):
     st.markdown(t("overview.empty.steps", lang))
     if st.button(t("overview.empty.load_example", lang), key="load_example", type="primary"):
         with st.spinner(t("overview.empty.loading", lang)):
-            import_files(ui.cursor(), example_files(), lang=lang)
+            import_files(ui.cursor(), example_files(), lang=lang, kind="example")
         st.rerun()
     st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
     st.stop()
@@ -39,7 +40,7 @@ summary = ui.query("overview", filters).iloc[0]
 shares = ui.query("share_of_views", filters)
 totals = ui.query("platform_totals", filters)
 sources = ui.query("sources_used", filters)
-files = files_text(sources["file_name"].tolist(), lang)
+files = files_text(source_names(sources, lang), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)
 
 views_col, platforms_col, period_col = st.columns([1, 1, 2])

@@ -6,7 +6,7 @@ from canalyse import efforts, roi, store
 from canalyse.charts import chart_filename, figure_config, source_line
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import export_table, files_text, roi_display_table
+from canalyse.overview import export_table, files_text, roi_display_table, source_names
 from canalyse.platforms import PLATFORMS, label
 from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
@@ -83,7 +83,7 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
 # ---- Our time beside our reach -----------------------------------------------------------------
 table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
-files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
+files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)
 period = (summary["date_min"], summary["date_max"])
 

@@ -769,6 +769,18 @@ def test_cli_fetch_failure_prints_its_json_and_exits_1(capsys, db_path, api):
     assert report["message"].startswith("No account “personne.bsky.social”")
 
 
+def test_cli_fetch_asks_like_import_and_takes_the_same_answers(capsys, db_path, api):
+    con = store.connect(db_path)
+    import_file(con, "bilan.csv", "Réseau;Date;Réactions\nBluesky;01/06/2025;5\n".encode())
+    con.close()
+    bluesky_account(api)
+    args = ["fetch", "bluesky", HANDLE, "--db", str(db_path)]
+    code, _, err = run_cli(capsys, *args)
+    assert code == 1 and "une réponse est nécessaire" in err
+    code, out, _ = run_cli(capsys, *args, "--separate-account")
+    assert code == 0 and "importé" in out
+
+
 def test_cli_fetch_usage_errors_exit_2(capsys, db_path):
     assert main(["fetch", "bluesky"]) == 2
     assert main(["fetch", "twitter", "ville"]) == 2
@@ -812,6 +824,12 @@ def test_the_import_page_shows_the_question_a_fetch_asks(monkeypatch, db_path, a
     at.button(key="fetch_submit").click().run()
     assert not at.exception
     assert "une réponse est nécessaire" in at.warning[0].value
+    # The hand-made figures are another account's: the account is read again and imported.
+    at.radio(key="answer_account_0_0").set_value("")
+    at.button(key="answer_submit_0").click().run()
+    assert not at.exception
+    assert "importé" in at.success[0].value
+    assert api.paths().count(PROFILE) == 2
 
 
 def test_the_import_page_shows_a_failure_in_english_and_imports_nothing(monkeypatch, db_path, api):

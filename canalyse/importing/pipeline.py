@@ -93,6 +93,10 @@ class ImportAnswers:
     accounts: dict[str, str] = field(default_factory=dict)
 
 
+# In `ImportAnswers.accounts`, an answer for every network of the file.
+ANY_NETWORK = "*"
+
+
 @dataclass
 class FileReport:
     """The outcome of importing one file: imported, unchanged or error, in plain words."""
@@ -213,6 +217,14 @@ def import_parsed(
     notes: list[str] = []
     try:
         remembered = _remembered_accounts(con)
+        given = dict(answers.accounts)
+        if ANY_NETWORK in given:
+            # One answer for every network of the file (the command line's --account).
+            everywhere = given.pop(ANY_NETWORK)
+            for table in parsed:
+                for platform in table.facts["platform"].unique():
+                    given.setdefault(str(platform), everywhere)
+        answers = ImportAnswers(repeated=answers.repeated, accounts=given)
         accounts = {**remembered, **answers.accounts}
         for table in parsed:
             _name_blank_accounts(table.facts, accounts)
@@ -300,6 +312,23 @@ def _unchanged(
 
 
 # ---- Questions an import asks before it is stored ---------------------------------------------------
+
+
+def attribute_blank_accounts(con: duckdb.DuckDBPyConnection, accounts: dict[str, str]) -> int:
+    """Per network, give every figure without an account the named account the user chose ("":
+    they stay apart); the answer is remembered for later imports. Returns the lines changed."""
+    changed = 0
+    with store.transaction(con):
+        for platform, account in accounts.items():
+            if account:
+                sources = con.execute(
+                    "SELECT DISTINCT source_id FROM facts WHERE platform = ? AND account = ''",
+                    [platform],
+                ).fetchall()
+                changed += store.attribute_account(con, platform, account, [s for (s,) in sources])
+        _remember_accounts(con, accounts)
+    return changed
+
 
 _ACCOUNT_SETTING = "blank_account."
 

@@ -197,6 +197,20 @@ def tables_sql(metrics: Iterable[str] | None = None) -> str:
     period_start DATE,
     period_end   DATE,"""
     return f"""
+-- The current value of every figure: for each key and metric, the most recent import's
+-- (rule 0), with the imports whose values won (`sources`). Maintained key by key.
+CREATE TABLE facts_current (
+    fact_key     VARCHAR NOT NULL,
+    platform     VARCHAR NOT NULL,
+    account      VARCHAR NOT NULL,
+    grain        VARCHAR NOT NULL,
+    period_start DATE,
+    period_end   DATE,
+    item_key     VARCHAR,
+    campaign     VARCHAR NOT NULL,
+    sources      INTEGER[] NOT NULL,
+    {columns}
+);
 -- Counted figures, rolled up per network, account, campaign, kind of row and day or period.
 CREATE TABLE figures ({shape}
     rows         BIGINT NOT NULL,
@@ -236,24 +250,13 @@ def _rebuild_statements() -> list[str]:
         "WHERE figures_set_aside.platform = t.platform AND figures_set_aside.account = t.account",
         "DELETE FROM figure_sources USING _touched AS t "
         "WHERE figure_sources.platform = t.platform AND figure_sources.account = t.account",
-        # Rule 0: for each key and metric, the most recent import that gives a value wins.
-        f"""
+        # The current figures of the pairs touched (rule 0 is kept up to date by `add_current`
+        # and `recompute_current`).
+        """
 CREATE OR REPLACE TEMP TABLE _cur AS
-SELECT
-    f.fact_key,
-    any_value(f.platform) AS platform,
-    any_value(f.account) AS account,
-    any_value(f.grain) AS grain,
-    arg_max(f.period_start, f.source_id) AS period_start,
-    arg_max(f.period_end, f.source_id) AS period_end,
-    arg_max(f.item_key, f.source_id) AS item_key,
-    arg_max(f.campaign, f.source_id) AS campaign,
-    list_distinct(list_value(
-        {_each("max(f.source_id) FILTER (WHERE f.{m} IS NOT NULL)", sep=", ")})) AS sources,
-    {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
-FROM facts AS f
-SEMI JOIN _touched AS t ON f.platform = t.platform AND f.account = t.account
-GROUP BY f.fact_key""",
+SELECT c.*
+FROM facts_current AS c
+SEMI JOIN _touched AS t ON c.platform = t.platform AND c.account = t.account""",
         # Which metrics each day has from the account's day series (a_) and from content days (c_).
         f"""
 CREATE OR REPLACE TEMP TABLE _days AS
@@ -370,6 +373,83 @@ GROUP BY ALL""",
 
 
 _STATEMENTS: list[str] | None = None
+
+
+def _current_select(where: str) -> str:
+    """Rule 0 over the raw facts selected by `where`: one row per key, each metric the most recent
+    import's value, and the imports whose values won."""
+    return f"""
+SELECT
+    f.fact_key,
+    any_value(f.platform) AS platform,
+    any_value(f.account) AS account,
+    any_value(f.grain) AS grain,
+    arg_max(f.period_start, f.source_id) AS period_start,
+    arg_max(f.period_end, f.source_id) AS period_end,
+    arg_max(f.item_key, f.source_id) AS item_key,
+    arg_max(f.campaign, f.source_id) AS campaign,
+    list_distinct(list_value(
+        {_each("max(f.source_id) FILTER (WHERE f.{m} IS NOT NULL)", sep=", ")})) AS sources,
+    {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
+FROM facts AS f
+WHERE {where}
+GROUP BY f.fact_key"""
+
+
+def recompute_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the current value of the keys listed in the temporary table `_keys(fact_key)`
+    from the raw facts (a key with no raw fact left disappears)."""
+    con.execute(
+        "DELETE FROM facts_current USING _keys AS k WHERE facts_current.fact_key = k.fact_key"
+    )
+    con.execute(
+        "INSERT INTO facts_current BY NAME "
+        + _current_select("f.fact_key IN (SELECT fact_key FROM _keys)")
+    )
+
+
+def keys_of(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
+    """List the keys of these imports' facts in the temporary table `_keys`."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _keys AS "
+        "SELECT DISTINCT fact_key FROM facts WHERE list_contains($ids, source_id)",
+        {"ids": [int(i) for i in source_ids]},
+    )
+
+
+def add_current(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
+    """Bring the current figures up to date after one import: its keys seen for the first time are
+    its own rows as they are (the common case, and no aggregation), the keys it repeats are
+    recomputed."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _keys AS "
+        "SELECT DISTINCT f.fact_key FROM facts AS f "
+        "SEMI JOIN facts_current AS c ON c.fact_key = f.fact_key "
+        "WHERE f.source_id = $source_id",
+        {"source_id": source_id},
+    )
+    any_metric = " OR ".join(f"f.{m} IS NOT NULL" for m in METRICS)
+    con.execute(
+        f"""
+        INSERT INTO facts_current BY NAME
+        SELECT f.fact_key, f.platform, f.account, f.grain, f.period_start, f.period_end,
+            f.item_key, f.campaign,
+            CASE WHEN {any_metric} THEN [f.source_id] ELSE [] END AS sources,
+            {_each("f.{m}")}
+        FROM facts AS f
+        ANTI JOIN _keys AS k ON k.fact_key = f.fact_key
+        WHERE f.source_id = $source_id
+        """,
+        {"source_id": source_id},
+    )
+    recompute_current(con)
+    con.execute("DROP TABLE _keys")
+
+
+def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every current figure from the raw facts (an upgrade, a full recount)."""
+    con.execute("DELETE FROM facts_current")
+    con.execute("INSERT INTO facts_current BY NAME " + _current_select("true"))
 
 
 def partitions_of(con: duckdb.DuckDBPyConnection, source_ids: Iterable[int]) -> pd.DataFrame:

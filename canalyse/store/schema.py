@@ -147,6 +147,7 @@ def _to_v4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE facts ALTER spend TYPE DECIMAL(18,2)")
     con.execute(counting.tables_sql(_V4_METRICS))
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, '0')", [VERSION_KEY])
+    counting.rebuild_current(con)
     counting.rebuild(con, counting.all_partitions(con))
 
 
