@@ -1,4 +1,4 @@
-"""The `canalyse` command: import files into a workspace and print a report, for people and scripts."""
+"""The `canalyse` command: import files or public posts into a workspace and print a report, for people and scripts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
 from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_file
 from canalyse.platforms import label, normalise_platform
 
@@ -40,22 +41,21 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         help="year of dates written without one (TikTok), if the file name lacks it",
     )
-    importing.add_argument(
-        "--repeated",
-        choices=("replace", "keep"),
-        help="when a file repeats the figures of an earlier import: replace it, or keep both",
+    _answer_options(importing)
+    fetching = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="read an account's public posts and followers (Bluesky, Mastodon) and import them",
     )
-    accounts = importing.add_mutually_exclusive_group()
-    accounts.add_argument(
-        "--account",
-        help="figures without an account (in the file, or already imported for the same "
-        "network and days) are this account's",
+    fetching.add_argument("network", choices=NETWORKS, help="the network")
+    fetching.add_argument(
+        "handle", metavar="HANDLE", help="name.bsky.social (Bluesky) or @name@server (Mastodon)"
     )
-    accounts.add_argument(
-        "--separate-account",
-        action="store_true",
-        help="figures without an account are another account's: count them apart",
+    fetching.add_argument(
+        "--since", type=_day, help="only posts from this day on, YYYY-MM-DD (default: all)"
     )
+    fetching.add_argument("--campaign", help="tag this import with a campaign name")
+    _answer_options(fetching)
     reporting = commands.add_parser(
         "report", parents=[common], help="print views, share and return on investment per platform"
     )
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(con, args)
+        if args.command == "fetch":
+            return _fetch(con, args)
         if args.command == "deck":
             return _deck(con, args)
         return _report(con, args)
@@ -161,20 +163,66 @@ def _import(con, args) -> int:
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
-        for report in reports:
-            stream = sys.stderr if report.status in ("error", "question") else sys.stdout
-            print(report.message, file=stream)
-            for question in report.questions:
-                print(f"  ? {question.message}", file=stream)
-                print(f"    {t(f'cli.answer.{question.kind}', args.lang)}", file=stream)
-            for table in report.tables:
-                period = fmt_period(table.date_min, table.date_max, args.lang) or t(
-                    "period.undated", args.lang
-                )
-                print(f"  · {table.name} — {table.layout_label} — {period}")
-                for note in table.notes:
-                    print(f"    {note}")
+        _print_reports(reports, args.lang)
     return EXIT_FAILED if any(r.status in ("error", "question") for r in reports) else EXIT_OK
+
+
+def _fetch(con, args) -> int:
+    def show(progress: Progress) -> None:
+        print(progress.message(args.lang), file=sys.stderr)
+
+    report = fetch_account(
+        con,
+        args.network,
+        args.handle,
+        since=args.since,
+        campaign=args.campaign,
+        lang=args.lang,
+        on_progress=None if args.json else show,
+        answers=_answers(args),
+    )
+    if args.json:
+        # The same shape as `import --json`; a failed fetch still names its network.
+        found = report.to_json()
+        found["platform"] = found["platform"] or args.network
+        print(json.dumps([found], ensure_ascii=False, indent=2))
+    else:
+        _print_reports([report], args.lang)
+    return EXIT_FAILED if report.status in ("error", "question") else EXIT_OK
+
+
+def _print_reports(reports: list[FileReport], lang: str) -> None:
+    for report in reports:
+        stream = sys.stderr if report.status in ("error", "question") else sys.stdout
+        print(report.message, file=stream)
+        for question in report.questions:
+            print(f"  ? {question.message}", file=stream)
+            print(f"    {t(f'cli.answer.{question.kind}', lang)}", file=stream)
+        for table in report.tables:
+            period = fmt_period(table.date_min, table.date_max, lang) or t("period.undated", lang)
+            print(f"  · {table.name} — {table.layout_label} — {period}")
+            for note in table.notes:
+                print(f"    {note}")
+
+
+def _answer_options(command: argparse.ArgumentParser) -> None:
+    """The options that answer the questions an import may ask before it is stored."""
+    command.add_argument(
+        "--repeated",
+        choices=("replace", "keep"),
+        help="when a file repeats the figures of an earlier import: replace it, or keep both",
+    )
+    accounts = command.add_mutually_exclusive_group()
+    accounts.add_argument(
+        "--account",
+        help="figures without an account (in the file, or already imported for the same "
+        "network and days) are this account's",
+    )
+    accounts.add_argument(
+        "--separate-account",
+        action="store_true",
+        help="figures without an account are another account's: count them apart",
+    )
 
 
 def _answers(args) -> ImportAnswers:

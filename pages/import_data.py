@@ -1,4 +1,7 @@
-"""Import: upload exports or hand-made tables, read what was recognised, manage past imports."""
+"""Import: upload exports or hand-made tables, or read an account's public posts; see what was
+recognised, manage past imports."""
+
+import functools
 
 import pandas as pd
 import streamlit as st
@@ -6,6 +9,7 @@ import streamlit as st
 from canalyse import store
 from canalyse.i18n import t
 from canalyse.importing import mapping
+from canalyse.importing.fetch import NETWORKS, fetch_account
 from canalyse.importing.files import read_tables
 from canalyse.importing.pipeline import (
     ImportAnswers,
@@ -67,13 +71,76 @@ if submitted and uploaded:
         for (name, data), report in zip(files, reports, strict=True)
         if report.error_key == "import.error.unrecognised"
     }
+    # What answering each question will run again, with the answers.
     st.session_state["awaiting"] = {
-        name: (data, campaign.strip() or None, int(year) if year else None)
+        name: functools.partial(
+            import_file,
+            file_name=name,
+            data=data,
+            campaign=campaign.strip() or None,
+            year=int(year) if year else None,
+        )
         for (name, data), report in zip(files, reports, strict=True)
         if report.status == "question"
     }
 elif submitted:
     st.warning(t("import.no_file", lang))
+
+# ---- Read an account's public posts (Bluesky, Mastodon) --------------------------------------------
+st.subheader(t("fetch.title", lang))
+st.caption(t("fetch.intro", lang))
+with st.form("fetch_form"):
+    network_col, handle_col = st.columns([1, 2])
+    network = network_col.radio(
+        t("fetch.network", lang), NETWORKS, format_func=label, horizontal=True, key="fetch_network"
+    )
+    handle = handle_col.text_input(
+        t("fetch.handle", lang), key="fetch_handle", help=t("fetch.handle_help", lang)
+    )
+    since_col, fetch_campaign_col = st.columns([1, 2])
+    since = since_col.date_input(
+        t("fetch.since", lang),
+        value=None,
+        format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
+        key="fetch_since",
+        help=t("fetch.since_help", lang),
+    )
+    fetch_campaign = fetch_campaign_col.text_input(
+        t("import.campaign", lang), key="fetch_campaign", help=t("import.campaign_help", lang)
+    )
+    fetched = st.form_submit_button(t("fetch.submit", lang), type="primary", key="fetch_submit")
+
+if fetched and handle.strip():
+    account = ui.plain(handle.strip())
+    with st.status(t("fetch.working", lang, account=account), expanded=True) as status:
+        report = fetch_account(
+            ui.cursor(),
+            network,
+            handle,
+            since=since,
+            campaign=fetch_campaign.strip() or None,
+            lang=lang,
+            on_progress=lambda progress: status.write(ui.plain(progress.message(lang))),
+        )
+        asked = report.status == "question"
+        failed = report.status == "error"
+        status.update(
+            label=t("fetch.failed" if failed else "fetch.done", lang, account=account),
+            state="error" if failed else "complete",
+            expanded=False,
+        )
+    st.session_state["import_reports"] = [report]
+    if asked:
+        # Answered below like a file's questions: the account is read again with the answers.
+        st.session_state.setdefault("awaiting", {})[report.file] = functools.partial(
+            fetch_account,
+            network=network,
+            handle=handle,
+            since=since,
+            campaign=fetch_campaign.strip() or None,
+        )
+elif fetched:
+    st.warning(t("fetch.no_handle", lang))
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):
@@ -95,9 +162,7 @@ questions = {
     for report in st.session_state.get("import_reports", [])
     if report.status == "question"
 }
-for number, (name, (data, tag, year_given)) in enumerate(
-    list(st.session_state.get("awaiting", {}).items())
-):
+for number, (name, import_again) in enumerate(list(st.session_state.get("awaiting", {}).items())):
     report = questions.get(name)
     if report is None:
         continue
@@ -128,9 +193,7 @@ for number, (name, (data, tag, year_given)) in enumerate(
         if go.button(
             t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
         ):
-            answered = import_file(
-                ui.cursor(), name, data, campaign=tag, lang=lang, year=year_given, answers=answers
-            )
+            answered = import_again(ui.cursor(), lang=lang, answers=answers)
             st.session_state["import_reports"] = [answered]
             if answered.status != "question":
                 st.session_state["awaiting"].pop(name)

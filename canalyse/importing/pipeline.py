@@ -12,7 +12,7 @@ import pandas as pd
 from canalyse import store
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_date
-from canalyse.i18n import t
+from canalyse.i18n import catalog, t
 from canalyse.importing import exports, handmade, mapping
 from canalyse.importing.files import RawTable, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
@@ -150,16 +150,9 @@ def import_file(
     "question"; import it again with `answers`.
     """
     digest = content_hash(data)
-    earlier = store.find_source_by_hash(con, digest)
-    if earlier is not None:
-        message = t(
-            "import.unchanged",
-            lang,
-            file=file_name,
-            earlier=earlier["file_name"],
-            date=fmt_date(earlier["imported_at"], lang),
-        )
-        return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
+    unchanged = _unchanged(con, file_name, digest, lang)
+    if unchanged is not None:
+        return unchanged
     context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang, year=year)
     try:
         read = read_tables(file_name, data)
@@ -217,6 +210,9 @@ def import_parsed(
     what to do. The bundled example leaves the workspace with the first real import. On any
     failure the workspace is left exactly as it was and the report says why.
     """
+    unchanged = _unchanged(con, file_name, digest, lang)
+    if unchanged is not None:
+        return unchanged
     answers = answers or ImportAnswers()
     notes: list[str] = []
     try:
@@ -296,6 +292,23 @@ def import_parsed(
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
+
+
+def _unchanged(
+    con: duckdb.DuckDBPyConnection, file_name: str, digest: str, lang: str
+) -> FileReport | None:
+    """The "nothing changed" report when content with this digest was already imported."""
+    earlier = store.find_source_by_hash(con, digest)
+    if earlier is None:
+        return None
+    message = t(
+        "import.unchanged",
+        lang,
+        file=file_name,
+        earlier=earlier["file_name"],
+        date=fmt_date(earlier["imported_at"], lang),
+    )
+    return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
 
 
 # ---- Questions an import asks before it is stored ---------------------------------------------------
@@ -441,8 +454,12 @@ def import_files(
 
 
 def layout_label(layout_id: str, lang: str) -> str:
-    """The plain-words name of a layout (« Export X — contenus, par publication »)."""
-    if layout_id in (handmade.LAYOUT_ID, mapping.LAYOUT_ID):
+    """The plain-words name of a layout (« Export X — contenus, par publication »).
+
+    Layouts that are not platform exports (hand-made tables, saved mappings, posts read from an
+    API) are named in the catalog as `layout.<id>`.
+    """
+    if f"layout.{layout_id}" in catalog():
         return t(f"layout.{layout_id}", lang)
     return by_id(layout_id).label(lang)
 
