@@ -15,7 +15,7 @@ from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from canalyse.importing.pipeline import FileReport, import_file
+from canalyse.importing.pipeline import FileReport, import_files
 from canalyse.platforms import label, normalise_platform
 from canalyse.report import build_report
 
@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
         "--year",
         type=int,
         help="year of dates written without one (TikTok), if the file name lacks it",
+    )
+    importing.add_argument(
+        "--platform",
+        choices=("facebook", "instagram"),
+        help="network of Meta daily files that do not say theirs (Views.csv, Reach.csv…)",
     )
     reporting = commands.add_parser(
         "report", parents=[common], help="print views, share and return on investment per platform"
@@ -121,20 +126,29 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(con, args) -> int:
-    reports = []
-    for name in args.files:
+    readable: list[tuple[str, bytes]] = []
+    unreadable: dict[int, FileReport] = {}
+    for number, name in enumerate(args.files):
         path = Path(name)
         try:
-            data = path.read_bytes()
+            readable.append((path.name, path.read_bytes()))
         except OSError:
             message = t("cli.error.cannot_read", args.lang, file=name)
-            reports.append(FileReport(path.name, "error", message))
-            continue
-        reports.append(
-            import_file(
-                con, path.name, data, campaign=args.campaign, lang=args.lang, year=args.year
-            )
+            unreadable[number] = FileReport(path.name, "error", message)
+    imported = iter(
+        import_files(
+            con,
+            readable,
+            campaign=args.campaign,
+            lang=args.lang,
+            year=args.year,
+            platform=args.platform,
         )
+    )
+    reports = [unreadable.get(number) or next(imported) for number in range(len(args.files))]
+    for report in reports:
+        if report.asks_platform:
+            report.message += " " + t("cli.hint.platform", args.lang)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:

@@ -9,10 +9,7 @@ Job function, Seniority, Industry, Company size) are deliberately recognised by 
 
 from __future__ import annotations
 
-import pandas as pd
-
-from canalyse.importing import values
-from canalyse.importing.exports import Draft, ExportLayout
+from canalyse.importing.exports import Draft, ExportLayout, sum_into
 from canalyse.metrics import METRICS
 from canalyse.platforms import fold
 
@@ -83,32 +80,12 @@ def _find(draft: Draft, names: tuple[str, ...]) -> tuple[int, str] | None:
     return None
 
 
-def _sum_into(draft: Draft, positions: list[int]) -> int:
-    """Add the columns at `positions` cell by cell into the first one; returns the column to read.
-
-    A blank cell counts as nothing while another part has a figure (a day without sponsored
-    content). When a part holds a cell that cannot be read, nothing is added and that part is
-    returned, so the import refuses it naming its own column and line.
-    """
-    columns = [draft.body[draft.body.columns[position]] for position in positions]
-    decimal = values.detect_decimal(columns)
-    parsed = [values.parse_numbers(column, decimal) for column in columns]
-    for position, (_, invalid) in zip(positions, parsed, strict=True):
-        if invalid.any():
-            return position
-    summed = pd.concat([numbers for numbers, _ in parsed], axis=1).sum(axis=1, min_count=1)
-    body = draft.body.copy()
-    body[body.columns[positions[0]]] = summed
-    draft.body = body
-    return positions[0]
-
-
 def _map_parts(draft: Draft, metric: str, parts: tuple[tuple[str, ...], ...]) -> list[str]:
     """Feed `metric` from the parts present, summed when several; the names of the parts used."""
     found = [hit for names in parts if (hit := _find(draft, names)) is not None]
     if found:
         positions = [position for position, _ in found]
-        draft.columns[metric] = _sum_into(draft, positions) if len(found) > 1 else positions[0]
+        draft.columns[metric] = sum_into(draft, positions) if len(found) > 1 else positions[0]
     return [name for _, name in found]
 
 
