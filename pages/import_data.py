@@ -7,7 +7,7 @@ from canalyse import store
 from canalyse.i18n import t
 from canalyse.importing import mapping
 from canalyse.importing.files import read_tables
-from canalyse.importing.pipeline import import_file, import_files
+from canalyse.importing.pipeline import import_file, import_files, reimport_file
 from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
 from canalyse.platforms import PLATFORMS, label
 from pages import ui
@@ -47,23 +47,42 @@ if submitted and uploaded:
         text = t("import.progress", lang, done=done + 1, total=total, file=name) if name else ""
         progress.progress(done / total, text=ui.plain(text))
 
+    # Kept for what follows the upload: answering a question, mapping columns.
+    st.session_state["upload_options"] = {
+        "campaign": campaign.strip() or None,
+        "year": int(year) if year else None,
+    }
     reports = import_files(
         ui.cursor(),
         files,
-        campaign=campaign.strip() or None,
         lang=lang,
-        year=int(year) if year else None,
         on_progress=show_progress,
+        **st.session_state["upload_options"],
     )
     progress.empty()
     st.session_state["import_reports"] = reports
+    by_name = dict(files)
     st.session_state["unmapped"] = {
-        name: data
-        for (name, data), report in zip(files, reports, strict=True)
-        if report.error_key == "import.error.unrecognised"
+        r.file: by_name[r.file] for r in reports if r.error_key == "import.error.unrecognised"
+    }
+    st.session_state["questions"] = {
+        r.file: (r, by_name[r.file]) for r in reports if r.asks_platform
+    }
+    st.session_state["unused"] = {
+        r.file: (r, by_name[r.file])
+        for r in reports
+        if r.status == "imported" and any(table.unused_numeric for table in r.tables)
     }
 elif submitted:
     st.warning(t("import.no_file", lang))
+options = st.session_state.get("upload_options", {"campaign": None, "year": None})
+
+
+def show_report(report) -> None:
+    """Replace the last upload's reports with this one (after an answer or a mapping) and rerun."""
+    st.session_state["import_reports"] = [report]
+    st.rerun()
+
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):
@@ -76,6 +95,57 @@ for report in st.session_state.get("import_reports", []):
             st.dataframe(totals_table(table, lang), hide_index=True)
     if report.skipped:
         st.caption(ui.plain(t("import.skipped", lang, names=", ".join(report.skipped))))
+
+# ---- Facebook or Instagram? Files that do not say their network ------------------------------------
+for number, (name, (asked, data)) in enumerate(st.session_state.get("questions", {}).items()):
+    with st.container(border=True):
+        st.markdown(t("question.title", lang, file=ui.plain(name)))
+        choice = st.radio(
+            t("question.label", lang),
+            asked.choices,
+            index=asked.choices.index(asked.suggested_platform)
+            if asked.suggested_platform
+            else None,
+            format_func=label,
+            horizontal=True,
+            key=f"question_{number}",
+        )
+        if asked.suggested_platform:
+            st.caption(t("question.suggested", lang, platform=label(asked.suggested_platform)))
+        if st.button(t("question.submit", lang), key=f"question_submit_{number}", type="primary"):
+            if choice is None:
+                st.warning(t("question.no_choice", lang))
+            else:
+                report = import_file(ui.cursor(), name, data, lang=lang, platform=choice, **options)
+                if report.status != "error":
+                    st.session_state["questions"].pop(name)
+                show_report(report)
+
+# ---- Give a metric to columns of figures a hand-made table left unused ------------------------------
+for number, (name, (imported, data)) in enumerate(st.session_state.get("unused", {}).items()):
+    with st.expander(ui.plain(t("unused.title", lang, file=name)), expanded=True):
+        st.markdown(t("unused.intro", lang))
+        labels = mapping.metric_choices(lang)
+        chosen = {
+            (table.columns_key, column): st.selectbox(
+                ui.plain(column), [None, *labels], key=f"unused_{number}_{place}_{position}"
+            )
+            for place, table in enumerate(imported.tables)
+            for position, column in enumerate(table.unused_numeric)
+        }
+        if st.button(t("unused.submit", lang), key=f"unused_submit_{number}", type="primary"):
+            if not any(chosen.values()):
+                st.warning(t("mapping.no_metric", lang))
+            else:
+                for columns_key in {key for key, _ in chosen}:
+                    given = {c: labels[m] for (k, c), m in chosen.items() if k == columns_key and m}
+                    if given:
+                        mapping.remember_columns(ui.cursor(), columns_key, given)
+                report = reimport_file(
+                    ui.cursor(), imported.source_id, name, data, lang=lang, **options
+                )
+                st.session_state["unused"].pop(name)
+                show_report(report)
 
 # ---- Map the columns of a layout Canalyse does not know ---------------------------------------------
 for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items()):
@@ -139,15 +209,12 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
                 st.warning(t("mapping.no_metric", lang))
             else:
                 mapping.save(ui.cursor(), table, header_row, chosen)
-                report = import_file(
-                    ui.cursor(), name, data, campaign=campaign.strip() or None, lang=lang
-                )
+                report = import_file(ui.cursor(), name, data, lang=lang, **options)
                 if report.status == "error":
                     mapping.forget(ui.cursor(), table, header_row)
-                st.session_state["import_reports"] = [report]
                 if report.status == "imported":
                     st.session_state["unmapped"].pop(name)
-                st.rerun()
+                show_report(report)
 
 # ---- Past imports -------------------------------------------------------------------------------------
 st.subheader(t("import.history", lang))
