@@ -81,3 +81,23 @@ def test_legacy_x_daily_files_name_their_account_like_the_per_tweet_ones(con):
     assert import_file(con, path.name, path.read_bytes()).status == "imported"
     (account,) = con.execute("SELECT DISTINCT account FROM facts").fetchone()
     assert account and account in path.name
+
+
+def test_linkedin_workbooks_name_their_page_from_the_file_name(con):
+    path = EXPORTS / "linkedin" / "nantes-metropole_content_1741737600000.xlsx"
+    assert import_file(con, path.name, path.read_bytes()).status == "imported"
+    assert con.execute("SELECT DISTINCT account FROM facts").fetchall() == [("nantes-metropole",)]
+
+
+def test_youtube_thumbnail_impressions_are_impressions_and_private_videos_still_count(con):
+    data = (
+        "Content,Video title,Video publish time,Views,Thumbnail impressions\n"
+        "Total,,,12,30\n"
+        'aB3dE5fG7hI,Conseil municipal,"Jan 20, 2025",10,20\n'
+        "Zt8YuI1oP2a,(vidéo privée),,2,10\n"
+    )
+    report = import_file(con, "Table data.csv", data.encode())
+    assert report.status == "imported", report.message
+    (table,) = report.tables
+    assert table.totals == {"views": 12, "impressions": 30}
+    assert any("1 ligne(s) sans date" in note for note in table.notes)

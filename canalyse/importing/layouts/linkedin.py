@@ -9,6 +9,9 @@ Job function, Seniority, Industry, Company size) are deliberately recognised by 
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from canalyse.importing.exports import Draft, ExportLayout, sum_into
 from canalyse.metrics import METRICS
 from canalyse.platforms import fold
@@ -61,6 +64,7 @@ _DAILY_PARTS_FR: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ..
 }
 
 _FOLLOWER_PARTS = ("Sponsored followers", "Organic followers", "Auto-invited followers")
+_VANITY = re.compile(r"(?:^|/| › )([a-z0-9-]+)_(?:content|followers|visitors)_[0-9]{13}\.xlsx?\b")
 
 
 _PAGE_VIEW_FALLBACKS = (
@@ -150,6 +154,25 @@ def _complete_page_views(draft: Draft) -> None:
             return
 
 
+def _page_from_file_name(draft: Draft) -> None:
+    """LinkedIn names its workbooks `<vanity>_content_<epoch-ms>`: the vanity names the Page."""
+    found = _VANITY.search(draft.table_name)
+    if found and "account" not in draft.columns:
+        draft.body = draft.body.assign(_account=found.group(1))
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+
+
+def _named_page(adjust: Callable[[Draft], None] | None = None) -> Callable[[Draft], None]:
+    """`adjust`, after naming the Page from the file name."""
+
+    def named(draft: Draft) -> None:
+        _page_from_file_name(draft)
+        if adjust is not None:
+            adjust(draft)
+
+    return named
+
+
 def _daily_metrics(
     parts: dict[str, tuple[tuple[str, ...], ...]], reach: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
@@ -188,7 +211,7 @@ LAYOUTS = [
         dayfirst=False,
         note_fr=_DAILY_NOTE_FR,
         note_en=_DAILY_NOTE_EN,
-        adjust=_complete_daily_totals(_DAILY_PARTS_EN),
+        adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_EN)),
     ),
     ExportLayout(
         id="linkedin_content_daily_fr",
@@ -206,7 +229,7 @@ LAYOUTS = [
         dayfirst=None,
         note_fr=_DAILY_NOTE_FR,
         note_en=_DAILY_NOTE_EN,
-        adjust=_complete_daily_totals(_DAILY_PARTS_FR),
+        adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_FR)),
     ),
     ExportLayout(
         id="linkedin_content_posts",
@@ -230,6 +253,7 @@ LAYOUTS = [
         dayfirst=False,
         note_fr=_POSTS_NOTE_FR,
         note_en=_POSTS_NOTE_EN,
+        adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_content_posts_fr",
@@ -254,6 +278,7 @@ LAYOUTS = [
         dayfirst=None,
         note_fr=_POSTS_NOTE_FR,
         note_en=_POSTS_NOTE_EN,
+        adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_followers_daily",
@@ -275,7 +300,7 @@ LAYOUTS = [
             "“Total followers” here is the day's total of new followers (sponsored, organic and "
             "auto-invited), not the page's follower count."
         ),
-        adjust=_complete_followers_gained,
+        adjust=_named_page(_complete_followers_gained),
     ),
     ExportLayout(
         id="linkedin_visitors_daily",
@@ -295,6 +320,6 @@ LAYOUTS = [
             "Page visits are page views: one person may count several times. Unique visitors "
             "are not used."
         ),
-        adjust=_complete_page_views,
+        adjust=_named_page(_complete_page_views),
     ),
 ]

@@ -24,7 +24,7 @@ from canalyse.platforms import fold
 _METRICS: dict[str, tuple[str, ...]] = {
     "views": ("Views", "Vues"),
     "watch_time_hours": ("Watch time (hours)", "Durée de visionnage (heures)"),
-    "impressions": ("Impressions",),
+    "impressions": ("Impressions", "Thumbnail impressions"),
     "reach": ("Unique viewers", "Spectateurs uniques"),
     "reactions": ("Likes", "J'aime", "Mentions J'aime"),
     "comments": ("Comments added", "Commentaires ajoutés", "Comments", "Commentaires"),
