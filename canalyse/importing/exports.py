@@ -209,9 +209,10 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     keys = _post_keys(column, layout) if layout.key else None
     blank_date = text(dates).eq("")
     is_junk = blank_date & (keys.eq("") if keys is not None else True)
-    if layout.undated_rows:
+    if layout.undated_rows and is_junk.any():
+        # Only rows with neither date nor key are looked at: they are junk if no figure either.
         figures = [body.columns[columns[role]] for role in columns if role in METRIC_NAMES]
-        is_junk &= blank_mask(body[figures]).all(axis=1)
+        is_junk[is_junk] = blank_mask(body.loc[is_junk, figures]).all(axis=1)
     if keys is not None:
         is_junk |= keys.str.endswith("/undefined")
     dropped = is_total | is_junk

@@ -35,7 +35,8 @@ def read_sheets(display_name: str, text: str) -> list[tuple[str, pd.DataFrame]]:
     if _DECLARATIONS.search(text):
         raise ImportRefused("import.error.markup", file=display_name)
     try:
-        root = ElementTree.fromstring(text.encode("utf-8"))
+        # Parsed as the text it was decoded to: a declared encoding no longer applies.
+        root = ElementTree.fromstring(text)
     except ElementTree.ParseError:
         raise ImportRefused("import.error.corrupt_workbook", file=display_name) from None
     sheets = []
