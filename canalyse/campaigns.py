@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import queries, roi
+from canalyse import queries, roi, store
 from canalyse.charts import (
     EDGE,
     MUTED_COLOUR,
@@ -36,7 +36,7 @@ from canalyse.formatting import (
     plotly_separators,
 )
 from canalyse.i18n import t
-from canalyse.overview import files_text
+from canalyse.overview import files_text, source_names
 from canalyse.platforms import PLATFORMS, colour, label
 
 # More campaigns than this make grouped bars unreadable on a slide.
@@ -93,14 +93,16 @@ def add_campaign_range(con: duckdb.DuckDBPyConnection, name: str, start: date, e
         raise CanalyseError("campaigns.error.end_before_start")
     if name.casefold() in {existing.casefold() for existing in campaign_names(con)}:
         raise CanalyseError("campaigns.error.name_used", name=name)
-    con.execute("INSERT INTO campaign_ranges VALUES (?, ?, ?)", [name, start, end])
+    with store.transaction(con):
+        con.execute("INSERT INTO campaign_ranges VALUES (?, ?, ?)", [name, start, end])
     return name
 
 
 def delete_campaign_range(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Forget a saved date range (the figures stay); True if it existed."""
     existed = con.execute("SELECT count(*) FROM campaign_ranges WHERE name = ?", [name]).fetchone()
-    con.execute("DELETE FROM campaign_ranges WHERE name = ?", [name])
+    with store.transaction(con):
+        con.execute("DELETE FROM campaign_ranges WHERE name = ?", [name])
     return bool(existed[0])
 
 
@@ -110,42 +112,10 @@ def tagged_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def tag_source(con: duckdb.DuckDBPyConnection, source_id: int, campaign: str | None) -> int:
-    """Put every figure of one import in `campaign` (None or blank clears the tag), in one
-    transaction; returns the number of figure lines retagged.
-
-    The whole import is retagged, « Campagne » column included: the user chose this import.
-    A hand-made table's figures are identified by their campaign too (so that another campaign's
-    summary adds rather than replaces); their key follows the new name, as if imported with it.
-    """
-    name = (campaign or "").strip()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        found = con.execute(
-            "SELECT count(*) FROM sources WHERE source_id = ?", [source_id]
-        ).fetchone()[0]
-        if not found:
-            raise CanalyseError("campaigns.error.no_source", source_id=source_id)
-        retagged = con.execute(
-            "SELECT count(*) FROM facts WHERE source_id = ?", [source_id]
-        ).fetchone()[0]
-        # Hand-made keys read hand|grain|platform|account|campaign|period, and a period holds no
-        # "|": rebuild them around the last segment (the same lower-casing as the importer's).
-        con.execute(
-            "UPDATE facts SET campaign = $name, fact_key = CASE "
-            "WHEN starts_with(fact_key, 'hand|') THEN 'hand|' || grain || '|' || platform || '|' "
-            "|| account || '|' || $lowered || '|' || regexp_extract(fact_key, '[^|]*$') "
-            "ELSE fact_key END "
-            "WHERE source_id = $source_id",
-            {"name": name, "lowered": name.lower(), "source_id": source_id},
-        )
-        con.execute(
-            "UPDATE sources SET campaign = ? WHERE source_id = ?", [name or None, source_id]
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return int(retagged)
+    """Put every figure of one import in `campaign` (None or blank clears the tag); returns the
+    number of figure lines retagged. The whole import is retagged, « Campagne » column included:
+    the user chose this import."""
+    return store.retag_source(con, source_id, campaign)
 
 
 # ---- Comparison -------------------------------------------------------------------------------------
@@ -476,7 +446,7 @@ def comparison_source(
     summaries = []
     for name in campaigns:
         params = replace(filters, campaign=name).params()
-        files += queries.run(con, "sources_used", **params)["file_name"].tolist()
+        files += source_names(queries.run(con, "sources_used", **params), lang)
         summaries.append(queries.run(con, "overview", **params))
     summary = pd.concat(summaries, ignore_index=True)
     if summary["undated_rows"].gt(0).any():

@@ -15,7 +15,7 @@ from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from canalyse.importing.pipeline import FileReport, import_files
+from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
 from canalyse.platforms import label, normalise_platform
 from canalyse.report import build_report
 
@@ -47,6 +47,22 @@ def _parser() -> argparse.ArgumentParser:
         "--platform",
         choices=("facebook", "instagram"),
         help="network of Meta daily files that do not say theirs (Views.csv, Reach.csv…)",
+    )
+    importing.add_argument(
+        "--repeated",
+        choices=("replace", "keep"),
+        help="when a file repeats the figures of an earlier import: replace it, or keep both",
+    )
+    accounts = importing.add_mutually_exclusive_group()
+    accounts.add_argument(
+        "--account",
+        help="figures without an account (in the file, or already imported for the same "
+        "network and days) are this account's",
+    )
+    accounts.add_argument(
+        "--separate-account",
+        action="store_true",
+        help="figures without an account are another account's: count them apart",
     )
     reporting = commands.add_parser(
         "report", parents=[common], help="print views, share and return on investment per platform"
@@ -142,19 +158,19 @@ def _import(con, args) -> int:
             campaign=args.campaign,
             lang=args.lang,
             year=args.year,
-            platform=args.platform,
+            answers=_answers(args),
         )
     )
     reports = [unreadable.get(number) or next(imported) for number in range(len(args.files))]
-    for report in reports:
-        if report.asks_platform:
-            report.message += " " + t("cli.hint.platform", args.lang)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
         for report in reports:
-            stream = sys.stderr if report.status == "error" else sys.stdout
+            stream = sys.stderr if report.status in ("error", "question") else sys.stdout
             print(report.message, file=stream)
+            for question in report.questions:
+                print(f"  ? {question.message}", file=stream)
+                print(f"    {t(f'cli.answer.{question.kind}', args.lang)}", file=stream)
             for table in report.tables:
                 period = fmt_period(table.date_min, table.date_max, args.lang) or t(
                     "period.undated", args.lang
@@ -162,7 +178,18 @@ def _import(con, args) -> int:
                 print(f"  · {table.name} — {table.layout_label} — {period}")
                 for note in table.notes:
                     print(f"    {note}")
-    return EXIT_FAILED if any(r.status == "error" for r in reports) else EXIT_OK
+    return EXIT_FAILED if any(r.status in ("error", "question") for r in reports) else EXIT_OK
+
+
+def _answers(args) -> ImportAnswers:
+    """The answers given on the command line to the questions an import may ask."""
+    if args.account:
+        accounts = {ANY_NETWORK: args.account.strip()}
+    elif args.separate_account:
+        accounts = {ANY_NETWORK: ""}
+    else:
+        accounts = {}
+    return ImportAnswers(repeated=args.repeated, accounts=accounts, platform=args.platform)
 
 
 def _report(con, args) -> int:

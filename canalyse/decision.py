@@ -36,6 +36,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from canalyse import store
 from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
@@ -170,15 +171,10 @@ def _checked_answer(criterion: str, value: object) -> int:
 
 def _write_settings(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, object]]) -> None:
     # All or nothing: a half-saved questionnaire would mix old and new answers.
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.executemany(
             "INSERT OR REPLACE INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows]
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 # ---- Measured figures: trend and the range of views per staff hour -------------------------------

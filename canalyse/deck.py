@@ -42,7 +42,7 @@ from canalyse.filters import Filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
-from canalyse.overview import files_text, period_text
+from canalyse.overview import files_text, period_text, source_names
 from canalyse.platforms import colour, fold, label
 from canalyse.roi_charts import HOURS_COLOUR
 
@@ -92,7 +92,7 @@ def build_deck(
     cost = roi.hourly_cost(con) if hourly_cost is None else hourly_cost
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
-    files = files_text(queries.run(con, "sources_used", **params)["file_name"].tolist(), lang)
+    files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
     source = source_line(files, summary["date_min"], summary["date_max"], lang)
     shares = queries.run(con, "share_of_views", **params)
     table = roi.roi_table(con, filters, cost)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from canalyse import queries
+from canalyse import queries, store
 from canalyse.filters import Filters
 
 # The longest window compared by default on each side of an event: a quarter.
@@ -42,16 +42,18 @@ def add_event(con: duckdb.DuckDBPyConnection, day: date, label: str) -> int:
         raise ValueError("an event needs a label")
     if len(text) > MAX_LABEL_LENGTH:
         raise ValueError(f"an event label is at most {MAX_LABEL_LENGTH} characters")
-    return con.execute(
-        "INSERT INTO events VALUES (nextval('event_ids'), ?, ?) RETURNING event_id", [day, text]
-    ).fetchone()[0]
+    with store.transaction(con):
+        return con.execute(
+            "INSERT INTO events VALUES (nextval('event_ids'), ?, ?) RETURNING event_id", [day, text]
+        ).fetchone()[0]
 
 
 def delete_event(con: duckdb.DuckDBPyConnection, event_id: int) -> bool:
     """Remove one event; True if it existed."""
-    deleted = con.execute(
-        "DELETE FROM events WHERE event_id = ? RETURNING event_id", [event_id]
-    ).fetchall()
+    with store.transaction(con):
+        deleted = con.execute(
+            "DELETE FROM events WHERE event_id = ? RETURNING event_id", [event_id]
+        ).fetchall()
     return bool(deleted)
 
 

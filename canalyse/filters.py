@@ -9,7 +9,8 @@ from datetime import date
 
 @dataclass(frozen=True)
 class Filters:
-    """A selection of the workspace; None means "everything"."""
+    """A selection of the workspace; None means "everything". A campaign of "" asks for the
+    figures of no campaign."""
 
     start: date | None = None
     end: date | None = None
@@ -23,7 +24,7 @@ class Filters:
             "start": self.start,
             "end": self.end,
             "platforms": list(self.platforms) if self.platforms else None,
-            "campaign": self.campaign or None,
+            "campaign": self.campaign,
             "accounts": list(self.accounts) if self.accounts else None,
         }
 

@@ -9,7 +9,7 @@ from canalyse.i18n import t
 from canalyse.importing.layouts import all_layouts
 from canalyse.importing.pipeline import TableReport
 from canalyse.metrics import METRICS
-from canalyse.overview import period_text
+from canalyse.overview import period_text, source_names
 from canalyse.platforms import label
 
 
@@ -54,7 +54,7 @@ def history_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "#": sources["source_id"],
-            t("history.file", lang): sources["file_name"],
+            t("history.file", lang): source_names(sources, lang),
             t("history.platform", lang): sources["platforms"].map(
                 lambda platforms: ", ".join(label(p) for p in platforms)
             ),

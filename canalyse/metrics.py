@@ -17,6 +17,8 @@ class Metric:
     # "sum" adds up over days, posts and platforms; "last" is a level (a follower count) that must not.
     aggregation: str = "sum"
     unit: str = "count"
+    # How the workspace stores it: money is exact to the cent, everything else a double.
+    sql_type: str = "DOUBLE"
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -154,6 +156,7 @@ _METRICS = (
         "Budget publicitaire dépensé.",
         "Advertising budget spent.",
         unit="eur",
+        sql_type="DECIMAL(18,2)",
     ),
     Metric(
         "staff_hours",

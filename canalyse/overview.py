@@ -21,6 +21,15 @@ def period_text(date_min: object, date_max: object, lang: str, compact: bool = F
     return fmt_period(pd.Timestamp(date_min).date(), pd.Timestamp(date_max).date(), lang)
 
 
+def source_names(sources: pd.DataFrame, lang: str) -> list[str]:
+    """The names a source line gives the imports of `sources` (file_name, kind): the file's name,
+    or what the figures are when they came from no file (typed in the app, the example)."""
+    return [
+        t(f"source.{kind}", lang) if kind in ("typed", "example") else name
+        for name, kind in zip(sources["file_name"], sources["kind"], strict=True)
+    ]
+
+
 def files_text(files: list[str], lang: str) -> str:
     """« a.csv, b.xlsx et 3 autre(s) fichier(s) »: the files named on a chart's source line."""
     named = ", ".join(files[:MAX_FILES_NAMED])
@@ -61,18 +70,60 @@ def platform_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table
 
 
+def _who(platform: str, account: str) -> str:
+    return f"{label(platform)} ({account})" if account else label(platform)
+
+
+def _count_and_views(kind: str, rows: object, views: object, lang: str) -> str:
+    text = t(f"origin.{kind}", lang, count=fmt_int(rows, lang))
+    text += " : " if lang == "fr" else ": "
+    if pd.isna(views):
+        return text + t("counting.no_views", lang)
+    return text + t("counting.views", lang, views=fmt_int(views, lang))
+
+
 def figure_origins(used: pd.DataFrame, lang: str) -> list[str]:
-    """Per platform, which kinds of rows fed its figures: « X : série par jour (3), publications (2) »."""
+    """Per platform, which kinds of rows its counted figures came from, in plain words:
+    « X : comptés — série par jour du compte (3 jours) : 3 800 vues. »"""
     lines = []
     for platform, rows in used.groupby("platform", sort=False):
-        kinds = ", ".join(
-            t(f"origin.{kind}", lang, count=fmt_int(count, lang))
-            for kind, count in zip(rows["source_kind"], rows["rows"], strict=True)
+        kinds = (" ; " if lang == "fr" else "; ").join(
+            _count_and_views(kind, count, views, lang)
+            for kind, count, views in zip(
+                rows["source_kind"], rows["rows"], rows["views"], strict=True
+            )
         )
-        lines.append(
-            f"{label(platform)} : {kinds}" if lang == "fr" else f"{label(platform)}: {kinds}"
-        )
+        lines.append(t("counting.kept", lang, platform=label(platform), kinds=kinds))
     return lines
+
+
+def set_aside_lines(set_aside: pd.DataFrame, lang: str) -> list[str]:
+    """Per platform and account, the figures the counting rules set aside and why:
+    « X (rennes) : écartés — série par jour du compte (3 jours) : 3 800 vues, déjà comptés dans
+    une période gardée qui les contient. »"""
+    return [
+        t(
+            "counting.set_aside",
+            lang,
+            platform=_who(row.platform, row.account),
+            what=_count_and_views(row.kind, row.rows, row.views, lang),
+            reason=t(f"counting.reason.{row.reason}", lang),
+        )
+        for row in set_aside.itertuples(index=False)
+    ]
+
+
+def account_overlap_lines(overlaps: pd.DataFrame, lang: str) -> list[str]:
+    """Warnings for networks whose figures without an account meet a named account's."""
+    return [
+        t(
+            "counting.account_overlap",
+            lang,
+            platform=label(row.platform),
+            accounts=", ".join(f"« {name} »" for name in row.accounts),
+        )
+        for row in overlaps.itertuples(index=False)
+    ]
 
 
 def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:

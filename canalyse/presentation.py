@@ -10,7 +10,7 @@ from canalyse.charts import share_of_views_bar, source_line
 from canalyse.decision import saved_scorecard, scorecard_bar
 from canalyse.events import list_events
 from canalyse.filters import Filters
-from canalyse.overview import files_text
+from canalyse.overview import files_text, source_names
 from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.trends import (
     default_granularity,
@@ -39,7 +39,7 @@ def slide_figures(
     """
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
-    files = files_text(queries.run(con, "sources_used", **params)["file_name"].tolist(), lang)
+    files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
     line = source_line(files, summary["date_min"], summary["date_max"], lang)
     figures: dict[str, go.Figure] = {}
     shares = queries.run(con, "share_of_views", **params)

@@ -10,17 +10,10 @@ import pandas as pd
 from canalyse import queries, roi
 from canalyse.filters import Filters
 from canalyse.metrics import METRIC_NAMES
+from canalyse.ratios import RATIO_NAMES
 
-ROI_FIELDS = (
-    "staff_cost",
-    "share_of_staff_hours",
-    "ad_cost_per_view",
-    "cost_per_view",
-    "cost_per_1000_views",
-    "views_per_staff_hour",
-    "engagement_rate",
-    "views_per_follower",
-)
+# Every ratio but the share of views, which the report gives beside the views themselves.
+ROI_FIELDS = tuple(name for name in RATIO_NAMES if name != "share_of_views")
 
 
 def _plain(value: object) -> object:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from canalyse import queries
+from canalyse import queries, store
 from canalyse.filters import Filters
 from canalyse.platforms import label
 
@@ -25,9 +25,10 @@ def set_hourly_cost(con: duckdb.DuckDBPyConnection, cost: float) -> None:
     """Set the workspace's default loaded hourly cost."""
     if cost < 0:
         raise ValueError("an hourly cost cannot be negative")
-    con.execute(
-        "INSERT OR REPLACE INTO settings VALUES (?, ?)", [_HOURLY_COST_KEY, str(float(cost))]
-    )
+    with store.transaction(con):
+        con.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?)", [_HOURLY_COST_KEY, str(float(cost))]
+        )
 
 
 def platform_costs(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -39,44 +40,20 @@ def set_platform_costs(con: duckdb.DuckDBPyConnection, costs: dict[str, float | 
     """Replace the per-platform hourly costs; a platform given None falls back to the default."""
     if any(cost is not None and cost < 0 for cost in costs.values()):
         raise ValueError("an hourly cost cannot be negative")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute("DELETE FROM hourly_costs")
         for platform, cost in costs.items():
             if cost is not None:
                 con.execute("INSERT INTO hourly_costs VALUES (?, ?)", [platform, float(cost)])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-
-
-# Each ratio is its own query file; roi_table puts them side by side.
-RATIO_QUERIES = (
-    "share_of_staff_hours",
-    "ad_cost_per_view",
-    "cost_per_view",
-    "views_per_staff_hour",
-    "engagement_rate",
-    "views_per_follower",
-)
 
 
 def roi_table(
     con: duckdb.DuckDBPyConnection, filters: Filters, cost: float | None = None
 ) -> pd.DataFrame:
-    """Per platform: views, effort, costs, share of views and every ratio (NULL where not computable).
-
-    `cost` is the default hourly cost to apply; None uses the workspace's setting.
-    """
+    """Per platform: views, effort, costs and every ratio of `canalyse.ratios` (NULL where not
+    computable), from one query. `cost` is the default hourly cost; None uses the workspace's."""
     chosen = hourly_cost(con) if cost is None else cost
-    params = {**filters.params(), "hourly_cost": chosen}
-    table = queries.run(con, "effort_by_platform", **params)
-    shares = queries.run(con, "share_of_views", **filters.params())
-    table = table.merge(shares[["platform", "share_of_views"]], on="platform", how="left")
-    for name in RATIO_QUERIES:
-        table = table.merge(queries.run(con, name, **params), on="platform", how="left")
-    return table
+    return queries.run(con, "roi", **filters.params(), hourly_cost=chosen)
 
 
 def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -84,7 +61,7 @@ def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     platforms = [
         p
         for (p,) in con.execute(
-            "SELECT DISTINCT platform FROM facts UNION SELECT platform FROM hourly_costs ORDER BY 1"
+            "SELECT DISTINCT platform FROM figures UNION SELECT platform FROM hourly_costs ORDER BY 1"
         ).fetchall()
     ]
     own = platform_costs(con)

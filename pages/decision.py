@@ -8,7 +8,7 @@ from canalyse.charts import chart_filename, figure_config, source_line
 from canalyse.deck import build_deck, deck_filename
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
-from canalyse.overview import files_text
+from canalyse.overview import files_text, source_names
 from canalyse.platforms import label
 from pages import ui
 
@@ -28,7 +28,7 @@ months = ui.query("decision_trend", filters)
 trend = decision.trend_table(months)
 rates = decision.rates_table(table, months)
 summary = ui.query("overview", filters).iloc[0]
-files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
+files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)
 period = (summary["date_min"], summary["date_max"])
 platforms = table["platform"].tolist()

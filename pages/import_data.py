@@ -7,7 +7,13 @@ from canalyse import store
 from canalyse.i18n import t
 from canalyse.importing import mapping
 from canalyse.importing.files import read_tables
-from canalyse.importing.pipeline import import_file, import_files, reimport_file
+from canalyse.importing.pipeline import (
+    ImportAnswers,
+    attribute_blank_accounts,
+    import_file,
+    import_files,
+    reimport_file,
+)
 from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
 from canalyse.platforms import PLATFORMS, label
 from pages import ui
@@ -65,13 +71,15 @@ if submitted and uploaded:
     st.session_state["unmapped"] = {
         r.file: by_name[r.file] for r in reports if r.error_key == "import.error.unrecognised"
     }
-    st.session_state["questions"] = {
-        r.file: (r, by_name[r.file]) for r in reports if r.asks_platform
-    }
     st.session_state["unused"] = {
         r.file: (r, by_name[r.file])
         for r in reports
         if r.status == "imported" and any(table.unused_numeric for table in r.tables)
+    }
+    st.session_state["awaiting"] = {
+        name: (data, campaign.strip() or None, int(year) if year else None)
+        for (name, data), report in zip(files, reports, strict=True)
+        if report.status == "question"
     }
 elif submitted:
     st.warning(t("import.no_file", lang))
@@ -86,6 +94,8 @@ def show_report(report) -> None:
 
 # ---- What the last upload gave ----------------------------------------------------------------------
 for report in st.session_state.get("import_reports", []):
+    if report.status == "question":
+        continue
     show = {"imported": st.success, "unchanged": st.info, "error": st.error}[report.status]
     show(ui.plain(report.message))
     for table in report.tables:
@@ -96,30 +106,81 @@ for report in st.session_state.get("import_reports", []):
     if report.skipped:
         st.caption(ui.plain(t("import.skipped", lang, names=", ".join(report.skipped))))
 
-# ---- Facebook or Instagram? Files that do not say their network ------------------------------------
-for number, (name, (asked, data)) in enumerate(st.session_state.get("questions", {}).items()):
-    with st.container(border=True):
-        st.markdown(t("question.title", lang, file=ui.plain(name)))
-        choice = st.radio(
-            t("question.label", lang),
-            asked.choices,
-            index=asked.choices.index(asked.suggested_platform)
-            if asked.suggested_platform
-            else None,
-            format_func=label,
-            horizontal=True,
-            key=f"question_{number}",
-        )
-        if asked.suggested_platform:
-            st.caption(t("question.suggested", lang, platform=label(asked.suggested_platform)))
-        if st.button(t("question.submit", lang), key=f"question_submit_{number}", type="primary"):
-            if choice is None:
+# ---- Files that need an answer before they are stored ------------------------------------------------
+questions = {
+    report.file: report
+    for report in st.session_state.get("import_reports", [])
+    if report.status == "question"
+}
+for number, (name, (data, tag, year_given)) in enumerate(
+    list(st.session_state.get("awaiting", {}).items())
+):
+    report = questions.get(name)
+    if report is None:
+        continue
+    with st.container(border=True, key=f"awaiting_{number}"):
+        st.warning(ui.plain(report.message), icon=":material/help:")
+        answers = ImportAnswers()
+        for index, question in enumerate(report.questions):
+            st.markdown(ui.plain(question.message))
+            if question.kind == "repeated":
+                answers.repeated = st.radio(
+                    t("import.answer.repeated", lang),
+                    ["replace", "keep"],
+                    format_func=lambda choice: t(f"import.answer.{choice}", lang),
+                    key=f"answer_repeated_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+            elif question.kind == "platform":
+                answers.platform = st.radio(
+                    t("question.label", lang),
+                    question.choices,
+                    index=question.choices.index(question.suggested)
+                    if question.suggested
+                    else None,
+                    format_func=label,
+                    horizontal=True,
+                    key=f"answer_platform_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+                if question.suggested:
+                    st.caption(t("question.suggested", lang, platform=label(question.suggested)))
+            else:
+                answers.accounts[question.platform] = st.radio(
+                    t("import.answer.account", lang),
+                    [*question.choices, ""],
+                    format_func=lambda choice: (
+                        ui.plain(choice) if choice else t("import.question.account.separate", lang)
+                    ),
+                    key=f"answer_account_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+        go, drop, _ = st.columns([2, 1, 3])
+        if go.button(
+            t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
+        ):
+            if report.platform_question and answers.platform is None:
                 st.warning(t("question.no_choice", lang))
             else:
-                report = import_file(ui.cursor(), name, data, lang=lang, platform=choice, **options)
-                if report.status != "error":
-                    st.session_state["questions"].pop(name)
-                show_report(report)
+                answered = import_file(
+                    ui.cursor(),
+                    name,
+                    data,
+                    campaign=tag,
+                    lang=lang,
+                    year=year_given,
+                    answers=answers,
+                )
+                st.session_state["import_reports"] = [answered]
+                if answered.status != "question":
+                    st.session_state["awaiting"].pop(name)
+                st.rerun()
+        if drop.button(t("import.answer.cancel", lang), key=f"answer_cancel_{number}"):
+            st.session_state["awaiting"].pop(name)
+            st.session_state["import_reports"] = [
+                r for r in st.session_state.get("import_reports", []) if r.file != name
+            ]
+            st.rerun()
 
 # ---- Give a metric to columns of figures a hand-made table left unused ------------------------------
 for number, (name, (imported, data)) in enumerate(st.session_state.get("unused", {}).items()):
@@ -218,6 +279,8 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
 
 # ---- Past imports -------------------------------------------------------------------------------------
 st.subheader(t("import.history", lang))
+if "deleted" in st.session_state:
+    st.success(ui.plain(t("import.deleted", lang, file=st.session_state.pop("deleted"))))
 sources = store.list_sources(ui.cursor())
 if sources.empty:
     st.caption(t("import.history_empty", lang))
@@ -236,9 +299,32 @@ else:
             if confirmed:
                 store.delete_source(ui.cursor(), int(chosen_id))
                 st.session_state.pop("import_reports", None)
+                st.session_state["deleted"] = names[chosen_id]
                 st.rerun()
             else:
                 st.warning(t("import.delete_unconfirmed", lang))
+
+# ---- Figures without an account that may be a named account's --------------------------------------
+overlaps = ui.query("account_overlaps")
+if not overlaps.empty:
+    st.subheader(t("accounts.title", lang))
+    st.markdown(t("accounts.intro", lang))
+    with st.form("accounts_form"):
+        chosen_accounts = {
+            row.platform: st.radio(
+                ui.plain(t("accounts.question", lang, platform=label(row.platform))),
+                [*row.accounts, ""],
+                format_func=lambda choice: (
+                    ui.plain(choice) if choice else t("import.question.account.separate", lang)
+                ),
+                index=len(row.accounts),
+                key=f"accounts_{row.platform}",
+            )
+            for row in overlaps.itertuples(index=False)
+        }
+        if st.form_submit_button(t("accounts.submit", lang), key="accounts_submit"):
+            attribute_blank_accounts(ui.cursor(), chosen_accounts)
+            st.rerun()
 
 # ---- Which exports Canalyse recognises ------------------------------------------------------------------
 with st.expander(t("import.formats", lang)):

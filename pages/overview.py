@@ -8,11 +8,14 @@ from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
 from canalyse.overview import (
+    account_overlap_lines,
     export_table,
     figure_origins,
     files_text,
     period_text,
     platform_table,
+    set_aside_lines,
+    source_names,
 )
 from canalyse.samples import example_files
 from pages import ui
@@ -27,7 +30,7 @@ if store.is_empty(ui.cursor()):
     st.markdown(t("overview.empty.steps", lang))
     if st.button(t("overview.empty.load_example", lang), key="load_example", type="primary"):
         with st.spinner(t("overview.empty.loading", lang)):
-            import_files(ui.cursor(), example_files(), lang=lang)
+            import_files(ui.cursor(), example_files(), lang=lang, kind="example")
         st.rerun()
     st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
     st.stop()
@@ -37,7 +40,7 @@ summary = ui.query("overview", filters).iloc[0]
 shares = ui.query("share_of_views", filters)
 totals = ui.query("platform_totals", filters)
 sources = ui.query("sources_used", filters)
-files = files_text(sources["file_name"].tolist(), lang)
+files = files_text(source_names(sources, lang), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)
 
 views_col, platforms_col, period_col = st.columns([1, 1, 2])
@@ -66,7 +69,15 @@ ui.table_downloads(
     "totals",
 )
 st.caption(ui.plain(line))
+# ---- Where the figures come from, and what was set aside so that nothing counts twice ------------
+for warning in account_overlap_lines(ui.query("account_overlaps", filters), lang):
+    st.warning(ui.plain(warning), icon=":material/warning:")
+set_aside = ui.query("set_aside", filters)
+if not set_aside.empty:
+    st.caption(t("counting.set_aside_hint", lang))
 with st.expander(t("origin.title", lang)):
     st.markdown(t("origin.rule", lang))
     for origin in figure_origins(ui.query("figures_by_grain", filters), lang):
         st.markdown(f"- {ui.plain(origin)}")
+    for line in set_aside_lines(set_aside, lang):
+        st.markdown(f"- {ui.plain(line)}")

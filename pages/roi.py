@@ -6,7 +6,7 @@ from canalyse import efforts, roi, store
 from canalyse.charts import chart_filename, figure_config, source_line
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import export_table, files_text, roi_display_table
+from canalyse.overview import export_table, files_text, roi_display_table, source_names
 from canalyse.platforms import PLATFORMS, label
 from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
@@ -47,7 +47,7 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
             st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
-typed = efforts.current_efforts(ui.cursor())
+typed = efforts.current_efforts(ui.cursor(), lang)
 with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
     st.markdown(t("roi.efforts.intro", lang))
     with st.form("efforts_form"):
@@ -62,11 +62,12 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
                     required=True,
                 ),
                 "campaign": st.column_config.TextColumn(t("history.campaign", lang)),
-                "staff_hours": st.column_config.NumberColumn(
-                    t("roi.efforts.hours", lang), min_value=0.0, format="%.1f"
+                # Text, read in the page's language: a number column would take "12,5" for 125.
+                "staff_hours": st.column_config.TextColumn(
+                    t("roi.efforts.hours", lang), help=t("roi.efforts.amount_help", lang)
                 ),
-                "spend": st.column_config.NumberColumn(
-                    t("roi.efforts.spend", lang), min_value=0.0, format="%.2f €"
+                "spend": st.column_config.TextColumn(
+                    t("roi.efforts.spend", lang), help=t("roi.efforts.amount_help", lang)
                 ),
             },
             hide_index=True,
@@ -82,7 +83,7 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
 # ---- Our time beside our reach -----------------------------------------------------------------
 table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
-files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
+files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
 line = source_line(files, summary["date_min"], summary["date_max"], lang)
 period = (summary["date_min"], summary["date_max"])
 

@@ -7,7 +7,7 @@ from canalyse.charts import chart_filename, figure_config, source_line
 from canalyse.events import MAX_LABEL_LENGTH, add_event, compare_around, delete_event, list_events
 from canalyse.formatting import fmt_date, fmt_int
 from canalyse.i18n import t
-from canalyse.overview import files_text
+from canalyse.overview import files_text, source_names
 from canalyse.trends import (
     GRANULARITIES,
     before_after_chart,
@@ -65,7 +65,7 @@ if store.is_empty(ui.cursor()):
 st.caption(t("trends.intro", lang))
 views = ui.query("views_by_period", filters)
 events = list_events(ui.cursor())
-files = files_text(ui.query("sources_used", filters)["file_name"].tolist(), lang)
+files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
 undated = int(ui.query("overview", filters).iloc[0]["undated_rows"])
 
 if views.empty:

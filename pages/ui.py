@@ -85,20 +85,13 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return _connection(db_path()).cursor()
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever imports (or their campaign tags), settings, costs, campaigns or events change."""
-    return con.execute(
-        "SELECT (SELECT string_agg(source_id || ':' || coalesce(campaign, ''), ';' "
-        "ORDER BY source_id) FROM sources), "
-        "(SELECT string_agg(key || '=' || value, ';' ORDER BY key) FROM settings), "
-        "(SELECT string_agg(platform || '=' || cost, ';' ORDER BY platform) FROM hourly_costs), "
-        "(SELECT string_agg(name || range_start || range_end, ';' ORDER BY name) FROM campaign_ranges), "
-        "(SELECT string_agg(event_id || label || day, ';' ORDER BY event_id) FROM events)"
-    ).fetchone()
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The workspace version: every write (imports, settings, costs, campaigns, events) bumps it."""
+    return store.data_version(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
+def _cached_query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
     return queries.run(_connection(path).cursor(), name, **dict(params))
 
 
@@ -111,7 +104,7 @@ def query(name: str, filters: Filters | None = None, **extra: object) -> pd.Data
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
+def _cached_roi(path: str, version: int, filters: Filters, cost: float) -> pd.DataFrame:
     return roi.roi_table(_connection(path).cursor(), filters, cost)
 
 

@@ -1,3 +1,6 @@
 -- The accounts named in the workspace (pages, channels, handles), for the account filter.
 -- Returns: account. Parameters: none.
-SELECT DISTINCT account FROM facts_current WHERE account <> '' ORDER BY account;
+SELECT account FROM figures WHERE account <> ''
+UNION
+SELECT account FROM figures_set_aside WHERE account <> ''
+ORDER BY account;

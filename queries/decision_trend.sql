@@ -13,7 +13,7 @@ WITH monthly AS (
         date_trunc('month', period_start)::DATE AS month,
         sum(views) AS views,
         sum(staff_hours) AS staff_hours
-    FROM filtered_facts($start, $end, $platforms, $campaign, $accounts)
+    FROM filtered_figures($start, $end, $platforms, $campaign, $accounts)
     WHERE period_start IS NOT NULL
       AND date_trunc('month', period_start) = date_trunc('month', coalesce(period_end, period_start))
       AND (views IS NOT NULL OR staff_hours IS NOT NULL)

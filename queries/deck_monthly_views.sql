@@ -9,7 +9,7 @@ SELECT
     platform,
     CAST(date_trunc('month', period_start) AS DATE) AS month,
     sum(views) AS views
-FROM filtered_facts($start, $end, $platforms, $campaign, $accounts)
+FROM filtered_figures($start, $end, $platforms, $campaign, $accounts)
 WHERE period_start IS NOT NULL
   AND views IS NOT NULL
   AND date_trunc('month', period_start) = date_trunc('month', period_end)

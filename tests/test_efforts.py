@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 
@@ -26,43 +28,93 @@ def views(con):
 def test_typed_hours_and_spend_join_the_views_of_the_same_month(views):
     report = efforts.save_efforts(
         views,
-        _typed([["2025-01", "Facebook", None, 10, 200], ["2025-01", "X", None, 8.5, None]]),
+        _typed([["2025-01", "Facebook", None, "10", "200"], ["2025-01", "X", None, "8,5", None]]),
         "fr",
     )
-    assert report.status == "imported", report.message
+    assert report.status == "saved", report.message
     table = roi.roi_table(views, Filters(), cost=40).set_index("platform")
     assert table.at["facebook", "cost_per_view"] == pytest.approx((200 + 400) / 100_000)
     assert table.at["x", "staff_hours"] == 8.5
 
 
 def test_saving_again_replaces_the_typed_table_and_it_reads_back(views):
-    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, 10, 200]]), "fr")
-    efforts.save_efforts(views, _typed([["janvier 2025", "Facebook", "Crue", 12, None]]), "fr")
-    typed = efforts.current_efforts(views)
-    assert len(typed) == 1
-    row = typed.iloc[0]
-    assert (row["month"], row["platform"], row["campaign"], row["staff_hours"]) == (
-        "2025-01",
-        "Facebook",
-        "Crue",
-        12.0,
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, "10", "200"]]), "fr")
+    efforts.save_efforts(views, _typed([["janvier 2025", "Facebook", "Crue", "12", None]]), "fr")
+    typed = efforts.current_efforts(views, "fr")
+    assert typed.to_dict("records") == [
+        {
+            "month": "2025-01",
+            "platform": "Facebook",
+            "campaign": "Crue",
+            "staff_hours": "12",
+            "spend": "",
+        }
+    ]
+    assert store.sources_of_kind(views, "typed") == [store.list_sources(views)["source_id"].max()]
+
+
+def test_typed_hours_and_spend_are_stored_exactly_in_one_transaction(views):
+    report = efforts.save_efforts(
+        views,
+        _typed(
+            [["2025-02", "X", None, "12,5", "12 345,67"], ["2025-03", "X", None, None, "1 234 567"]]
+        ),
+        "fr",
     )
-    assert pd.isna(row["spend"])
-    names = store.list_sources(views)["file_name"].tolist()
-    assert names.count(efforts.EFFORTS_FILE) == 1
+    assert report.status == "saved", report.message
+    stored = views.execute(
+        "SELECT staff_hours, spend FROM facts WHERE source_id IN "
+        "(SELECT source_id FROM sources WHERE kind = 'typed') ORDER BY period_start"
+    ).fetchall()
+    assert stored == [(12.5, Decimal("12345.67")), (None, Decimal("1234567.00"))]
+    assert efforts.current_efforts(views, "fr")["spend"].tolist() == [
+        "12\u00a0345,67",
+        "1\u00a0234\u00a0567",
+    ]
+    assert efforts.current_efforts(views, "en")["staff_hours"].tolist() == ["12.5", ""]
+
+
+def test_english_amounts_read_the_english_way(views):
+    efforts.save_efforts(views, _typed([["2025-02", "X", None, "12.5", "12,345.67"]]), "en")
+    stored = views.execute(
+        "SELECT staff_hours, spend FROM facts WHERE source_id IN "
+        "(SELECT source_id FROM sources WHERE kind = 'typed')"
+    ).fetchone()
+    assert stored == (12.5, Decimal("12345.67"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "words"),
+    [("fr", "1.234", "ambigu"), ("en", "12,5", "ambiguous"), ("fr", "douze", "pas un nombre")],
+)
+def test_an_ambiguous_or_unreadable_amount_is_refused_and_changes_nothing(
+    views, lang, typed, words
+):
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, "10", None]]), "fr")
+    before = views.execute("SELECT count(*), sum(staff_hours) FROM facts").fetchone()
+    report = efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, typed, None]]), lang)
+    assert report.status == "error" and words in report.message and typed in report.message
+    assert views.execute("SELECT count(*), sum(staff_hours) FROM facts").fetchone() == before
+
+
+def test_a_typed_month_and_the_same_month_in_an_hours_file_are_one_figure(views):
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, "10", None]]), "fr")
+    import_file(views, "heures.csv", "Mois;Réseau;Heures\n2025-01;Facebook;14\n".encode())
+    table = roi.roi_table(views, Filters(), cost=40).set_index("platform")
+    assert table.at["facebook", "staff_hours"] == 14
 
 
 def test_a_bad_month_is_refused_and_the_previous_typed_table_stays(views):
-    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, 10, 200]]), "fr")
-    report = efforts.save_efforts(views, _typed([["Pâques", "Facebook", None, 3, None]]), "fr")
+    efforts.save_efforts(views, _typed([["2025-01", "Facebook", None, "10", "200"]]), "fr")
+    report = efforts.save_efforts(views, _typed([["Pâques", "Facebook", None, "3", None]]), "fr")
     assert report.status == "error" and "Pâques" in report.message
-    assert efforts.current_efforts(views)["staff_hours"].tolist() == [10.0]
+    assert efforts.current_efforts(views, "fr")["staff_hours"].tolist() == ["10"]
 
 
 def test_the_hours_chart_names_the_widest_gap_between_time_and_views(views):
     efforts.save_efforts(
         views,
-        _typed([["2025-01", "Facebook", None, 10, None], ["2025-01", "X", None, 30, None]]),
+        _typed([["2025-01", "Facebook", None, "10", None], ["2025-01", "X", None, "30", None]]),
         "fr",
     )
     table = roi.roi_table(views, Filters(), cost=40)
@@ -74,7 +126,7 @@ def test_the_hours_chart_names_the_widest_gap_between_time_and_views(views):
 def test_the_cost_chart_names_the_cheapest_network_per_1000_views(views):
     efforts.save_efforts(
         views,
-        _typed([["2025-01", "Facebook", None, 10, None], ["2025-01", "X", None, 1, None]]),
+        _typed([["2025-01", "Facebook", None, "10", None], ["2025-01", "X", None, "1", None]]),
         "en",
     )
     figure = cost_per_1000_views_bar(roi.roi_table(views, Filters(), cost=40), "en", "Source: test")

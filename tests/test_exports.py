@@ -14,7 +14,7 @@ import json
 import pytest
 
 from canalyse.importing.layouts import all_layouts
-from canalyse.importing.pipeline import import_file
+from canalyse.importing.pipeline import ImportAnswers, import_file
 from tests.conftest import FIXTURES
 
 EXPORTS = FIXTURES / "exports"
@@ -29,7 +29,10 @@ def _fixture(expected_path):
 def test_export_is_recognised_with_its_platform_grain_rows_period_and_totals(con, expected_path):
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     fixture = _fixture(expected_path)
-    report = import_file(con, fixture.name, fixture.read_bytes(), **expected.get("context", {}))
+    context = dict(expected.get("context", {}))
+    if "platform" in context:
+        context["answers"] = ImportAnswers(platform=context.pop("platform"))
+    report = import_file(con, fixture.name, fixture.read_bytes(), **context)
     if "refused" in expected:
         assert report.status == "error"
         assert report.error_key == expected["refused"]["error_key"]

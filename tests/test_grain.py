@@ -41,12 +41,13 @@ def test_metrics_the_day_series_lacks_still_come_from_posts(con):
     assert totals["video_views"] == 100  # only the post export has media views
 
 
-def test_a_month_gives_way_to_a_day_series_inside_it_and_beats_posts(con):
-    import_file(con, "mois.csv", "Mois;Réseau;Vues\nnovembre 2021;X;9000\n".encode())
+def test_a_month_partly_covered_by_days_is_kept_and_the_days_and_posts_inside_are_set_aside(con):
+    import_file(con, "mois.csv", "Mois;Réseau;Compte;Vues\nnovembre 2021;X;rennes;9000\n".encode())
     import_file(con, *fixture_bytes(X_POSTS))
     assert _views(con) == 9000
+    # The daily file holds only 28–30 November: it cannot stand for the month.
     import_file(con, *fixture_bytes(X_DAILY))
-    assert _views(con) == 3800
+    assert _views(con) == 9000
 
 
 def test_the_user_sees_which_grain_fed_the_figures(con):

@@ -143,9 +143,9 @@ def test_a_meta_daily_file_asks_facebook_or_instagram_and_imports_the_answer(db_
     at.file_uploader(key="upload").set_value(("IG_VIEWS.csv", VIEWS, "text/csv"))
     at.button(key="import_submit").click().run()
     assert not at.exception
-    assert "Facebook ou Instagram" in at.error[0].value
-    assert at.radio(key="question_0").value == "instagram"
-    at.button(key="question_submit_0").click().run()
+    assert "Facebook ou Instagram" in _texts(at)
+    assert at.radio(key="answer_platform_0_0").value == "instagram"
+    at.button(key="answer_submit_0").click().run()
     assert not at.exception
     assert "importé" in at.success[0].value
     con = store.connect(db_path)

@@ -10,8 +10,7 @@ import zipfile
 import pytest
 
 from canalyse.cli import main
-from canalyse.errors import PlatformQuestion
-from canalyse.importing.pipeline import import_file, import_files
+from canalyse.importing.pipeline import ImportAnswers, import_file, import_files
 
 
 def daily(title: str, days: dict[str, int]) -> bytes:
@@ -31,16 +30,20 @@ def facts(con) -> list[tuple]:
     return con.execute("SELECT platform, sum(views) FROM facts GROUP BY ALL").fetchall()
 
 
+def answering(network: str) -> ImportAnswers:
+    return ImportAnswers(platform=network)
+
+
 def test_a_daily_file_that_does_not_name_its_network_asks_and_imports_nothing(con):
     report = import_file(con, "Views.csv", VIEWS)
-    assert report.status == "error"
-    assert report.asks_platform and report.error_key == PlatformQuestion.KEY
-    assert report.choices == ("facebook", "instagram")
-    assert report.suggested_platform is None
-    assert "Facebook ou Instagram ?" in report.message
+    assert report.status == "question"
+    question = report.platform_question
+    assert question.choices == ["facebook", "instagram"]
+    assert question.suggested is None
+    assert "Facebook ou Instagram ?" in question.message
     assert facts(con) == []
     english = import_file(con, "Views.csv", VIEWS, lang="en")
-    assert "Facebook or Instagram?" in english.message
+    assert "Facebook or Instagram?" in english.platform_question.message
 
 
 @pytest.mark.parametrize(
@@ -56,15 +59,16 @@ def test_a_daily_file_that_does_not_name_its_network_asks_and_imports_nothing(co
 )
 def test_the_question_preselects_the_network_the_file_name_names(con, name, suggested):
     report = import_file(con, name, VIEWS)
-    assert report.asks_platform
-    assert report.suggested_platform == suggested
+    assert report.platform_question.suggested == suggested
     to_json = report.to_json()
-    assert to_json["status"] == "error"
-    assert to_json["question"] == {"choices": ["facebook", "instagram"], "suggested": suggested}
+    assert to_json["status"] == "question"
+    (question,) = to_json["questions"]
+    assert question["kind"] == "platform"
+    assert (question["choices"], question["suggested"]) == (["facebook", "instagram"], suggested)
 
 
 def test_the_answer_files_the_figures_under_that_network_and_says_so(con):
-    report = import_file(con, "IG VIEWS.csv", VIEWS, platform="instagram")
+    report = import_file(con, "IG VIEWS.csv", VIEWS, answers=answering("instagram"))
     assert report.status == "imported", report.message
     assert report.tables[0].platform == "instagram"
     assert any("comme vous l'avez indiqué" in note for note in report.tables[0].notes)
@@ -73,7 +77,7 @@ def test_the_answer_files_the_figures_under_that_network_and_says_so(con):
 
 def test_a_title_that_names_the_network_needs_no_answer_and_wins_over_one(con):
     assert import_file(con, "Follows.csv", INSTAGRAM_FOLLOWS).tables[0].platform == "instagram"
-    report = import_file(con, "f.csv", FACEBOOK_FOLLOWS, platform="instagram")
+    report = import_file(con, "f.csv", FACEBOOK_FOLLOWS, answers=answering("instagram"))
     assert report.tables[0].platform == "facebook"
 
 
@@ -82,9 +86,9 @@ def test_siblings_of_the_same_upload_preselect_the_network_they_agree_on(con):
         con, [("Views.csv", VIEWS), ("IG_REACH.csv", REACH), ("Follows.csv", INSTAGRAM_FOLLOWS)]
     )
     views, reach, follows = reports
-    assert views.asks_platform and views.suggested_platform == "instagram"
-    assert "Instagram" in views.message
-    assert reach.suggested_platform == "instagram"
+    assert views.platform_question.suggested == "instagram"
+    assert "Instagram" in views.platform_question.message
+    assert reach.platform_question.suggested == "instagram"
     assert follows.status == "imported"
 
 
@@ -97,7 +101,7 @@ def test_siblings_that_disagree_preselect_nothing(con):
             ("b.csv", FACEBOOK_FOLLOWS),
         ],
     )
-    assert reports[0].asks_platform and reports[0].suggested_platform is None
+    assert reports[0].platform_question.suggested is None
 
 
 def test_a_zip_of_daily_files_asks_once_preselected_from_its_siblings(con):
@@ -106,9 +110,9 @@ def test_a_zip_of_daily_files_asks_once_preselected_from_its_siblings(con):
         archive.writestr("Views.csv", VIEWS)
         archive.writestr("Follows.csv", INSTAGRAM_FOLLOWS)
     report = import_file(con, "export.zip", buffer.getvalue())
-    assert report.asks_platform and report.suggested_platform == "instagram"
+    assert report.platform_question.suggested == "instagram"
     assert facts(con) == []
-    answered = import_file(con, "export.zip", buffer.getvalue(), platform="instagram")
+    answered = import_file(con, "export.zip", buffer.getvalue(), answers=answering("instagram"))
     assert [t.platform for t in answered.tables] == ["instagram", "instagram"]
 
 
@@ -118,9 +122,13 @@ def test_the_command_line_refuses_with_the_question_then_takes_platform(capsys, 
     code = main(["import", str(path), "--db", str(db_path), "--json"])
     (report,) = json.loads(capsys.readouterr().out)
     assert code == 1
-    assert report["status"] == "error"
-    assert "Facebook ou Instagram ?" in report["message"] and "--platform" in report["message"]
-    assert report["question"]["choices"] == ["facebook", "instagram"]
+    assert report["status"] == "question"
+    (question,) = report["questions"]
+    assert "Facebook ou Instagram ?" in question["message"]
+    assert question["choices"] == ["facebook", "instagram"]
+    code = main(["import", str(path), "--db", str(db_path)])
+    assert code == 1
+    assert "--platform facebook ou --platform instagram" in capsys.readouterr().err
     code = main(["import", str(path), "--db", str(db_path), "--json", "--platform", "facebook"])
     (report,) = json.loads(capsys.readouterr().out)
     assert code == 0

@@ -10,7 +10,7 @@ import pytest
 
 from canalyse import queries
 from canalyse.filters import Filters
-from canalyse.importing.pipeline import import_file
+from canalyse.importing.pipeline import ImportAnswers, import_file
 from canalyse.samples import example_files
 from tests.conftest import ROOT, fixture_bytes
 
@@ -23,12 +23,25 @@ def rennes(con):
 
 
 @pytest.fixture
-def varied(rennes):
-    """The Rennes summary plus an X export with an account, so that every query has rows."""
+def varied(con):
+    """X posts (campaign « Novembre ») and days of the account « rennes » (posts set aside on the
+    days the day series covers) and a typed X day without an account kept apart: every query has
+    rows."""
     import_file(
-        rennes, *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv")
+        con,
+        *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv"),
+        campaign="Novembre",
     )
-    return rennes
+    import_file(
+        con,
+        *fixture_bytes("exports/x/daily_tweet_activity_metrics_rennes_20211101_20211201_en.csv"),
+    )
+    apart = ImportAnswers(accounts={"x": ""})
+    report = import_file(
+        con, "jour.csv", "Date;Réseau;Vues\n2021-11-29;X;10\n".encode(), answers=apart
+    )
+    assert report.status == "imported", report.message
+    return con
 
 
 @pytest.mark.parametrize("name", queries.available())

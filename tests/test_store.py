@@ -91,7 +91,7 @@ def test_a_refused_file_changes_nothing(con):
 def test_a_corrected_file_replaces_the_figures_it_repeats(con):
     import_file(con, "bilan.csv", "Réseau;Vues\nFacebook;100\nX;50\n".encode())
     import_file(con, "bilan.csv", "Réseau;Vues\nFacebook;120\nX;50\n".encode())
-    rows = con.execute("SELECT platform, views FROM facts_current ORDER BY platform").fetchall()
+    rows = con.execute("SELECT platform, views FROM figures ORDER BY platform").fetchall()
     assert rows == [("facebook", 120.0), ("x", 50.0)]
 
 
@@ -102,21 +102,21 @@ def test_overlapping_monthly_tables_count_each_month_once(con):
     import_file(
         con, "t2.csv", "Mois;Réseau;Vues\n2025-02;Facebook;210\n2025-03;Facebook;300\n".encode()
     )
-    total = con.execute("SELECT sum(views) FROM facts_current").fetchone()[0]
+    total = con.execute("SELECT sum(views) FROM figures").fetchone()[0]
     assert total == 100 + 210 + 300
 
 
 def test_an_hours_file_adds_staff_hours_without_erasing_views(con):
     import_file(con, "vues.csv", "Mois;Réseau;Vues\n2025-01;Facebook;100\n".encode())
     import_file(con, "heures.csv", "Mois;Réseau;Heures\n2025-01;Facebook;7\n".encode())
-    row = con.execute("SELECT views, staff_hours FROM facts_current").fetchone()
+    row = con.execute("SELECT views, staff_hours FROM figures").fetchone()
     assert row == (100.0, 7.0)
 
 
 def test_another_campaign_summary_adds_to_the_first(con):
     import_file(con, "crue.csv", "Réseau;Vues\nFacebook;100\n".encode())
     import_file(con, "voeux.csv", "Réseau;Vues\nFacebook;40\n".encode())
-    assert con.execute("SELECT sum(views) FROM facts_current").fetchone()[0] == 140
+    assert con.execute("SELECT sum(views) FROM figures").fetchone()[0] == 140
 
 
 def test_deleting_an_import_removes_only_its_facts_and_brings_back_what_it_replaced(con):
@@ -126,7 +126,7 @@ def test_deleting_an_import_removes_only_its_facts_and_brings_back_what_it_repla
     assert store.delete_source(con, second.source_id)
     remaining = {sid for (sid,) in con.execute("SELECT source_id FROM sources").fetchall()}
     assert remaining == {first.source_id, other.source_id}
-    views = con.execute("SELECT views FROM facts_current WHERE platform = 'facebook'").fetchone()
+    views = con.execute("SELECT views FROM figures WHERE platform = 'facebook'").fetchone()
     assert views == (100.0,)
     assert not store.delete_source(con, 9999)
 

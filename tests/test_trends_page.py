@@ -91,9 +91,10 @@ def test_day_granularity_leaves_months_out_and_says_how_many(db_path):
     at = _open(db_path, fixture_bytes("handmade/mensuel_bom.csv"), _daily_table())
     at.segmented_control(key="trends_granularity").set_value("day").run()
     assert not at.exception
-    # Facebook's January month gives way to its day series inside it; left out of the day chart:
-    # Facebook February 100 000 + LinkedIn January 80 000 + February 90 000 = 270 000, 3 rows.
-    assert "3 ligne(s) couvrant plus d'une période (270\u00a0000 vues" in _texts(at)
+    # Facebook's day series covers only 15–25 January, so its January month is kept (the days
+    # are set aside); left out of the day chart: Facebook January 120 000 + February 100 000 +
+    # LinkedIn January 80 000 + February 90 000 = 390 000, 4 rows.
+    assert "4 ligne(s) couvrant plus d'une période (390\u00a0000 vues" in _texts(at)
 
 
 def test_adding_an_event_draws_it_on_the_charts_and_deleting_removes_it(db_path):

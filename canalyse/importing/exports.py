@@ -21,6 +21,7 @@ from canalyse.importing.files import RawTable
 from canalyse.importing.layout import ImportContext, Note, ParsedTable, describe_cells
 from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import fold
+from canalyse.store.keys import repeated_rows
 
 HEADER_SCAN_ROWS = 15
 _TOTAL_LABELS = {"total", "totals", "totaux", "total general", "grand total"}
@@ -274,28 +275,21 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     facts["campaign"] = draft.context.campaign or ""
     for metric in METRIC_NAMES:
         facts[metric] = numbers[metric].to_numpy() if metric in numbers else np.nan
-    day = facts["period_start"].astype(str).fillna("")  # "" for an undated row
     if draft.period:
         # Each item's figures over a known period: keyed by item and period, so monthly exports
         # add up and a re-export of the same period replaces the earlier one.
-        period = f"{draft.period[0]}/{draft.period[1]}"
         facts["item_key"] = keys[keep] if keys is not None else None
-        facts["fact_key"] = (
-            draft.platform + "|period|" + facts["item_key"].fillna("") + "|" + period
-        )
     elif layout.grain == "post":
         post_keys = keys[keep]
+        day = facts["period_start"].astype(str).fillna("")  # "" for an undated row
         fallback = day + "|" + facts["title"].fillna("").astype(str)
         facts["item_key"] = post_keys.where(post_keys != "", fallback)
-        facts["fact_key"] = draft.platform + "|post|" + facts["item_key"]
     elif layout.key:
         # A day series per content (YouTube "Chart data"): one row per content and day.
         facts["item_key"] = keys[keep]
-        facts["fact_key"] = draft.platform + "|day|" + facts["item_key"] + "|" + day
     else:
         facts["item_key"] = None
-        facts["fact_key"] = draft.platform + "|day|" + facts["account"] + "|" + day
-    repeated = facts["fact_key"].duplicated(keep="last")
+    repeated = repeated_rows(facts, keep="last")
     if repeated.any():
         notes.append(("import.note.repeated_rows", {"count": int(repeated.sum())}))
         facts = facts[~repeated]

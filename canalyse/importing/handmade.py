@@ -22,6 +22,7 @@ from canalyse.importing.files import RawTable
 from canalyse.importing.layout import ImportContext, ParsedTable, describe_cells
 from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import fold, normalise_platform
+from canalyse.store.keys import repeated_rows
 
 LAYOUT_ID = "handmade"
 SIGNATURE_PREFIX = "handmade:"
@@ -410,7 +411,7 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     facts["title"] = None
     for metric in METRIC_NAMES:
         facts[metric] = numbers[metric][data_rows] if metric in numbers else np.nan
-    facts["fact_key"] = _fact_keys(facts, grain, context.file_name)
+    _identify(facts, context.file_name)
     _refuse_duplicates(facts, lines[data_rows.to_numpy()], table.name)
 
     notes = []
@@ -484,32 +485,22 @@ def _dates(rows: pd.DataFrame, column: Column, name: str, lines: np.ndarray, lan
     return parsed
 
 
-def _fact_keys(facts: pd.DataFrame, grain: str, file_name: str) -> pd.Series:
+def _identify(facts: pd.DataFrame, file_name: str) -> None:
     """Same platform, account, campaign and period → same figure, whichever file brings it.
 
-    An undated summary has no period to match on, so its file name stands in: a corrected file of
-    the same name replaces it, another campaign's summary adds to it.
+    The campaign is part of a hand-made row's identity (`key_campaign`). An undated summary has
+    no period to match on, so its file name stands in: a corrected file of the same name replaces
+    it, another campaign's summary adds to it.
     """
-    if facts["period_start"].isna().all():
-        period = "file:" + fold(re.sub(r"\.[A-Za-z0-9]+$", "", file_name))
-    else:
-        period = facts["period_start"].astype(str) + "/" + facts["period_end"].astype(str)
-    return (
-        "hand|"
-        + grain
-        + "|"
-        + facts["platform"]
-        + "|"
-        + facts["account"]
-        + "|"
-        + facts["campaign"].str.lower()
-        + "|"
-        + period
-    )
+    facts["key_campaign"] = True
+    undated = facts["period_start"].isna()
+    facts["key_extra"] = ""
+    if undated.any():
+        facts.loc[undated, "key_extra"] = "file:" + fold(re.sub(r"\.[A-Za-z0-9]+$", "", file_name))
 
 
 def _refuse_duplicates(facts: pd.DataFrame, lines: np.ndarray, name: str) -> None:
-    repeated = facts["fact_key"].duplicated(keep=False).to_numpy()
+    repeated = repeated_rows(facts, keep=False).to_numpy()
     if repeated.any():
         lines_text = ", ".join(str(line) for line in lines[repeated][:10])
         raise ImportRefused("import.error.duplicate_rows", file=name, lines=lines_text)

@@ -19,6 +19,7 @@ from canalyse.importing.layout import ImportContext, ParsedTable
 from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
 from canalyse.metrics import METRICS
+from canalyse.platforms import label
 
 # Layouts whose tables may not say their network, and so ask the user (Meta daily files).
 _ASKING_LAYOUTS = frozenset({"meta_page_daily"})
@@ -61,6 +62,56 @@ class TableReport:
 
 
 @dataclass
+class Question:
+    """Something only the user can say before an import is stored; nothing is stored meanwhile.
+
+    kind "repeated": the file repeats figures of earlier imports under another key (a summary
+    saved as both .xlsx and .csv): replace them, or keep both. kind "account": the file and the
+    workspace hold figures of one network over the same days, named on one side only: are they
+    the account `choices` names, or another one? kind "platform": the file does not say its
+    network (a Meta daily file): which of `choices` is it? `suggested` is the choice its name or
+    its siblings point to, to pre-select, never an answer in itself.
+    """
+
+    kind: str
+    message: str
+    platform: str | None = None
+    choices: list[str] = field(default_factory=list)
+    sources: list[int] = field(default_factory=list)
+    suggested: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "platform": self.platform,
+            "choices": self.choices,
+            "sources": self.sources,
+            "suggested": self.suggested,
+        }
+
+
+@dataclass
+class ImportAnswers:
+    """The user's answers to an import's questions.
+
+    repeated: "replace" the earlier imports the file repeats, or "keep" both.
+    accounts: per network, the account that its figures without an account belong to ("" keeps
+    them apart, as an account of their own). Answers are remembered for the next imports.
+    platform: the network of tables that do not say theirs (Meta daily files: "facebook" or
+    "instagram"); not remembered, since the next such file may be the other network's.
+    """
+
+    repeated: str | None = None
+    accounts: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
+
+
+# In `ImportAnswers.accounts`, an answer for every network of the file.
+ANY_NETWORK = "*"
+
+
+@dataclass
 class FileReport:
     """The outcome of importing one file: imported, unchanged or error, in plain words."""
 
@@ -71,10 +122,7 @@ class FileReport:
     skipped: list[str] = field(default_factory=list)
     source_id: int | None = None
     error_key: str | None = None
-    # When the file does not say its network (error_key is PlatformQuestion.KEY): the platforms
-    # to choose from, and the one its name or its siblings point to, for pre-selection.
-    choices: tuple[str, ...] = ()
-    suggested_platform: str | None = None
+    questions: list[Question] = field(default_factory=list)
     # What this file says about the network of files of its kind that do not say theirs
     # (a Meta daily file titled "Instagram follows", one named "IG_REACH.csv").
     platform_hints: list[str] = field(default_factory=list)
@@ -85,25 +133,20 @@ class FileReport:
         return platforms.pop() if len(platforms) == 1 else None
 
     @property
-    def asks_platform(self) -> bool:
-        """True when nothing was imported because the user must say which network the file is."""
-        return self.error_key == PlatformQuestion.KEY
+    def platform_question(self) -> Question | None:
+        """The question « which network is this file? », when nothing was stored for want of it."""
+        return next((q for q in self.questions if q.kind == "platform"), None)
 
     def to_json(self) -> dict:
-        found = {
+        return {
             "file": self.file,
             "status": self.status,
             "message": self.message,
             "platform": self.platform,
             "tables": [table.to_json() for table in self.tables],
             "skipped": self.skipped,
+            "questions": [question.to_json() for question in self.questions],
         }
-        if self.asks_platform:
-            found["question"] = {
-                "choices": list(self.choices),
-                "suggested": self.suggested_platform,
-            }
-        return found
 
 
 def content_hash(data: bytes) -> str:
@@ -119,13 +162,15 @@ def import_file(
     campaign: str | None = None,
     lang: str = "fr",
     year: int | None = None,
-    platform: str | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
 ) -> FileReport:
     """Import one file; on any refusal the workspace is left exactly as it was.
 
     `year` completes dates written without one (TikTok Studio) when the file name does not give it.
-    `platform` answers the question a file that does not say its network raises (a Meta daily
-    file: "facebook" or "instagram"); without it such a file is refused with `asks_platform`.
+    A file that needs an answer first (`Question`: which network, which account, replace or keep
+    repeated figures) is not stored: its report has status "question"; import it again with
+    `answers`.
     """
     digest = content_hash(data)
     earlier = store.find_source_by_hash(con, digest)
@@ -138,15 +183,21 @@ def import_file(
             date=fmt_date(earlier["imported_at"], lang),
         )
         return FileReport(file_name, "unchanged", message, source_id=earlier["source_id"])
-    context = ImportContext(
-        file_name=file_name, campaign=campaign or None, lang=lang, year=year, platform=platform
-    )
+    context = _context(file_name, campaign, lang, year, answers)
     outcome = _read_and_recognise(con, file_name, data, context)
     if isinstance(outcome, FileReport):
         return outcome
     parsed, skipped = outcome
     report = import_parsed(
-        con, file_name, digest, parsed, campaign=context.campaign, lang=lang, skipped=skipped
+        con,
+        file_name,
+        digest,
+        parsed,
+        campaign=context.campaign,
+        lang=lang,
+        skipped=skipped,
+        answers=answers,
+        kind=kind,
     )
     report.platform_hints = _hints(parsed)
     return report
@@ -161,19 +212,16 @@ def reimport_file(
     campaign: str | None = None,
     lang: str = "fr",
     year: int | None = None,
-    platform: str | None = None,
+    answers: ImportAnswers | None = None,
 ) -> FileReport:
     """Import a file again in place of its earlier import `source_id`, with the mappings saved
-    since (a metric given to an unused column). If the file is refused, the earlier import stays;
-    otherwise it is deleted, then the file is stored afresh."""
-    context = ImportContext(
-        file_name=file_name, campaign=campaign or None, lang=lang, year=year, platform=platform
-    )
+    since (a metric given to an unused column), in one transaction: if the file is refused or
+    asks a question, the earlier import stays as it was."""
+    context = _context(file_name, campaign, lang, year, answers)
     outcome = _read_and_recognise(con, file_name, data, context)
     if isinstance(outcome, FileReport):
         return outcome
     parsed, skipped = outcome
-    store.delete_source(con, source_id)
     return import_parsed(
         con,
         file_name,
@@ -182,6 +230,21 @@ def reimport_file(
         campaign=context.campaign,
         lang=lang,
         skipped=skipped,
+        answers=answers,
+        replace=[source_id],
+    )
+
+
+def _context(
+    file_name: str,
+    campaign: str | None,
+    lang: str,
+    year: int | None,
+    answers: ImportAnswers | None,
+) -> ImportContext:
+    platform = answers.platform if answers else None
+    return ImportContext(
+        file_name=file_name, campaign=campaign or None, lang=lang, year=year, platform=platform
     )
 
 
@@ -230,19 +293,22 @@ def _hints(parsed: list[ParsedTable]) -> list[str]:
 def _question_report(
     file_name: str, questions: list[PlatformQuestion], hints: list[str], lang: str
 ) -> FileReport:
-    """The refusal that asks which network the file is, pre-selecting what its names suggest."""
+    """The report asking which network the file is, pre-selecting what its names suggest."""
     own = [q.suggested for q in questions if q.suggested]
     suggested = _agreed(own) if own else _agreed(hints)
-    choices = questions[0].choices
-    question = PlatformQuestion(file_name, choices, suggested)
-    return FileReport(
-        file_name,
-        "error",
-        question.message(lang),
-        error_key=PlatformQuestion.KEY,
-        choices=choices,
-        suggested_platform=suggested,
-        platform_hints=own,
+    question = _platform_question(file_name, questions[0].choices, suggested, lang)
+    message = t("import.question", lang, file=file_name)
+    return FileReport(file_name, "question", message, questions=[question], platform_hints=own)
+
+
+def _platform_question(
+    file_name: str, choices: tuple[str, ...], suggested: str | None, lang: str
+) -> Question:
+    return Question(
+        kind="platform",
+        message=PlatformQuestion(file_name, choices, suggested).message(lang),
+        choices=list(choices),
+        suggested=suggested,
     )
 
 
@@ -261,21 +327,66 @@ def import_parsed(
     campaign: str | None = None,
     lang: str = "fr",
     skipped: list[str] | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
+    replace: list[int] | None = None,
 ) -> FileReport:
     """Store tables already turned into facts (a file's, or posts read from an API) as one import.
 
     `digest` identifies the content (`content_hash`); the same content again is not stored twice.
-    On any failure the workspace is left exactly as it was and the report says why.
+    Before storing, figures repeated from earlier imports and accounts named on one side only are
+    asked about (status "question", nothing stored) unless `answers` or a remembered answer says
+    what to do. `replace` lists earlier imports this one takes the place of, in the same
+    transaction (a file imported again with new mappings). The bundled example leaves the
+    workspace with the first real import. On any failure the workspace is left exactly as it was
+    and the report says why.
     """
+    replace = list(replace or [])
+    answers = answers or ImportAnswers()
+    notes: list[str] = []
     try:
-        source_id = store.add_source(
-            con,
-            file_name=file_name,
-            content_hash=digest,
-            campaign=campaign or None,
-            tables=[_table_row(p) for p in parsed],
-            facts=[p.facts for p in parsed],
+        remembered = _remembered_accounts(con)
+        given = dict(answers.accounts)
+        if ANY_NETWORK in given:
+            # One answer for every network of the file (the command line's --account).
+            everywhere = given.pop(ANY_NETWORK)
+            for table in parsed:
+                for platform in table.facts["platform"].unique():
+                    given.setdefault(str(platform), everywhere)
+        answers = ImportAnswers(
+            repeated=answers.repeated, accounts=given, platform=answers.platform
         )
+        accounts = {**remembered, **answers.accounts}
+        for table in parsed:
+            _name_blank_accounts(table.facts, accounts)
+        frames = [p.facts for p in parsed]
+        questions, attributions = _account_questions(con, frames, accounts, lang)
+        replaced: list[int] = []
+        repeated = store.repeated_figures(con, frames)
+        repeated = repeated[~repeated["source_id"].isin(replace)]
+        if not repeated.empty:
+            if answers.repeated is None:
+                questions.append(_repeated_question(repeated, lang))
+            elif answers.repeated == "replace":
+                replaced = [int(source_id) for source_id in repeated["source_id"]]
+        if questions:
+            message = t("import.question", lang, file=file_name)
+            return FileReport(file_name, "question", message, questions=questions)
+        examples = [] if kind == "example" else store.sources_of_kind(con, "example")
+        with store.transaction(con):
+            for platform, account, source_ids in attributions:
+                store.attribute_account(con, platform, account, source_ids)
+            _remember_accounts(con, answers.accounts)
+            source_id = store.add_source(
+                con,
+                file_name=file_name,
+                content_hash=digest,
+                campaign=campaign or None,
+                tables=[_table_row(p) for p in parsed],
+                facts=frames,
+                kind=kind,
+                replace=replaced + examples + replace,
+            )
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except duckdb.Error as exc:
@@ -284,11 +395,141 @@ def import_parsed(
     except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    if examples:
+        notes.append(t("import.note.example_removed", lang))
+    if replaced:
+        names = ", ".join(f"« {name} »" for name in repeated["file_name"])
+        notes.append(t("import.note.repeated_replaced", lang, files=names))
+    elif answers.repeated == "keep" and not repeated.empty:
+        notes.append(t("import.note.repeated_kept", lang))
+    for platform, account, _ in attributions:
+        notes.append(
+            t("import.note.account_attributed", lang, platform=label(platform), account=account)
+        )
+    for platform, account in accounts.items():
+        if account and any((table.facts["platform"] == platform).any() for table in parsed):
+            if platform in remembered and platform not in answers.accounts:
+                notes.append(
+                    t(
+                        "import.note.account_remembered",
+                        lang,
+                        platform=label(platform),
+                        account=account,
+                    )
+                )
     skipped = list(skipped or [])
     reports = [_report(p, lang) for p in parsed]
+    if reports and notes:
+        reports[0].notes = notes + reports[0].notes
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
+
+
+# ---- Questions an import asks before it is stored ---------------------------------------------------
+
+
+def attribute_blank_accounts(con: duckdb.DuckDBPyConnection, accounts: dict[str, str]) -> int:
+    """Per network, give every figure without an account the named account the user chose ("":
+    they stay apart); the answer is remembered for later imports. Returns the lines changed."""
+    changed = 0
+    with store.transaction(con):
+        for platform, account in accounts.items():
+            if account:
+                sources = con.execute(
+                    "SELECT DISTINCT source_id FROM facts WHERE platform = ? AND account = ''",
+                    [platform],
+                ).fetchall()
+                changed += store.attribute_account(con, platform, account, [s for (s,) in sources])
+        _remember_accounts(con, accounts)
+    return changed
+
+
+_ACCOUNT_SETTING = "blank_account."
+
+
+def _remembered_accounts(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per network, the account the user said its figures without an account belong to."""
+    rows = con.execute(
+        "SELECT key, value FROM settings WHERE starts_with(key, ?)", [_ACCOUNT_SETTING]
+    ).fetchall()
+    return {key.removeprefix(_ACCOUNT_SETTING): value for key, value in rows}
+
+
+def _remember_accounts(con: duckdb.DuckDBPyConnection, accounts: dict[str, str]) -> None:
+    for platform, account in accounts.items():
+        con.execute(
+            "INSERT OR REPLACE INTO settings VALUES (?, ?)", [_ACCOUNT_SETTING + platform, account]
+        )
+
+
+def _name_blank_accounts(facts: pd.DataFrame, accounts: dict[str, str]) -> None:
+    """Give the new figures without an account the account the user named for their network."""
+    for platform, account in accounts.items():
+        if account:
+            blank = (facts["platform"] == platform) & (facts["account"].fillna("") == "")
+            facts.loc[blank, "account"] = account
+
+
+def _account_questions(
+    con: duckdb.DuckDBPyConnection,
+    frames: list[pd.DataFrame],
+    accounts: dict[str, str],
+    lang: str,
+) -> tuple[list[Question], list[tuple[str, str, list[int]]]]:
+    """Questions about accounts named on one side only, and the earlier figures without an
+    account to attribute (platform, account, source ids) where the answer is already known."""
+    overlaps = store.account_overlaps(con, frames)
+    questions: list[Question] = []
+    attributions: list[tuple[str, str, list[int]]] = []
+    for platform, rows in overlaps.groupby("platform", sort=True):
+        answer = accounts.get(platform)
+        named = sorted(rows["named_account"].unique().tolist())
+        earlier = sorted({int(i) for ids in rows["sources"] for i in ids})
+        if answer == "":
+            continue
+        if answer is not None and answer in named:
+            blank_earlier = rows[(rows["blank_side"] == "workspace")]
+            if not blank_earlier.empty:
+                ids = sorted({int(i) for ids in blank_earlier["sources"] for i in ids})
+                attributions.append((platform, answer, ids))
+            continue
+        side = rows["blank_side"].iloc[0]
+        accounts_text = ", ".join(f"« {name} »" for name in named)
+        questions.append(
+            Question(
+                kind="account",
+                platform=platform,
+                message=t(
+                    f"import.question.account.{side}",
+                    lang,
+                    platform=label(platform),
+                    accounts=accounts_text,
+                ),
+                choices=named,
+                sources=earlier,
+            )
+        )
+    return questions, attributions
+
+
+def _repeated_question(repeated: pd.DataFrame, lang: str) -> Question:
+    names = ", ".join(
+        t("import.question.repeated.file", lang, file=name, date=fmt_date(when, lang))
+        for name, when in zip(repeated["file_name"], repeated["imported_at"], strict=True)
+    )
+    first = repeated.iloc[0]
+    return Question(
+        kind="repeated",
+        message=t(
+            "import.question.repeated",
+            lang,
+            rows=int(first["repeated"]),
+            total=int(first["rows"]),
+            files=names,
+        ),
+        sources=[int(source_id) for source_id in repeated["source_id"]],
+    )
 
 
 def import_files(
@@ -298,8 +539,9 @@ def import_files(
     campaign: str | None = None,
     lang: str = "fr",
     year: int | None = None,
-    platform: str | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    answers: ImportAnswers | None = None,
+    kind: str = "file",
 ) -> list[FileReport]:
     """Import several files, each on its own: one bad file does not stop the others.
 
@@ -313,22 +555,27 @@ def import_files(
         if on_progress:
             on_progress(done, len(files), name)
         reports.append(
-            import_file(con, name, data, campaign=campaign, lang=lang, year=year, platform=platform)
+            import_file(
+                con,
+                name,
+                data,
+                campaign=campaign,
+                lang=lang,
+                year=year,
+                answers=answers,
+                kind=kind,
+            )
         )
     if on_progress:
         on_progress(len(files), len(files), "")
     for number, report in enumerate(reports):
-        if report.asks_platform and report.suggested_platform is None:
-            siblings = [
-                h
-                for other in reports[:number] + reports[number + 1 :]
-                for h in other.platform_hints
-            ]
-            suggested = _agreed(siblings)
+        question = report.platform_question
+        if question is not None and question.suggested is None:
+            others = reports[:number] + reports[number + 1 :]
+            suggested = _agreed([hint for other in others for hint in other.platform_hints])
             if suggested is not None:
-                question = PlatformQuestion(report.file, report.choices, suggested)
-                report.suggested_platform = suggested
-                report.message = question.message(lang)
+                asked = _platform_question(report.file, tuple(question.choices), suggested, lang)
+                report.questions[report.questions.index(question)] = asked
     return reports
 
 

@@ -35,7 +35,7 @@ _HANDLE_NOTE_EN = (
 
 
 def _handle_from_file_name(draft: Draft) -> None:
-    """Legacy files are named `tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
+    """Legacy files are named `[daily_]tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
     found = re.search(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", draft.table_name)
     if found:
         _set_account(draft, found.group(1))

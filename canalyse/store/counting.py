@@ -1,0 +1,411 @@
+"""Counting each figure once: the rules that decide which figures a total adds up, and the tables
+they fill after every write.
+
+The rules apply to each network *and account* separately (an account left blank in a file is an
+account of its own, never a wildcard), and to each metric separately (a daily export of views does
+not set aside the staff hours typed for the same month). The README's « Counting each figure once »
+gives the same rules with worked examples.
+
+0. **The same figure twice.** A figure is identified by its key (`fact_key`: network, account,
+   grain, post or content, day or period, and for a hand-made row its campaign). For each key and
+   each metric, the most recent import that gives it a value wins.
+1. **Days.** An account's day series (one figure per day for the whole account) always counts,
+   unless a kept period holds that day (rule 3).
+2. **Content days.** A per-content day series (YouTube « Chart data ») counts on the days the
+   account's own day series does not give that metric. *Example:* YouTube Totals gives 1 000 views
+   on 3 March and Chart data 600 + 300 for two videos that day: 1 000 is counted, 900 set aside.
+3. **Periods.** A dated period figure (a typed month, a campaign from 1 to 15 March) gives way to
+   the account's day series only when those days cover *every* day of the period for that metric.
+   Otherwise the period is kept and the days and posts inside it are set aside: they are already in
+   it. *Example:* November typed at 9 000 views, a daily export holding 28–30 November (3 800) and
+   a post on 5 November (500): the month is kept, 9 000 is counted, 3 800 and 500 are set aside.
+   With a daily export of all 30 days instead, the days are counted and the month set aside.
+   A period inside a longer kept period is set aside too; two periods over the same days are both
+   counted when each is a part (one per campaign, one per video), except that an account-level
+   figure wins over per-content figures of the same period.
+4. **Posts.** A post counts on its publish day, unless the account's day series (rule 1) or a
+   per-content day series (rule 2) gives that metric that day, or a kept period holds that day.
+   *Example:* a legacy X daily export and the per-tweet export of the same month: the days count,
+   the tweets are set aside.
+5. **Undated summaries** (a campaign table without dates) cannot be compared with anything and
+   are counted as they are; importing the same summary twice is caught at import time.
+
+`rebuild` recomputes the counted figures of the (network, account) pairs a write touched, inside
+that write's transaction, into three tables the pages read instead of recomputing the rules:
+`figures` (counted), `figures_set_aside` (set aside, with the reason) and `figure_sources` (which
+imports the counted figures came from). The SQL is generated from the metric registry
+(`canalyse.metrics`): identifiers only, never text from a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from canalyse.metrics import METRICS
+from canalyse.store import keys
+from canalyse.store.transaction import registered
+
+# Why a figure was set aside (catalog keys `counting.reason.<reason>`).
+REASONS = ("days_cover_period", "inside_period", "account_days", "content_days")
+# What kind of row a figure is (catalog keys `origin.<kind>`).
+KINDS = ("day", "content_day", "post", "period", "undated")
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+assert all(_IDENTIFIER.match(name) for name in METRICS), "metric names are SQL identifiers"
+
+
+def _each(template: str, names: Iterable[str] | None = None, sep: str = ",\n    ") -> str:
+    """`template` once per metric ({m} is the metric name), joined: the per-metric SQL blocks."""
+    return sep.join(template.format(m=name) for name in (names or METRICS))
+
+
+def _flows() -> list[str]:
+    return [name for name, metric in METRICS.items() if metric.aggregation == "sum"]
+
+
+def _levels() -> list[str]:
+    return [name for name, metric in METRICS.items() if metric.aggregation == "last"]
+
+
+def metric_columns_ddl(indent: str = "    ") -> str:
+    """The metric columns of a figures table, in registry order, with their storage types."""
+    return f",\n{indent}".join(f"{name} {metric.sql_type}" for name, metric in METRICS.items())
+
+
+# ---- The macros every query uses (stored in the workspace, refreshed when their text changes) -----
+
+# A NULL parameter means "no filter". A dated figure counts when it lies entirely inside the
+# period; an undated summary only when no period is asked for. A campaign is the figures' tag or
+# a saved date range; '' asks for the figures of no campaign.
+_FILTER = """
+    (p_start IS NULL OR f.period_start >= p_start)
+    AND (p_end IS NULL OR f.period_end <= p_end)
+    AND (p_platforms IS NULL OR list_contains(p_platforms, f.platform))
+    AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
+    AND (p_campaign IS NULL
+        OR (p_campaign = '' AND f.campaign = '' AND NOT EXISTS (
+                SELECT 1 FROM campaign_ranges AS r
+                WHERE f.period_start >= r.range_start AND f.period_end <= r.range_end))
+        OR (p_campaign <> '' AND (f.campaign = p_campaign OR (
+                f.period_start >= (SELECT min(range_start) FROM campaign_ranges WHERE name = p_campaign)
+                AND f.period_end <= (SELECT max(range_end) FROM campaign_ranges WHERE name = p_campaign)))))
+"""
+
+
+def macros_sql() -> str:
+    """The temporary macros the query files build on, generated from the metric registry."""
+    level_totals = _each("sum(l.{m}) AS {m}", _levels())
+    platform_columns = ",\n    ".join(
+        f"{'lv' if metric.aggregation == 'last' else 'fl'}.{name}"
+        for name, metric in METRICS.items()
+    )
+    return f"""
+{keys.FACT_KEY_MACRO}
+
+CREATE OR REPLACE MACRO filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+SELECT * FROM figures AS f WHERE {_FILTER};
+
+CREATE OR REPLACE MACRO filtered_set_aside(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+SELECT * FROM figures_set_aside AS f WHERE {_FILTER};
+
+CREATE OR REPLACE MACRO filtered_sources(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+SELECT * FROM figure_sources AS f
+WHERE (p_start IS NULL OR f.period_end >= p_start)
+  AND (p_end IS NULL OR f.period_start <= p_end)
+  AND (f.period_start IS NOT NULL OR (p_start IS NULL AND p_end IS NULL))
+  AND (p_platforms IS NULL OR list_contains(p_platforms, f.platform))
+  AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
+  AND (p_campaign IS NULL
+        OR (p_campaign = '' AND f.campaign = '')
+        OR (p_campaign <> '' AND (f.campaign = p_campaign OR (
+                f.period_end >= (SELECT min(range_start) FROM campaign_ranges WHERE name = p_campaign)
+                AND f.period_start <= (SELECT max(range_end) FROM campaign_ranges WHERE name = p_campaign)))));
+
+-- Per platform, every metric over the selection: flows are summed; a level (followers) is each
+-- account's latest known value, added up over the platform's accounts.
+CREATE OR REPLACE MACRO platform_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
+WITH f AS (
+    SELECT * FROM filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts)
+),
+fl AS (
+    SELECT platform,
+        sum(rows) AS rows,
+        min(period_start) AS date_min,
+        max(period_end) AS date_max,
+        {_each("sum({m}) AS {m}", _flows())}
+    FROM f
+    GROUP BY platform
+),
+latest AS (
+    SELECT platform, account,
+        {_each("arg_max({m}, coalesce(period_end, DATE '1970-01-01')) FILTER (WHERE {m} IS NOT NULL) AS {m}", _levels())}
+    FROM f
+    GROUP BY platform, account
+),
+lv AS (
+    SELECT l.platform, {level_totals} FROM latest AS l GROUP BY l.platform
+)
+SELECT fl.platform, fl.rows, fl.date_min, fl.date_max,
+    {platform_columns}
+FROM fl LEFT JOIN lv USING (platform);
+
+-- Per platform, what it reached and what it cost: the base of every return-on-investment ratio.
+-- engagements: the platform's own total, else reactions + comments + shares + saves.
+-- staff_cost: hours × the platform's own loaded hourly cost, else p_hourly_cost.
+-- all_in_cost: ad spend + staff cost; has_cost: whether spend or hours are known at all.
+CREATE OR REPLACE MACRO platform_effort(p_start, p_end, p_platforms, p_campaign, p_accounts, p_hourly_cost) AS TABLE
+WITH fallback AS (
+    SELECT platform,
+        sum(coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0) + coalesce(saves, 0))
+            FILTER (WHERE coalesce(reactions, comments, shares, saves) IS NOT NULL) AS interactions
+    FROM filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts)
+    GROUP BY platform
+),
+p AS (
+    SELECT t.* REPLACE (coalesce(t.engagements, b.interactions) AS engagements,
+                        CAST(t.spend AS DOUBLE) AS spend)
+    FROM platform_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS t
+    LEFT JOIN fallback AS b USING (platform)
+)
+SELECT
+    p.*,
+    p.staff_hours * coalesce(c.cost, p_hourly_cost) AS staff_cost,
+    coalesce(p.spend, 0) + coalesce(p.staff_hours * coalesce(c.cost, p_hourly_cost), 0) AS all_in_cost,
+    p.spend IS NOT NULL OR p.staff_hours IS NOT NULL AS has_cost
+FROM p
+LEFT JOIN hourly_costs AS c USING (platform);
+"""
+
+
+# ---- The tables the rules fill ---------------------------------------------------------------------
+
+
+def tables_sql(metrics: Iterable[str] | None = None) -> str:
+    """CREATE TABLE statements of the counted-figures tables for the given metric names (the
+    migration that creates them freezes its list; later metrics are added by later migrations)."""
+    names = list(metrics) if metrics is not None else list(METRICS)
+    columns = ",\n    ".join(f"{name} {METRICS[name].sql_type}" for name in names)
+    shape = """
+    platform     VARCHAR NOT NULL,
+    account      VARCHAR NOT NULL,
+    campaign     VARCHAR NOT NULL,
+    kind         VARCHAR NOT NULL,
+    period_start DATE,
+    period_end   DATE,"""
+    return f"""
+-- Counted figures, rolled up per network, account, campaign, kind of row and day or period.
+CREATE TABLE figures ({shape}
+    rows         BIGINT NOT NULL,
+    {columns}
+);
+-- Figures set aside by the counting rules, with the reason (`canalyse.store.counting.REASONS`).
+CREATE TABLE figures_set_aside ({shape}
+    reason       VARCHAR NOT NULL,
+    rows         BIGINT NOT NULL,
+    {columns}
+);
+-- Which imports the counted figures came from, over which days.
+CREATE TABLE figure_sources ({shape}
+    source_id    INTEGER NOT NULL,
+    rows         BIGINT NOT NULL
+);
+"""
+
+
+def _rebuild_statements() -> list[str]:
+    any_counted = _each("({m} IS NOT NULL AND why_{m} IS NULL)", sep=" OR ")
+    kept_value = {
+        name: ("max" if metric.aggregation == "last" else "sum") for name, metric in METRICS.items()
+    }
+    counted = ",\n    ".join(
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} IS NULL) AS {m}" for m in METRICS
+    )
+    set_aside = ",\n    ".join(
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.reason) AS {m}" for m in METRICS
+    )
+    reasons = ", ".join(f"('{reason}')" for reason in REASONS)
+    return [
+        # The figures of the pairs touched are recomputed from scratch.
+        "DELETE FROM figures USING _touched AS t "
+        "WHERE figures.platform = t.platform AND figures.account = t.account",
+        "DELETE FROM figures_set_aside USING _touched AS t "
+        "WHERE figures_set_aside.platform = t.platform AND figures_set_aside.account = t.account",
+        "DELETE FROM figure_sources USING _touched AS t "
+        "WHERE figure_sources.platform = t.platform AND figure_sources.account = t.account",
+        # Rule 0: for each key and metric, the most recent import that gives a value wins.
+        f"""
+CREATE OR REPLACE TEMP TABLE _cur AS
+SELECT
+    f.fact_key,
+    any_value(f.platform) AS platform,
+    any_value(f.account) AS account,
+    any_value(f.grain) AS grain,
+    arg_max(f.period_start, f.source_id) AS period_start,
+    arg_max(f.period_end, f.source_id) AS period_end,
+    arg_max(f.item_key, f.source_id) AS item_key,
+    arg_max(f.campaign, f.source_id) AS campaign,
+    list_distinct(list_value(
+        {_each("max(f.source_id) FILTER (WHERE f.{m} IS NOT NULL)", sep=", ")})) AS sources,
+    {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
+FROM facts AS f
+SEMI JOIN _touched AS t ON f.platform = t.platform AND f.account = t.account
+GROUP BY f.fact_key""",
+        # Which metrics each day has from the account's day series (a_) and from content days (c_).
+        f"""
+CREATE OR REPLACE TEMP TABLE _days AS
+SELECT platform, account, period_start AS day,
+    {_each("coalesce(bool_or({m} IS NOT NULL) FILTER (WHERE item_key IS NULL), false) AS a_{m}")},
+    {_each("coalesce(bool_or({m} IS NOT NULL) FILTER (WHERE item_key IS NOT NULL), false) AS c_{m}")}
+FROM _cur
+WHERE grain = 'day'
+GROUP BY platform, account, period_start""",
+        # Rule 3: each dated period (all the rows of one account over the same days, account-level
+        # or per content), and whether the account's day series covers every one of its days.
+        f"""
+CREATE OR REPLACE TEMP TABLE _periods AS
+WITH groups AS (
+    SELECT platform, account, period_start, period_end, item_key IS NOT NULL AS per_item,
+        {_each("bool_or({m} IS NOT NULL) AS has_{m}")}
+    FROM _cur
+    WHERE grain = 'period' AND period_start IS NOT NULL
+    GROUP BY platform, account, period_start, period_end, per_item
+),
+coverage AS (
+    SELECT g.platform, g.account, g.period_start, g.period_end,
+        {_each("count(d.day) FILTER (WHERE d.a_{m}) AS days_{m}")}
+    FROM (SELECT DISTINCT platform, account, period_start, period_end FROM groups) AS g
+    LEFT JOIN _days AS d
+      ON d.platform = g.platform AND d.account = g.account
+     AND d.day BETWEEN g.period_start AND g.period_end
+    GROUP BY g.platform, g.account, g.period_start, g.period_end
+)
+SELECT g.*,
+    {_each("c.days_{m} = date_diff('day', g.period_start, g.period_end) + 1 AS covered_{m}")}
+FROM groups AS g
+JOIN coverage AS c USING (platform, account, period_start, period_end)""",
+        f"""
+CREATE OR REPLACE TEMP TABLE _period_state AS
+SELECT g.platform, g.account, g.period_start, g.period_end, g.per_item,
+    {_each("CASE WHEN NOT any_value(g.has_{m}) THEN NULL WHEN any_value(g.covered_{m}) THEN 'days_cover_period' WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) THEN 'inside_period' END AS why_{m}")}
+FROM _periods AS g
+LEFT JOIN _periods AS h
+  ON h.platform = g.platform AND h.account = g.account
+ AND h.period_start <= g.period_start AND h.period_end >= g.period_end
+ AND (h.period_start <> g.period_start OR h.period_end <> g.period_end
+      OR (NOT h.per_item AND g.per_item))
+GROUP BY g.platform, g.account, g.period_start, g.period_end, g.per_item""",
+        # The days held by a kept period, per metric.
+        f"""
+CREATE OR REPLACE TEMP TABLE _inside AS
+SELECT platform, account, day,
+    {_each("bool_or(in_{m}) AS in_{m}")}
+FROM (
+    SELECT platform, account,
+        CAST(unnest(generate_series(period_start, period_end, INTERVAL 1 DAY)) AS DATE) AS day,
+        {_each("has_{m} AND NOT covered_{m} AS in_{m}")}
+    FROM _periods
+    WHERE {_each("(has_{m} AND NOT covered_{m})", sep=" OR ")}
+)
+GROUP BY platform, account, day""",
+        # Rules 1, 2 and 4: each figure's fate, per metric (why_ NULL: counted).
+        f"""
+CREATE OR REPLACE TEMP TABLE _state AS
+SELECT
+    f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end,
+    CASE
+        WHEN f.grain = 'day' AND f.item_key IS NOT NULL THEN 'content_day'
+        WHEN f.grain = 'period' AND f.period_start IS NULL THEN 'undated'
+        ELSE f.grain
+    END AS kind,
+    {_each("f.{m}")},
+    {_each("CASE WHEN f.{m} IS NULL THEN NULL WHEN f.grain = 'period' THEN p.why_{m} WHEN coalesce(i.in_{m}, false) THEN 'inside_period' WHEN f.grain = 'day' AND f.item_key IS NULL THEN NULL WHEN coalesce(d.a_{m}, false) THEN 'account_days' WHEN f.grain = 'post' AND coalesce(d.c_{m}, false) THEN 'content_days' END AS why_{m}")}
+FROM _cur AS f
+LEFT JOIN _period_state AS p
+  ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
+ AND p.period_start = f.period_start AND p.period_end = f.period_end
+ AND p.per_item = (f.item_key IS NOT NULL)
+LEFT JOIN _inside AS i
+  ON f.grain <> 'period' AND i.platform = f.platform AND i.account = f.account
+ AND i.day = f.period_start
+LEFT JOIN _days AS d
+  ON f.grain <> 'period' AND d.platform = f.platform AND d.account = f.account
+ AND d.day = f.period_start""",
+        f"""
+INSERT INTO figures BY NAME
+SELECT platform, account, campaign, kind, period_start, period_end,
+    count(*) AS rows,
+    {counted}
+FROM _state
+WHERE {any_counted}
+GROUP BY ALL""",
+        f"""
+INSERT INTO figures_set_aside BY NAME
+SELECT platform, account, campaign, kind, period_start, period_end, r.reason,
+    count(*) AS rows,
+    {set_aside}
+FROM _state, (VALUES {reasons}) AS r(reason)
+WHERE {_each("why_{m} = r.reason", sep=" OR ")}
+GROUP BY ALL""",
+        f"""
+INSERT INTO figure_sources BY NAME
+SELECT source_id, platform, account, campaign, kind,
+    min(period_start) AS period_start, max(period_end) AS period_end, count(*) AS rows
+FROM (
+    SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start, period_end
+    FROM _state
+    WHERE {any_counted}
+)
+GROUP BY ALL""",
+        "DROP TABLE _cur",
+        "DROP TABLE _days",
+        "DROP TABLE _periods",
+        "DROP TABLE _period_state",
+        "DROP TABLE _inside",
+        "DROP TABLE _state",
+    ]
+
+
+_STATEMENTS: list[str] | None = None
+
+
+def partitions_of(con: duckdb.DuckDBPyConnection, source_ids: Iterable[int]) -> pd.DataFrame:
+    """The (platform, account) pairs holding figures of these imports."""
+    ids = [int(source_id) for source_id in source_ids]
+    return con.execute(
+        "SELECT DISTINCT platform, account FROM facts WHERE list_contains($ids, source_id)",
+        {"ids": ids},
+    ).df()
+
+
+def all_partitions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every (platform, account) pair with raw figures or counted ones (to clear what went away)."""
+    return con.execute(
+        "SELECT platform, account FROM facts UNION "
+        "SELECT platform, account FROM figures UNION "
+        "SELECT platform, account FROM figures_set_aside"
+    ).df()
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, partitions: pd.DataFrame) -> None:
+    """Recompute the counted and set-aside figures of these (platform, account) pairs.
+
+    Call it inside the transaction of the write that changed them, so that a reader never sees
+    raw figures and counted figures that disagree.
+    """
+    global _STATEMENTS
+    if partitions.empty:
+        return
+    if _STATEMENTS is None:
+        _STATEMENTS = _rebuild_statements()
+    with registered(con, "_touched_in", partitions[["platform", "account"]]):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _touched AS "
+            "SELECT DISTINCT platform, account FROM _touched_in"
+        )
+    for statement in _STATEMENTS:
+        con.execute(statement)
+    con.execute("DROP TABLE _touched")

@@ -1,0 +1,342 @@
+"""Imports and their figures: add, delete, re-tag, list, and figures repeated under another key.
+
+Every write here is one transaction that also recounts the figures of the (network, account)
+pairs it touched (`counting.rebuild`), so the pages never see half of a change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from canalyse.errors import CanalyseError
+from canalyse.metrics import METRIC_NAMES
+from canalyse.store import counting
+from canalyse.store.transaction import registered, transaction
+
+# What an importer gives for each figure line (its key is computed here, by the `fact_key` macro).
+INPUT_COLUMNS = (
+    "platform",
+    "account",
+    "grain",
+    "period_start",
+    "period_end",
+    "item_key",
+    "title",
+    "campaign",
+    "key_campaign",
+    "key_extra",
+    *METRIC_NAMES,
+)
+FACT_COLUMNS = (
+    "source_id",
+    "table_no",
+    *INPUT_COLUMNS[:8],
+    "fact_key",
+    *METRIC_NAMES,
+    *INPUT_COLUMNS[8:10],
+)
+# Where an import came from: a file, hours and spend typed in the app, the bundled example, or
+# public posts read from a network's API.
+SOURCE_KINDS = ("file", "typed", "example", "fetch")
+# Past imports this share of whose rows the new file repeats (and at least this many) are named.
+_REPEAT_SHARE = 0.5
+
+
+def find_source_by_hash(con: duckdb.DuckDBPyConnection, content_hash: str) -> dict | None:
+    """The earlier import of a file with this content, if any."""
+    row = con.execute(
+        "SELECT source_id, file_name, imported_at FROM sources WHERE content_hash = ?",
+        [content_hash],
+    ).fetchone()
+    if row is None:
+        return None
+    return {"source_id": row[0], "file_name": row[1], "imported_at": row[2]}
+
+
+def _incoming(frame: pd.DataFrame) -> pd.DataFrame:
+    incoming = frame.reindex(columns=list(INPUT_COLUMNS))
+    for column in ("platform", "grain", "item_key", "title"):
+        incoming[column] = incoming[column].astype(object).where(incoming[column].notna(), None)
+    incoming["account"] = incoming["account"].astype(object).fillna("")
+    incoming["campaign"] = incoming["campaign"].astype(object).fillna("")
+    incoming["key_campaign"] = incoming["key_campaign"].astype(object).fillna(False).astype(bool)
+    incoming["key_extra"] = incoming["key_extra"].astype(object).fillna("").astype(str)
+    return incoming
+
+
+def add_source(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    file_name: str,
+    content_hash: str,
+    campaign: str | None,
+    tables: list[dict],
+    facts: list[pd.DataFrame],
+    kind: str = "file",
+    replace: list[int] | None = None,
+) -> int:
+    """Store one import's tables and facts in a single transaction; returns the new source id.
+
+    `tables[i]` describes the table whose facts are `facts[i]` (keys: table_name, layout, platform,
+    grain, rows, date_min, date_max). `replace` lists earlier imports removed in the same
+    transaction (a repeated summary, the example). If anything fails, nothing changes.
+    """
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"unknown source kind {kind!r}")
+    platforms = sorted({p for frame in facts for p in frame["platform"].dropna().unique()})
+    dated = [t for t in tables if t["date_min"] is not None]
+    with transaction(con):
+        touched = [counting.partitions_of(con, replace or [])]
+        _delete(con, replace or [])
+        source_id = con.execute("SELECT nextval('source_ids')").fetchone()[0]
+        layouts = dict.fromkeys(t["layout"] for t in tables)
+        con.execute(
+            "INSERT INTO sources BY NAME SELECT ? AS source_id, ? AS file_name, ? AS content_hash, "
+            "? AS platform, ? AS layout, ? AS campaign, ? AS imported_at, ? AS rows, "
+            "? AS date_min, ? AS date_max, ? AS kind, ? AS platforms",
+            [
+                source_id,
+                file_name,
+                content_hash,
+                platforms[0] if len(platforms) == 1 else None,
+                ", ".join(layouts),
+                campaign,
+                datetime.now().replace(microsecond=0),
+                sum(t["rows"] for t in tables),
+                min((t["date_min"] for t in dated), default=None),
+                max((t["date_max"] for t in dated), default=None),
+                kind,
+                platforms,
+            ],
+        )
+        for table_no, (table, frame) in enumerate(zip(tables, facts, strict=True)):
+            con.execute(
+                "INSERT INTO source_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    source_id,
+                    table_no,
+                    table["table_name"],
+                    table["layout"],
+                    table["platform"],
+                    table["grain"],
+                    table["rows"],
+                    table["date_min"],
+                    table["date_max"],
+                ],
+            )
+            with registered(con, "incoming_facts", _incoming(frame)):
+                con.execute(
+                    "INSERT INTO facts BY NAME SELECT *, "
+                    "$source_id AS source_id, $table_no AS table_no, "
+                    "fact_key(platform, account, grain, item_key, period_start, period_end, "
+                    "key_campaign, campaign, key_extra) AS fact_key "
+                    "FROM incoming_facts",
+                    {"source_id": source_id, "table_no": table_no},
+                )
+        touched.append(counting.partitions_of(con, [source_id]))
+        counting.rebuild(con, pd.concat(touched, ignore_index=True))
+    return source_id
+
+
+def _delete(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
+    params = {"ids": source_ids}
+    con.execute("DELETE FROM facts WHERE list_contains($ids, source_id)", params)
+    con.execute("DELETE FROM source_tables WHERE list_contains($ids, source_id)", params)
+    con.execute("DELETE FROM sources WHERE list_contains($ids, source_id)", params)
+
+
+def delete_source(con: duckdb.DuckDBPyConnection, source_id: int) -> bool:
+    """Remove one import and its facts; figures it had replaced come back. True if it existed."""
+    return delete_sources(con, [source_id]) == 1
+
+
+def delete_sources(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> int:
+    """Remove several imports in one transaction; returns how many existed."""
+    ids = [int(source_id) for source_id in source_ids]
+    with transaction(con):
+        existed = con.execute(
+            "SELECT count(*) FROM sources WHERE list_contains(?, source_id)", [ids]
+        ).fetchone()[0]
+        touched = counting.partitions_of(con, ids)
+        _delete(con, ids)
+        counting.rebuild(con, touched)
+    return int(existed)
+
+
+def retag_source(con: duckdb.DuckDBPyConnection, source_id: int, campaign: str | None) -> int:
+    """Put every figure of one import in `campaign` (None or blank clears the tag), in one
+    transaction; returns the number of figure lines retagged.
+
+    A hand-made row is identified by its campaign too (so that another campaign's summary adds
+    rather than replaces): its key follows the new name, as if it had been imported with it.
+    """
+    name = (campaign or "").strip()
+    with transaction(con):
+        found = con.execute(
+            "SELECT count(*) FROM sources WHERE source_id = ?", [source_id]
+        ).fetchone()[0]
+        if not found:
+            raise CanalyseError("campaigns.error.no_source", source_id=source_id)
+        retagged = con.execute(
+            "SELECT count(*) FROM facts WHERE source_id = ?", [source_id]
+        ).fetchone()[0]
+        touched = counting.partitions_of(con, [source_id])
+        con.execute(
+            "UPDATE facts SET campaign = $name, fact_key = fact_key(platform, account, grain, "
+            "item_key, period_start, period_end, key_campaign, $name, key_extra) "
+            "WHERE source_id = $source_id",
+            {"name": name, "source_id": source_id},
+        )
+        con.execute(
+            "UPDATE sources SET campaign = ? WHERE source_id = ?", [name or None, source_id]
+        )
+        counting.rebuild(con, touched)
+    return int(retagged)
+
+
+def list_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every import, most recent first, with the platforms its figures cover."""
+    return con.execute(
+        "SELECT source_id, file_name, kind, platform, layout, campaign, imported_at, rows, "
+        "date_min, date_max, platforms FROM sources ORDER BY source_id DESC"
+    ).df()
+
+
+def sources_of_kind(con: duckdb.DuckDBPyConnection, kind: str) -> list[int]:
+    """The ids of the imports of one kind (`SOURCE_KINDS`), oldest first."""
+    return [
+        row[0]
+        for row in con.execute(
+            "SELECT source_id FROM sources WHERE kind = ? ORDER BY source_id", [kind]
+        ).fetchall()
+    ]
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when nothing has been imported yet."""
+    return con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
+
+
+def repeated_figures(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Earlier imports whose figures these new ones repeat under another key.
+
+    A campaign summary saved both as `.xlsx` and `.csv`, or a re-export keyed differently, brings
+    the same network, account, grain, dates and values again: adding it would count them twice.
+    Returns one row per earlier import repeated by at least half of the new rows: source_id,
+    file_name, imported_at, repeated (new rows found there), rows (new rows in all). Rows whose
+    figures are all zero or missing prove nothing and are not compared.
+    """
+    frames = [_incoming(frame) for frame in facts if not frame.empty]
+    columns = ["source_id", "file_name", "imported_at", "repeated", "rows"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    incoming = pd.concat(frames, ignore_index=True)
+    incoming["row_no"] = range(len(incoming))
+    same_values = " AND ".join(
+        f"CAST(f.{m} AS DOUBLE) IS NOT DISTINCT FROM CAST(n.{m} AS DOUBLE)" for m in METRIC_NAMES
+    )
+    meaningful = " OR ".join(f"coalesce(n.{m}, 0) <> 0" for m in METRIC_NAMES)
+    with registered(con, "incoming_repeats", incoming):
+        found = con.execute(
+            f"""
+            WITH n AS (
+                SELECT *, fact_key(platform, account, grain, item_key, period_start, period_end,
+                                   key_campaign, campaign, key_extra) AS new_key
+                FROM incoming_repeats AS n
+                WHERE {meaningful}
+            ),
+            matches AS (
+                SELECT f.source_id, count(DISTINCT n.row_no) AS repeated
+                FROM n
+                JOIN facts AS f
+                  ON f.platform = n.platform AND f.account = n.account AND f.grain = n.grain
+                 AND f.period_start IS NOT DISTINCT FROM n.period_start
+                 AND f.period_end IS NOT DISTINCT FROM n.period_end
+                 AND {same_values}
+                 AND f.fact_key <> n.new_key
+                GROUP BY f.source_id
+            )
+            SELECT s.source_id, s.file_name, s.imported_at, m.repeated, $rows AS rows
+            FROM matches AS m JOIN sources AS s USING (source_id)
+            WHERE s.kind <> 'example' AND m.repeated >= $least
+            ORDER BY m.repeated DESC, s.source_id DESC
+            """,  # noqa: S608 — column names come from the metric registry
+            {"rows": len(incoming), "least": max(1, int(len(incoming) * _REPEAT_SHARE + 0.5))},
+        ).df()
+    return found.reindex(columns=columns)
+
+
+def attribute_account(
+    con: duckdb.DuckDBPyConnection, platform: str, account: str, source_ids: list[int]
+) -> int:
+    """Give the figures without an account of one network, in these imports, the account
+    `account` (the user said they are that account's); returns how many figure lines changed."""
+    ids = [int(source_id) for source_id in source_ids]
+    with transaction(con):
+        changed = con.execute(
+            "UPDATE facts SET account = $account, fact_key = fact_key(platform, $account, grain, "
+            "item_key, period_start, period_end, key_campaign, campaign, key_extra) "
+            "WHERE platform = $platform AND account = '' AND list_contains($ids, source_id) "
+            "RETURNING source_id",
+            {"account": account, "platform": platform, "ids": ids},
+        ).fetchall()
+        touched = pd.DataFrame({"platform": [platform, platform], "account": ["", account]})
+        counting.rebuild(con, touched)
+    return len(changed)
+
+
+def account_overlaps(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Where new figures and the workspace's meet on one network with an account on one side only.
+
+    A file without account names (an X overview, a typed month) and a file naming the account
+    (« rennes », « Ville de Rennes ») over the same days and metrics may well be the same account,
+    or two: nobody can tell but the user. Returns one row per network and named account: platform,
+    named_account, blank_side ('new': the new figures have no account; 'workspace': earlier ones
+    have none), sources (the earlier imports concerned).
+    """
+    frames = [_incoming(frame) for frame in facts if not frame.empty]
+    columns = ["platform", "named_account", "blank_side", "sources"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    incoming = pd.concat(frames, ignore_index=True)
+    has = ", ".join(f"bool_or({m} IS NOT NULL) AS has_{m}" for m in METRIC_NAMES)
+    shared = " OR ".join(f"(n.has_{m} AND w.has_{m})" for m in METRIC_NAMES)
+    with registered(con, "incoming_accounts", incoming):
+        found = con.execute(
+            f"""
+            WITH n AS (
+                SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
+                FROM incoming_accounts WHERE period_start IS NOT NULL
+                GROUP BY platform, account
+            ),
+            w AS (
+                SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
+                FROM (SELECT * EXCLUDE (reason) FROM figures_set_aside
+                      UNION ALL BY NAME SELECT * FROM figures)
+                WHERE period_start IS NOT NULL
+                GROUP BY platform, account
+            ),
+            pairs AS (
+                SELECT n.platform,
+                    CASE WHEN n.account = '' THEN w.account ELSE n.account END AS named_account,
+                    CASE WHEN n.account = '' THEN 'new' ELSE 'workspace' END AS blank_side
+                FROM n JOIN w
+                  ON n.platform = w.platform AND (n.account = '') <> (w.account = '')
+                 AND n.first <= w.last AND w.first <= n.last
+                 AND ({shared})
+            )
+            SELECT p.platform, p.named_account, p.blank_side,
+                coalesce((SELECT list(DISTINCT s.source_id ORDER BY s.source_id)
+                          FROM figure_sources AS s
+                          WHERE s.platform = p.platform
+                            AND s.account = CASE WHEN p.blank_side = 'new'
+                                                 THEN p.named_account ELSE '' END), [])
+                    AS sources
+            FROM pairs AS p
+            ORDER BY p.platform, p.named_account
+            """  # noqa: S608 — column names come from the metric registry
+        ).df()
+    return found.reindex(columns=columns)

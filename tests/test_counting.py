@@ -1,0 +1,313 @@
+"""Counting each figure once, per network and account: the cases that lost or doubled real figures.
+
+Every expected total is worked out by hand in the comment above it.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from canalyse import queries, store
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import ImportAnswers, import_file
+from canalyse.samples import example_files
+from canalyse.store import counting
+from tests.conftest import fixture_bytes
+
+FACEBOOK_POSTS = "exports/meta/Apr-01-2025_Apr-30-2025_104526198765432.csv"
+X_DAILY = "exports/x/daily_tweet_activity_metrics_rennes_20211101_20211201_en.csv"
+X_POSTS = "exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv"
+
+
+def _total(con, metric: str = "views", **filters) -> float:
+    totals = queries.run(con, "platform_totals", **Filters(**filters).params())
+    return totals[metric].sum(min_count=1)
+
+
+def _imported(report) -> None:
+    assert report.status == "imported", report.message
+
+
+def _set_aside(con) -> list[tuple]:
+    rows = queries.run(con, "set_aside", **Filters().params())
+    return [
+        (r.platform, r.account, r.kind, r.reason, int(r.rows), r.views)
+        for r in rows.itertuples(index=False)
+    ]
+
+
+# ---- Several accounts on one network -----------------------------------------------------------------
+
+
+def test_a_day_of_another_account_does_not_erase_the_posts_of_the_first(con):
+    # « Ville de Rennes »: posts of 2 April (700 views) and 17 April (300).
+    _imported(import_file(con, *fixture_bytes(FACEBOOK_POSTS)))
+    daily = "Date;Réseau;Compte;Vues\n2025-04-02;Facebook;Autre page;10\n"
+    _imported(import_file(con, "autre_page.csv", daily.encode()))
+    # Each account counts on its own: 700 + 300 + 10.
+    assert _total(con) == 1010
+    assert _set_aside(con) == []
+
+
+def test_a_day_series_sets_aside_the_posts_of_its_own_account_only(con):
+    _imported(import_file(con, *fixture_bytes(FACEBOOK_POSTS)))
+    daily = (
+        "Date;Réseau;Compte;Vues\n2025-04-02;Facebook;Ville de Rennes;900\n"
+        "2025-04-02;Facebook;Autre page;10\n"
+    )
+    _imported(import_file(con, "jours.csv", daily.encode()))
+    # Ville de Rennes: its day series (900) replaces its post of 2 April (700); the post of
+    # 17 April (300) stays. Autre page: 10. Total 900 + 300 + 10.
+    assert _total(con) == 1210
+    assert _set_aside(con) == [("facebook", "Ville de Rennes", "post", "account_days", 1, 700.0)]
+
+
+# ---- A partly covered month ---------------------------------------------------------------------------
+
+MONTH = "Mois;Réseau;Compte;Vues\nnovembre 2021;X;rennes;9000\n"
+POST_5_NOVEMBER = (
+    '"Tweet id","Tweet permalink","Tweet text","time","impressions"\n'
+    '"9","https://twitter.com/rennes/status/9","Le 5","2021-11-05 10:00 +0000","500.0"\n'
+)
+
+
+def test_a_month_partly_covered_by_days_is_kept_and_what_is_inside_it_is_set_aside(con):
+    _imported(import_file(con, "mois.csv", MONTH.encode()))
+    _imported(
+        import_file(
+            con, "tweet_activity_metrics_rennes_20211105_20211106_en.csv", POST_5_NOVEMBER.encode()
+        )
+    )
+    # The daily export holds 28–30 November only (1 500 + 300 + 2 000 = 3 800).
+    _imported(import_file(con, *fixture_bytes(X_DAILY)))
+    # The month stands: 9 000. The three days (3 800) and the post (500) are inside it.
+    assert _total(con) == 9000
+    assert _set_aside(con) == [
+        ("x", "rennes", "day", "inside_period", 3, 3800.0),
+        ("x", "rennes", "post", "inside_period", 1, 500.0),
+    ]
+
+
+def test_a_month_whose_every_day_comes_as_a_day_series_gives_way_to_it(con):
+    _imported(import_file(con, "mois.csv", MONTH.encode()))
+    lines = ["Date;Réseau;Compte;Vues"] + [
+        f"{date(2021, 11, 1) + timedelta(days=n)};X;rennes;100" for n in range(30)
+    ]
+    _imported(import_file(con, "jours.csv", "\n".join(lines).encode()))
+    # 30 days × 100 = 3 000 replace the typed 9 000.
+    assert _total(con) == 3000
+    assert _set_aside(con) == [("x", "rennes", "period", "days_cover_period", 1, 9000.0)]
+
+
+def test_hours_typed_for_a_month_stay_when_a_day_series_of_views_covers_it(con):
+    typed = "Mois;Réseau;Compte;Vues;Heures\nnovembre 2021;X;rennes;9000;12\n"
+    _imported(import_file(con, "mois.csv", typed.encode()))
+    lines = ["Date;Réseau;Compte;Vues"] + [
+        f"{date(2021, 11, 1) + timedelta(days=n)};X;rennes;100" for n in range(30)
+    ]
+    _imported(import_file(con, "jours.csv", "\n".join(lines).encode()))
+    # Views: the days (3 000); hours: the month's 12, which no day series gives.
+    assert _total(con) == 3000
+    assert _total(con, "staff_hours") == 12
+
+
+def test_a_partial_daily_export_does_not_replace_a_typed_month_nor_make_a_trend(con):
+    typed = "Mois;Réseau;Compte;Vues\njanvier 2025;LinkedIn;Ville;40000\nfévrier 2025;LinkedIn;Ville;43000\n"
+    _imported(import_file(con, "mois.csv", typed.encode()))
+    lines = ["Date;Réseau;Compte;Vues"] + [
+        f"2025-02-{d:02d};LinkedIn;Ville;1000" for d in range(1, 13)
+    ]
+    _imported(import_file(con, "jours.csv", "\n".join(lines).encode()))
+    # February stays 43 000 (the 12 days, 12 000, are inside it): 40 000 + 43 000.
+    assert _total(con) == 83000
+    months = queries.run(con, "decision_trend", **Filters().params())
+    assert months["views"].tolist() == [40000, 43000]
+
+
+def test_figures_without_an_account_meeting_a_named_account_are_asked_about(con):
+    _imported(import_file(con, "mois.csv", "Mois;Réseau;Vues\nnovembre 2021;X;9000\n".encode()))
+    report = import_file(con, *fixture_bytes(X_DAILY))
+    # The month names no account, the daily export is « rennes »'s: same account or not?
+    assert report.status == "question"
+    (question,) = report.questions
+    assert (question.kind, question.platform, question.choices) == ("account", "x", ["rennes"])
+    assert "compterait tout deux fois" in question.message
+    assert _total(con) == 9000  # nothing stored meanwhile
+
+    answered = import_file(
+        con, *fixture_bytes(X_DAILY), answers=ImportAnswers(accounts={"x": "rennes"})
+    )
+    _imported(answered)
+    assert any("maintenant ceux du compte « rennes »" in note for note in answered.tables[0].notes)
+    # The month is now rennes's and stands; the three days are inside it.
+    assert _total(con) == 9000
+    # The answer is remembered: an X file without account is rennes's from now on.
+    later = "Date;Réseau;Vues\n2021-12-01;X;70\n"
+    again = import_file(con, "decembre.csv", later.encode())
+    _imported(again)
+    assert queries.run(con, "accounts")["account"].tolist() == ["rennes"]
+
+
+def test_figures_without_an_account_can_be_kept_apart(con):
+    _imported(import_file(con, *fixture_bytes(X_DAILY)))
+    report = import_file(
+        con,
+        "mois.csv",
+        "Mois;Réseau;Vues\nnovembre 2021;X;9000\n".encode(),
+        answers=ImportAnswers(accounts={"x": ""}),
+    )
+    _imported(report)
+    # Two accounts, added up: 3 800 + 9 000; the Overview warns about it.
+    assert _total(con) == 12800
+    overlaps = queries.run(con, "account_overlaps", **Filters().params())
+    assert overlaps["accounts"].tolist() == [["rennes"]]
+
+
+# ---- The same figures twice ------------------------------------------------------------------------------
+
+SUMMARY = [("Facebook", 740_000), ("LinkedIn", 496_000), ("Instagram", 296_000), ("X", 150_000)]
+
+
+def _summary_csv() -> bytes:
+    lines = ["Réseau;Vues"] + [f"{name};{views}" for name, views in SUMMARY]
+    return "\n".join(lines).encode()
+
+
+def _summary_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Réseau", "Vues"])
+    for row in SUMMARY:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_the_same_summary_as_xlsx_and_csv_is_caught_and_can_replace_the_first(con):
+    _imported(import_file(con, "bilan crue.xlsx", _summary_xlsx(), campaign="Inondations 2025"))
+    report = import_file(con, "bilan_crue_2025.csv", _summary_csv(), campaign="Inondations 2025")
+    assert report.status == "question"
+    (question,) = report.questions
+    assert question.kind == "repeated" and "4 lignes sur 4" in question.message
+    assert "« bilan crue.xlsx »" in question.message
+    assert _total(con) == 1_682_000
+
+    replaced = import_file(
+        con,
+        "bilan_crue_2025.csv",
+        _summary_csv(),
+        campaign="Inondations 2025",
+        answers=ImportAnswers(repeated="replace"),
+    )
+    _imported(replaced)
+    # 740 000 + 496 000 + 296 000 + 150 000, once.
+    assert _total(con) == 1_682_000
+    assert store.list_sources(con)["file_name"].tolist() == ["bilan_crue_2025.csv"]
+
+
+def test_keeping_both_copies_adds_them_because_the_user_said_so(con):
+    _imported(import_file(con, "bilan crue.xlsx", _summary_xlsx()))
+    kept = import_file(con, "bilan.csv", _summary_csv(), answers=ImportAnswers(repeated="keep"))
+    _imported(kept)
+    assert _total(con) == 2 * 1_682_000
+    assert any("les deux sont additionnés" in note for note in kept.tables[0].notes)
+
+
+def test_the_example_leaves_the_workspace_with_the_first_real_import(con):
+    for name, data in example_files():
+        _imported(import_file(con, name, data, kind="example"))
+    assert _total(con) == 1_682_000
+    report = import_file(con, *fixture_bytes(FACEBOOK_POSTS))
+    _imported(report)
+    assert any("exemple de Rennes a été retiré" in note for note in report.tables[0].notes)
+    # Only the real figures: 700 + 300.
+    assert _total(con) == 1000
+    assert store.sources_of_kind(con, "example") == []
+
+
+def test_a_campaign_filter_can_ask_for_the_figures_of_no_campaign(con):
+    _imported(import_file(con, *fixture_bytes(FACEBOOK_POSTS), campaign="Printemps"))
+    _imported(import_file(con, "x.csv", "Mois;Réseau;Vues\n2025-04;X;50\n".encode()))
+    assert _total(con, campaign="Printemps") == 1000
+    assert _total(con, campaign="") == 50
+
+
+# ---- The counted figures are what a full recount gives ----------------------------------------------------
+
+
+def test_every_write_leaves_the_counted_figures_equal_to_a_full_recount(con):
+    _imported(import_file(con, "mois.csv", MONTH.encode()))
+    _imported(import_file(con, *fixture_bytes(X_POSTS)))
+    _imported(import_file(con, *fixture_bytes(X_DAILY)))
+    _imported(import_file(con, *fixture_bytes(FACEBOOK_POSTS), campaign="Printemps"))
+    store.retag_source(con, int(store.list_sources(con)["source_id"].iloc[-1]), "Automne")
+    store.delete_source(con, int(store.list_sources(con)["source_id"].iloc[1]))
+
+    def snapshot() -> list[pd.DataFrame]:
+        return [
+            con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()  # noqa: S608 — fixed names
+            for table in ("figures", "figures_set_aside", "figure_sources")
+        ]
+
+    incremental = snapshot()
+    with store.transaction(con):
+        counting.rebuild(con, counting.all_partitions(con))
+    for after, before in zip(snapshot(), incremental, strict=True):
+        pd.testing.assert_frame_equal(after, before)
+
+
+def test_the_key_of_one_table_and_the_workspace_key_agree(con):
+    frame = pd.DataFrame(
+        {
+            "platform": ["x", "x", "x", "x", "x"],
+            "account": ["a", "a", "a", "b", "a"],
+            "grain": ["post", "post", "day", "day", "period"],
+            "item_key": ["p1", "p1", None, None, None],
+            "period_start": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)] * 1
+            + [date(2025, 1, 1), date(2025, 1, 1)],
+            "period_end": [date(2025, 1, 1), date(2025, 1, 2), date(2025, 1, 1)]
+            + [date(2025, 1, 1), date(2025, 1, 31)],
+            "campaign": ["", "", "", "", "Crue"],
+            "key_campaign": [False, False, False, False, True],
+            "key_extra": ["", "", "", "", ""],
+        }
+    )
+    con.register("frame", frame)
+    keys = con.execute(
+        "SELECT fact_key(platform, account, grain, item_key, period_start, period_end, "
+        "key_campaign, campaign, key_extra) FROM frame"
+    ).fetchall()
+    sql_repeats = pd.Series([k for (k,) in keys]).duplicated(keep=False).tolist()
+    assert sql_repeats == store.keys.repeated_rows(frame, keep=False).tolist()
+    assert sql_repeats == [True, True, False, False, False]  # a post re-dated is the same post
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_overview_says_what_was_counted_and_what_was_set_aside(con, lang):
+    from canalyse.overview import figure_origins, set_aside_lines
+
+    _imported(import_file(con, "mois.csv", MONTH.encode()))
+    _imported(import_file(con, *fixture_bytes(X_DAILY)))
+    kept = figure_origins(queries.run(con, "figures_by_grain", **Filters().params()), lang)
+    aside = set_aside_lines(queries.run(con, "set_aside", **Filters().params()), lang)
+    if lang == "fr":
+        # The days' other figures (likes, engagements…) still count: the month has none.
+        assert kept == [
+            "X : comptés — série par jour du compte (3 jours) : sans les vues ; "
+            "périodes datées (1) : 9\u00a0000 vues."
+        ]
+        assert aside == [
+            "X (rennes) : écartés — série par jour du compte (3 jours) : 3\u00a0800 vues, "
+            "déjà comptés dans une période gardée qui les contient."
+        ]
+    else:
+        assert kept == [
+            "X: counted — account day series (3 days): no views; dated periods (1): 9,000 views."
+        ]
+        assert aside[0].startswith("X (rennes): set aside — account day series (3 days): 3,800")
