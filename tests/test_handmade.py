@@ -264,3 +264,11 @@ def test_importing_again_a_file_that_is_now_refused_keeps_the_earlier_import(con
     report = reimport_file(con, first.source_id, "t.csv", b"Platform,Views\nFacebook,lots\n")
     assert report.status == "error"
     assert store.list_sources(con)["source_id"].tolist() == [first.source_id]
+
+
+def test_a_hand_made_table_repaired_from_wrapped_lines_says_so(con):
+    data = '"Réseau;""Vues"""\n"Facebook;""1 200"""\n'.encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {"views": 1200}
+    assert any("réparé" in note for note in report.tables[0].notes)

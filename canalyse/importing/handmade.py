@@ -414,7 +414,7 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     _identify(facts, context.file_name)
     _refuse_duplicates(facts, lines[data_rows.to_numpy()], table.name)
 
-    notes = []
+    notes = list(table.notes)
     if detection.ignored:
         ignored = ", ".join(f"« {c.header} »" for c in detection.ignored)
         notes.append(("import.note.ignored_columns", {"columns": ignored}))
