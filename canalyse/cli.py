@@ -9,15 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from canalyse import store
-from canalyse.decision import saved_scorecard
-from canalyse.deck import build_deck
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
 from canalyse.platforms import label, normalise_platform
-from canalyse.report import build_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -94,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _deck(con, args) -> int:
+    # Heavy modules (python-pptx, Plotly) only for the command that needs them: start-up counts.
+    from canalyse.decision import saved_scorecard
+    from canalyse.deck import build_deck
+
     filters = Filters(start=args.start, end=args.end, campaign=args.campaign)
     scorecard = saved_scorecard(con, filters, args.lang, args.hourly_cost)
     data = build_deck(con, filters, args.lang, args.hourly_cost, scorecard=scorecard)
@@ -193,6 +194,8 @@ def _answers(args) -> ImportAnswers:
 
 
 def _report(con, args) -> int:
+    from canalyse.report import build_report
+
     if args.hourly_cost is not None and args.hourly_cost < 0:
         print(t("cli.error.negative_cost", args.lang), file=sys.stderr)
         return EXIT_USAGE

@@ -1,9 +1,10 @@
 """The glossary: what each figure and each ratio means, how it is computed and where it comes from.
 
-Built from the two sources of truth, never restated by hand: the metric dictionary
-(`canalyse.metrics`) for definitions, and the export layouts (`canalyse.importing.layouts`) for
-which column of which platform's export feeds each metric. Only the ratios, their formulas and the
-comparability warnings that no single layout carries are written here, in `locales/glossary.json`.
+Built from the sources of truth, never restated by hand: the metric dictionary (`canalyse.metrics`)
+for definitions, the ratio registry (`canalyse.ratios`) for what each ratio is computed from, and the
+export layouts (`canalyse.importing.layouts`) for which column of which platform's export feeds each
+metric. The ratios' wording and the comparability warnings no single layout carries are in
+`locales/glossary.json`.
 """
 
 from __future__ import annotations
@@ -17,19 +18,7 @@ from canalyse.i18n import t
 from canalyse.importing.layouts import all_layouts
 from canalyse.metrics import METRICS
 from canalyse.platforms import PLATFORMS, fold, label
-
-# The ratios of the Return on investment page (one query file each in queries/, put side by side by canalyse.roi.roi_table), each with the canonical
-# metrics it is computed from, in the order a reader meets them.
-RATIOS: dict[str, tuple[str, ...]] = {
-    "staff_cost": ("staff_hours",),
-    "share_of_views": ("views",),
-    "ad_cost_per_view": ("spend", "views"),
-    "cost_per_view": ("spend", "staff_hours", "views"),
-    "cost_per_1000_views": ("spend", "staff_hours", "views"),
-    "views_per_staff_hour": ("views", "staff_hours"),
-    "engagement_rate": ("engagements", "views"),
-    "views_per_follower": ("views", "followers_total"),
-}
+from canalyse.ratios import BY_NAME, RATIO_NAMES
 
 # Comparability warnings no layout states on its own, per metric: locale keys under "glossary.warning.".
 _EXTRA_WARNINGS: dict[str, tuple[str, ...]] = {
@@ -121,7 +110,7 @@ def _metric_entry(name: str, lang: str) -> Entry:
 
 
 def _ratio_entry(name: str, lang: str) -> Entry:
-    inputs = RATIOS[name]
+    inputs = BY_NAME[name].inputs
     return Entry(
         name=name,
         kind="ratio",
@@ -140,7 +129,7 @@ def glossary_entries(lang: str) -> list[Entry]:
     # otherwise answer in English to an unexpected value).
     lang = "en" if lang == "en" else "fr"
     return [_metric_entry(name, lang) for name in METRICS] + [
-        _ratio_entry(name, lang) for name in RATIOS
+        _ratio_entry(name, lang) for name in RATIO_NAMES
     ]
 
 

@@ -8,6 +8,7 @@ from canalyse.formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_pe
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
 from canalyse.platforms import label
+from canalyse.ratios import RATIOS
 
 MAX_FILES_NAMED = 3
 
@@ -126,62 +127,37 @@ def account_overlap_lines(overlaps: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
+def _ratio_formatter(unit: str, lang: str):
+    """How a ratio of this unit reads (`canalyse.ratios.Ratio.unit`), « — » when unknown."""
+    return {
+        "eur": lambda v: fmt_money(v, lang),
+        "eur_precise": lambda v: fmt_money(v, lang, decimals=4),
+        "share": lambda v: fmt_percent(v, lang),
+        "count": lambda v: fmt_int(v, lang),
+        "number": lambda v: fmt_number(v, lang, 1),
+    }[unit]
+
+
 def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The ROI table as people read it: formatted, « — » where a ratio cannot be computed."""
-
-    def money(v):
-        return fmt_money(v, lang)
-
-    def money_precise(v):
-        return fmt_money(v, lang, decimals=4)
-
-    def count(v):
-        return fmt_int(v, lang)
-
-    def rate(v):
-        return fmt_percent(v, lang)
-
-    columns = {
-        "views": (
-            "table.views",
-            lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang),
-        ),
-        "share_of_views": ("table.share_of_views", rate),
-        "staff_hours": ("roi.table.hours", lambda v: fmt_number(v, lang, 1)),
-        "share_of_staff_hours": ("roi.table.share_of_hours", rate),
-        "staff_cost": ("roi.table.staff_cost", money),
-        "spend": ("roi.table.spend", money),
-        "cost_per_1000_views": ("roi.table.cost_per_1000", money),
-        "cost_per_view": ("roi.table.cost_per_view", money_precise),
-        "ad_cost_per_view": ("roi.table.ad_cost_per_view", money_precise),
-        "views_per_staff_hour": ("roi.table.views_per_hour", count),
-        "engagements": ("roi.table.engagements", count),
-        "engagement_rate": ("roi.table.engagement_rate", rate),
-        "views_per_follower": ("roi.table.views_per_follower", lambda v: fmt_number(v, lang, 1)),
-    }
+    """The ROI table as people read it: views, hours, spend, engagements and every ratio of
+    `canalyse.ratios`, formatted, « — » where a figure cannot be computed."""
     shown = pd.DataFrame({t("table.platform", lang): table["platform"].map(label)})
-    for column, (key, formatter) in columns.items():
-        shown[t(key, lang)] = table[column].map(formatter)
+    shown[t("table.views", lang)] = table["views"].map(
+        lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
+    )
+    shown[t("roi.table.hours", lang)] = table["staff_hours"].map(lambda v: fmt_number(v, lang, 1))
+    shown[t("roi.table.spend", lang)] = table["spend"].map(lambda v: fmt_money(v, lang))
+    shown[t("roi.table.engagements", lang)] = table["engagements"].map(lambda v: fmt_int(v, lang))
+    for ratio in RATIOS:
+        shown[t(ratio.header_key, lang)] = table[ratio.name].map(_ratio_formatter(ratio.unit, lang))
     return shown
 
 
 def export_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A query result for a spreadsheet: raw numbers, network names and readable column names."""
     names = {name: metric.label(lang) for name, metric in METRICS.items()}
-    names.update(
-        {
-            "platform": t("table.platform", lang),
-            "share_of_views": t("table.share_of_views", lang),
-            "share_of_staff_hours": t("roi.table.share_of_hours", lang),
-            "staff_cost": t("roi.table.staff_cost", lang),
-            "cost_per_1000_views": t("roi.table.cost_per_1000", lang),
-            "cost_per_view": t("roi.table.cost_per_view", lang),
-            "ad_cost_per_view": t("roi.table.ad_cost_per_view", lang),
-            "views_per_staff_hour": t("roi.table.views_per_hour", lang),
-            "engagement_rate": t("roi.table.engagement_rate", lang),
-            "views_per_follower": t("roi.table.views_per_follower", lang),
-        }
-    )
+    names.update({ratio.name: t(ratio.label_key, lang) for ratio in RATIOS})
+    names["platform"] = t("table.platform", lang)
     shown = frame.copy()
     if "platform" in shown:
         shown["platform"] = shown["platform"].map(label)

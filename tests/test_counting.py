@@ -15,6 +15,7 @@ import pytest
 from canalyse import queries, store
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import ImportAnswers, import_file
+from canalyse.metrics import METRICS
 from canalyse.samples import example_files
 from canalyse.store import counting
 from tests.conftest import fixture_bytes
@@ -250,13 +251,15 @@ def test_every_write_leaves_the_counted_figures_equal_to_a_full_recount(con):
     store.delete_source(con, int(store.list_sources(con)["source_id"].iloc[1]))
 
     def snapshot() -> list[pd.DataFrame]:
-        return [
+        current = "SELECT * REPLACE (list_sort(sources) AS sources) FROM facts_current ORDER BY ALL"
+        return [con.execute(current).df()] + [
             con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()  # noqa: S608 — fixed names
             for table in ("figures", "figures_set_aside", "figure_sources")
         ]
 
     incremental = snapshot()
     with store.transaction(con):
+        counting.rebuild_current(con)
         counting.rebuild(con, counting.all_partitions(con))
     for after, before in zip(snapshot(), incremental, strict=True):
         pd.testing.assert_frame_equal(after, before)
@@ -311,3 +314,61 @@ def test_the_overview_says_what_was_counted_and_what_was_set_aside(con, lang):
             "X: counted — account day series (3 days): no views; dated periods (1): 9,000 views."
         ]
         assert aside[0].startswith("X (rennes): set aside — account day series (3 days): 3,800")
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    base = {"platform": "x", "account": "a", "campaign": "", "item_key": None}
+    return pd.DataFrame([{**base, **row} for row in rows])
+
+
+def _add(con, name: str, rows: list[dict]) -> None:
+    frame = _frame(rows)
+    store.add_source(
+        con,
+        file_name=name,
+        content_hash=name,
+        campaign=None,
+        tables=[
+            {
+                "table_name": name,
+                "layout": "test",
+                "platform": "x",
+                "grain": frame["grain"].iloc[0],
+                "rows": len(frame),
+                "date_min": None,
+                "date_max": None,
+            }
+        ],
+        facts=[frame],
+    )
+
+
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_every_metric_goes_through_every_rule(con, metric):
+    march = {"grain": "period", "period_start": date(2025, 3, 1), "period_end": date(2025, 3, 31)}
+    _add(con, "month", [{**march, metric: 100}])
+    day = {"grain": "day", "period_start": date(2025, 3, 2), "period_end": date(2025, 3, 2)}
+    _add(con, "day", [{**day, metric: 7}])
+    post = {"grain": "post", "period_start": date(2025, 3, 3), "period_end": date(2025, 3, 3)}
+    _add(con, "post", [{**post, "item_key": "p", metric: 3}])
+    # Rule 3: the month (100) stands; the day (7) and the post (3) inside it are set aside.
+    totals = queries.run(con, "platform_totals", **Filters().params())
+    assert float(totals[metric].iloc[0]) == 100
+    aside = con.execute(
+        f"SELECT kind, reason, {metric} FROM figures_set_aside ORDER BY kind"  # noqa: S608
+    ).fetchall()
+    assert [(kind, reason, float(value)) for kind, reason, value in aside] == [
+        ("day", "inside_period", 7.0),
+        ("post", "inside_period", 3.0),
+    ]
+    # Every day of March as a day series: the days replace the month, and the post of
+    # 3 March gives way to the day series (rule 2).
+    days = [
+        {"grain": "day", "period_start": d, "period_end": d, metric: 1}
+        for d in (date(2025, 3, 1) + timedelta(days=n) for n in range(31))
+    ]
+    _add(con, "days", days)
+    totals = queries.run(con, "platform_totals", **Filters().params())
+    assert float(totals[metric].iloc[0]) == (31 if METRICS[metric].aggregation == "sum" else 1)
+    reasons = {row[0] for row in con.execute("SELECT reason FROM figures_set_aside").fetchall()}
+    assert reasons == {"days_cover_period", "account_days"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from canalyse.glossary import RATIOS, feeds_table, glossary_entries, matches, metric_feeds
+from canalyse.glossary import feeds_table, glossary_entries, matches, metric_feeds
 from canalyse.metrics import METRICS
+from canalyse.ratios import RATIO_NAMES
 
 
 def _entry(name: str, lang: str = "fr"):
@@ -19,7 +20,7 @@ def _feeds(name: str) -> dict[str | None, tuple[str, ...]]:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_metric_then_every_ratio_has_an_entry_with_a_definition_and_formula(lang):
     entries = glossary_entries(lang)
-    assert [e.name for e in entries] == [*METRICS, *RATIOS]
+    assert [e.name for e in entries] == [*METRICS, *RATIO_NAMES]
     assert all(e.label and e.definition and e.formula for e in entries)
     assert {e.kind for e in entries[: len(METRICS)]} == {"metric"}
 

@@ -51,6 +51,8 @@ from canalyse.store.transaction import registered
 
 # Why a figure was set aside (catalog keys `counting.reason.<reason>`).
 REASONS = ("days_cover_period", "inside_period", "account_days", "content_days")
+# Inside the recount a figure's fate is a small number: 0 counted, else 1 + its reason's index.
+_CODE = {reason: number + 1 for number, reason in enumerate(REASONS)}
 # What kind of row a figure is (catalog keys `origin.<kind>`).
 KINDS = ("day", "content_day", "post", "period", "undated")
 
@@ -197,6 +199,20 @@ def tables_sql(metrics: Iterable[str] | None = None) -> str:
     period_start DATE,
     period_end   DATE,"""
     return f"""
+-- The current value of every figure: for each key and metric, the most recent import's
+-- (rule 0), with the imports whose values won (`sources`). Maintained key by key.
+CREATE TABLE facts_current (
+    fact_key     VARCHAR NOT NULL,
+    platform     VARCHAR NOT NULL,
+    account      VARCHAR NOT NULL,
+    grain        VARCHAR NOT NULL,
+    period_start DATE,
+    period_end   DATE,
+    item_key     VARCHAR,
+    campaign     VARCHAR NOT NULL,
+    sources      INTEGER[] NOT NULL,
+    {columns}
+);
 -- Counted figures, rolled up per network, account, campaign, kind of row and day or period.
 CREATE TABLE figures ({shape}
     rows         BIGINT NOT NULL,
@@ -217,17 +233,32 @@ CREATE TABLE figure_sources ({shape}
 
 
 def _rebuild_statements() -> list[str]:
-    any_counted = _each("({m} IS NOT NULL AND why_{m} IS NULL)", sep=" OR ")
     kept_value = {
         name: ("max" if metric.aggregation == "last" else "sum") for name, metric in METRICS.items()
     }
     counted = ",\n    ".join(
-        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} IS NULL) AS {m}" for m in METRICS
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = 0) AS {m}" for m in METRICS
     )
     set_aside = ",\n    ".join(
-        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.reason) AS {m}" for m in METRICS
+        f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.code) AS {m}" for m in METRICS
     )
-    reasons = ", ".join(f"('{reason}')" for reason in REASONS)
+    reason_names = "[" + ", ".join(f"'{reason}'" for reason in REASONS) + "]"
+    code = {reason: str(number) for reason, number in _CODE.items()}
+    fate = (
+        "CASE WHEN f.{m} IS NULL THEN NULL "
+        "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
+        f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
+        "WHEN f.grain = 'day' AND f.item_key IS NULL THEN 0 "
+        f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
+        f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
+        "ELSE 0 END::UTINYINT AS why_{m}"
+    )
+    period_fate = (
+        "CASE WHEN NOT any_value(g.has_{m}) THEN NULL "
+        f"WHEN any_value(g.covered_{{m}}) THEN {code['days_cover_period']} "
+        "WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) "
+        f"THEN {code['inside_period']} ELSE 0 END::UTINYINT AS why_{{m}}"
+    )
     return [
         # The figures of the pairs touched are recomputed from scratch.
         "DELETE FROM figures USING _touched AS t "
@@ -236,24 +267,13 @@ def _rebuild_statements() -> list[str]:
         "WHERE figures_set_aside.platform = t.platform AND figures_set_aside.account = t.account",
         "DELETE FROM figure_sources USING _touched AS t "
         "WHERE figure_sources.platform = t.platform AND figure_sources.account = t.account",
-        # Rule 0: for each key and metric, the most recent import that gives a value wins.
-        f"""
-CREATE OR REPLACE TEMP TABLE _cur AS
-SELECT
-    f.fact_key,
-    any_value(f.platform) AS platform,
-    any_value(f.account) AS account,
-    any_value(f.grain) AS grain,
-    arg_max(f.period_start, f.source_id) AS period_start,
-    arg_max(f.period_end, f.source_id) AS period_end,
-    arg_max(f.item_key, f.source_id) AS item_key,
-    arg_max(f.campaign, f.source_id) AS campaign,
-    list_distinct(list_value(
-        {_each("max(f.source_id) FILTER (WHERE f.{m} IS NOT NULL)", sep=", ")})) AS sources,
-    {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
-FROM facts AS f
-SEMI JOIN _touched AS t ON f.platform = t.platform AND f.account = t.account
-GROUP BY f.fact_key""",
+        # The current figures of the pairs touched (rule 0 is kept up to date by `add_current`
+        # and `recompute_current`).
+        """
+CREATE OR REPLACE TEMP VIEW _cur AS
+SELECT c.*
+FROM facts_current AS c
+SEMI JOIN _touched AS t ON c.platform = t.platform AND c.account = t.account""",
         # Which metrics each day has from the account's day series (a_) and from content days (c_).
         f"""
 CREATE OR REPLACE TEMP TABLE _days AS
@@ -290,7 +310,7 @@ JOIN coverage AS c USING (platform, account, period_start, period_end)""",
         f"""
 CREATE OR REPLACE TEMP TABLE _period_state AS
 SELECT g.platform, g.account, g.period_start, g.period_end, g.per_item,
-    {_each("CASE WHEN NOT any_value(g.has_{m}) THEN NULL WHEN any_value(g.covered_{m}) THEN 'days_cover_period' WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) THEN 'inside_period' END AS why_{m}")}
+    {_each(period_fate)}
 FROM _periods AS g
 LEFT JOIN _periods AS h
   ON h.platform = g.platform AND h.account = g.account
@@ -311,9 +331,14 @@ FROM (
     WHERE {_each("(has_{m} AND NOT covered_{m})", sep=" OR ")}
 )
 GROUP BY platform, account, day""",
-        # Rules 1, 2 and 4: each figure's fate, per metric (why_ NULL: counted).
+        # Rules 1, 2 and 4: each figure's fate, per metric (why_: 0 counted, else the reason's
+        # code; NULL where the figure has no value for that metric).
         f"""
 CREATE OR REPLACE TEMP TABLE _state AS
+SELECT *,
+    {_each("why_{m} = 0", sep=" OR ")} IS TRUE AS any_counted,
+    {_each("why_{m} > 0", sep=" OR ")} IS TRUE AS any_set_aside
+FROM (
 SELECT
     f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end,
     CASE
@@ -322,7 +347,7 @@ SELECT
         ELSE f.grain
     END AS kind,
     {_each("f.{m}")},
-    {_each("CASE WHEN f.{m} IS NULL THEN NULL WHEN f.grain = 'period' THEN p.why_{m} WHEN coalesce(i.in_{m}, false) THEN 'inside_period' WHEN f.grain = 'day' AND f.item_key IS NULL THEN NULL WHEN coalesce(d.a_{m}, false) THEN 'account_days' WHEN f.grain = 'post' AND coalesce(d.c_{m}, false) THEN 'content_days' END AS why_{m}")}
+    {_each(fate)}
 FROM _cur AS f
 LEFT JOIN _period_state AS p
   ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
@@ -333,34 +358,36 @@ LEFT JOIN _inside AS i
  AND i.day = f.period_start
 LEFT JOIN _days AS d
   ON f.grain <> 'period' AND d.platform = f.platform AND d.account = f.account
- AND d.day = f.period_start""",
+ AND d.day = f.period_start
+)""",
         f"""
 INSERT INTO figures BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
     count(*) AS rows,
     {counted}
 FROM _state
-WHERE {any_counted}
+WHERE any_counted
 GROUP BY ALL""",
         f"""
 INSERT INTO figures_set_aside BY NAME
-SELECT platform, account, campaign, kind, period_start, period_end, r.reason,
+SELECT platform, account, campaign, kind, period_start, period_end,
+    {reason_names}[r.code] AS reason,
     count(*) AS rows,
     {set_aside}
-FROM _state, (VALUES {reasons}) AS r(reason)
-WHERE {_each("why_{m} = r.reason", sep=" OR ")}
+FROM (SELECT * FROM _state WHERE any_set_aside) AS f, range(1, {len(REASONS) + 1}) AS r(code)
+WHERE {_each("why_{m} = r.code", sep=" OR ")}
 GROUP BY ALL""",
-        f"""
+        """
 INSERT INTO figure_sources BY NAME
 SELECT source_id, platform, account, campaign, kind,
     min(period_start) AS period_start, max(period_end) AS period_end, count(*) AS rows
 FROM (
     SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start, period_end
     FROM _state
-    WHERE {any_counted}
+    WHERE any_counted
 )
 GROUP BY ALL""",
-        "DROP TABLE _cur",
+        "DROP VIEW _cur",
         "DROP TABLE _days",
         "DROP TABLE _periods",
         "DROP TABLE _period_state",
@@ -370,6 +397,83 @@ GROUP BY ALL""",
 
 
 _STATEMENTS: list[str] | None = None
+
+
+def _current_select(where: str) -> str:
+    """Rule 0 over the raw facts selected by `where`: one row per key, each metric the most recent
+    import's value, and the imports whose values won."""
+    return f"""
+SELECT
+    f.fact_key,
+    any_value(f.platform) AS platform,
+    any_value(f.account) AS account,
+    any_value(f.grain) AS grain,
+    arg_max(f.period_start, f.source_id) AS period_start,
+    arg_max(f.period_end, f.source_id) AS period_end,
+    arg_max(f.item_key, f.source_id) AS item_key,
+    arg_max(f.campaign, f.source_id) AS campaign,
+    list_distinct(list_value(
+        {_each("max(f.source_id) FILTER (WHERE f.{m} IS NOT NULL)", sep=", ")})) AS sources,
+    {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
+FROM facts AS f
+WHERE {where}
+GROUP BY f.fact_key"""
+
+
+def recompute_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute the current value of the keys listed in the temporary table `_keys(fact_key)`
+    from the raw facts (a key with no raw fact left disappears)."""
+    con.execute(
+        "DELETE FROM facts_current USING _keys AS k WHERE facts_current.fact_key = k.fact_key"
+    )
+    con.execute(
+        "INSERT INTO facts_current BY NAME "
+        + _current_select("f.fact_key IN (SELECT fact_key FROM _keys)")
+    )
+
+
+def keys_of(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
+    """List the keys of these imports' facts in the temporary table `_keys`."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _keys AS "
+        "SELECT DISTINCT fact_key FROM facts WHERE list_contains($ids, source_id)",
+        {"ids": [int(i) for i in source_ids]},
+    )
+
+
+def add_current(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
+    """Bring the current figures up to date after one import: its keys seen for the first time are
+    its own rows as they are (the common case, and no aggregation), the keys it repeats are
+    recomputed."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _keys AS "
+        "SELECT DISTINCT f.fact_key FROM facts AS f "
+        "SEMI JOIN facts_current AS c ON c.fact_key = f.fact_key "
+        "WHERE f.source_id = $source_id",
+        {"source_id": source_id},
+    )
+    any_metric = " OR ".join(f"f.{m} IS NOT NULL" for m in METRICS)
+    con.execute(
+        f"""
+        INSERT INTO facts_current BY NAME
+        SELECT f.fact_key, f.platform, f.account, f.grain, f.period_start, f.period_end,
+            f.item_key, f.campaign,
+            CASE WHEN {any_metric} THEN [f.source_id] ELSE [] END AS sources,
+            {_each("f.{m}")}
+        FROM facts AS f
+        ANTI JOIN _keys AS k ON k.fact_key = f.fact_key
+        WHERE f.source_id = $source_id
+        """,
+        {"source_id": source_id},
+    )
+    recompute_current(con)
+    con.execute("DROP TABLE _keys")
+
+
+def rebuild_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Recompute every current figure from the raw facts (an upgrade, a full recount)."""
+    con.execute("DELETE FROM facts_current")
+    con.execute("INSERT INTO facts_current BY NAME " + _current_select("true"))
 
 
 def partitions_of(con: duckdb.DuckDBPyConnection, source_ids: Iterable[int]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from canalyse.errors import CanalyseError
-from canalyse.store import counting, keys
+from canalyse.store import counting, keys, sources
 from canalyse.store.transaction import VERSION_KEY, transaction
 
 SCHEMA_VERSION = 4
@@ -119,6 +119,7 @@ def _to_v4(con: duckdb.DuckDBPyConnection) -> None:
         "DROP MACRO TABLE IF EXISTS platform_effort",
         "ALTER TABLE sources ADD COLUMN kind VARCHAR DEFAULT 'file'",
         "ALTER TABLE sources ADD COLUMN platforms VARCHAR[] DEFAULT []",
+        "ALTER TABLE sources ADD COLUMN campaigns VARCHAR[] DEFAULT []",
         "ALTER TABLE facts ADD COLUMN key_campaign BOOLEAN DEFAULT false",
         "ALTER TABLE facts ADD COLUMN key_extra VARCHAR DEFAULT ''",
     ):
@@ -133,6 +134,7 @@ def _to_v4(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT list(DISTINCT f.platform ORDER BY f.platform) FROM facts AS f "
         "WHERE f.source_id = s.source_id), [])"
     )
+    sources.refresh_campaigns(con, None)
     # Version 3 keys: 'hand|grain|platform|account|campaign|period' for hand-made rows (period:
     # 'start/end' or 'file:<name>' for an undated summary), '<platform>|…' for exports.
     con.execute(
@@ -147,6 +149,7 @@ def _to_v4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("ALTER TABLE facts ALTER spend TYPE DECIMAL(18,2)")
     con.execute(counting.tables_sql(_V4_METRICS))
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, '0')", [VERSION_KEY])
+    counting.rebuild_current(con)
     counting.rebuild(con, counting.all_partitions(con))
 
 

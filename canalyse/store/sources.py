@@ -136,16 +136,25 @@ def add_source(
                     "FROM incoming_facts",
                     {"source_id": source_id, "table_no": table_no},
                 )
+        counting.add_current(con, source_id)
+        refresh_campaigns(con, [source_id])
         touched.append(counting.partitions_of(con, [source_id]))
         counting.rebuild(con, pd.concat(touched, ignore_index=True))
     return source_id
 
 
 def _delete(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
+    """Remove these imports and their facts, and recompute the current value of their keys (the
+    caller recounts the pairs they touched)."""
+    if not source_ids:
+        return
     params = {"ids": source_ids}
+    counting.keys_of(con, source_ids)
     con.execute("DELETE FROM facts WHERE list_contains($ids, source_id)", params)
+    counting.recompute_current(con)
     con.execute("DELETE FROM source_tables WHERE list_contains($ids, source_id)", params)
     con.execute("DELETE FROM sources WHERE list_contains($ids, source_id)", params)
+    con.execute("DROP TABLE _keys")
 
 
 def delete_source(con: duckdb.DuckDBPyConnection, source_id: int) -> bool:
@@ -184,17 +193,38 @@ def retag_source(con: duckdb.DuckDBPyConnection, source_id: int, campaign: str |
             "SELECT count(*) FROM facts WHERE source_id = ?", [source_id]
         ).fetchone()[0]
         touched = counting.partitions_of(con, [source_id])
+        counting.keys_of(con, [source_id])
         con.execute(
             "UPDATE facts SET campaign = $name, fact_key = fact_key(platform, account, grain, "
             "item_key, period_start, period_end, key_campaign, $name, key_extra) "
             "WHERE source_id = $source_id",
             {"name": name, "source_id": source_id},
         )
+        # The old keys lose this import's rows, its new keys gain them.
+        con.execute(
+            "INSERT INTO _keys SELECT DISTINCT fact_key FROM facts WHERE source_id = ?",
+            [source_id],
+        )
+        counting.recompute_current(con)
+        con.execute("DROP TABLE _keys")
         con.execute(
             "UPDATE sources SET campaign = ? WHERE source_id = ?", [name or None, source_id]
         )
+        refresh_campaigns(con, [source_id])
         counting.rebuild(con, touched)
     return int(retagged)
+
+
+def refresh_campaigns(con: duckdb.DuckDBPyConnection, source_ids: list[int] | None) -> None:
+    """Note on each import (all of them when `source_ids` is None) the campaigns its figures carry,
+    so that listing imports never reads every figure."""
+    con.execute(
+        "UPDATE sources AS s SET campaigns = coalesce(("
+        "SELECT list(DISTINCT f.campaign ORDER BY f.campaign) FROM facts AS f "
+        "WHERE f.source_id = s.source_id AND f.campaign <> ''), []) "
+        "WHERE $ids IS NULL OR list_contains($ids, s.source_id)",
+        {"ids": None if source_ids is None else [int(i) for i in source_ids]},
+    )
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -276,6 +306,11 @@ def attribute_account(
     `account` (the user said they are that account's); returns how many figure lines changed."""
     ids = [int(source_id) for source_id in source_ids]
     with transaction(con):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT fact_key FROM facts "
+            "WHERE platform = $platform AND account = '' AND list_contains($ids, source_id)",
+            {"platform": platform, "ids": ids},
+        )
         changed = con.execute(
             "UPDATE facts SET account = $account, fact_key = fact_key(platform, $account, grain, "
             "item_key, period_start, period_end, key_campaign, campaign, key_extra) "
@@ -283,6 +318,13 @@ def attribute_account(
             "RETURNING source_id",
             {"account": account, "platform": platform, "ids": ids},
         ).fetchall()
+        con.execute(
+            "INSERT INTO _keys SELECT DISTINCT fact_key FROM facts "
+            "WHERE platform = $platform AND account = $account AND list_contains($ids, source_id)",
+            {"platform": platform, "account": account, "ids": ids},
+        )
+        counting.recompute_current(con)
+        con.execute("DROP TABLE _keys")
         touched = pd.DataFrame({"platform": [platform, platform], "account": ["", account]})
         counting.rebuild(con, touched)
     return len(changed)
