@@ -14,7 +14,7 @@ from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
-from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_file
+from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
 from canalyse.platforms import label, normalise_platform
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         "--year",
         type=int,
         help="year of dates written without one (TikTok), if the file name lacks it",
+    )
+    importing.add_argument(
+        "--platform",
+        choices=("facebook", "instagram"),
+        help="network of Meta daily files that do not say theirs (Views.csv, Reach.csv…)",
     )
     _answer_options(importing)
     fetching = commands.add_parser(
@@ -140,26 +145,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _import(con, args) -> int:
-    reports = []
-    for name in args.files:
+    readable: list[tuple[str, bytes]] = []
+    unreadable: dict[int, FileReport] = {}
+    for number, name in enumerate(args.files):
         path = Path(name)
         try:
-            data = path.read_bytes()
+            readable.append((path.name, path.read_bytes()))
         except OSError:
             message = t("cli.error.cannot_read", args.lang, file=name)
-            reports.append(FileReport(path.name, "error", message))
-            continue
-        reports.append(
-            import_file(
-                con,
-                path.name,
-                data,
-                campaign=args.campaign,
-                lang=args.lang,
-                year=args.year,
-                answers=_answers(args),
-            )
+            unreadable[number] = FileReport(path.name, "error", message)
+    imported = iter(
+        import_files(
+            con,
+            readable,
+            campaign=args.campaign,
+            lang=args.lang,
+            year=args.year,
+            answers=_answers(args),
         )
+    )
+    reports = [unreadable.get(number) or next(imported) for number in range(len(args.files))]
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     else:
@@ -233,7 +238,9 @@ def _answers(args) -> ImportAnswers:
         accounts = {ANY_NETWORK: ""}
     else:
         accounts = {}
-    return ImportAnswers(repeated=args.repeated, accounts=accounts)
+    return ImportAnswers(
+        repeated=args.repeated, accounts=accounts, platform=getattr(args, "platform", None)
+    )
 
 
 def _report(con, args) -> int:

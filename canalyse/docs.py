@@ -30,13 +30,19 @@ def render_mapping() -> str:
         parts += [f"## {heading}", ""]
         for layout in all_layouts():
             parts += [f"### {label(layout.platform or '')} — {layout.label(lang)}", ""]
-            parts += [f"{t('docs.grain', lang)} : {t(f'grain.{layout.grain}', lang)}."]
+            grain = (
+                t("docs.not_imported", lang) if layout.refusal else t(f"grain.{layout.grain}", lang)
+            )
+            parts += [f"{t('docs.grain', lang)} : {grain}."]
             parts += [
                 f"{t('docs.recognised_by', lang)} : "
                 + ", ".join(f"`{h}`" for h in layout.signature)
             ]
             if layout.note(lang):
                 parts += ["", f"> {layout.note(lang)}"]
+            if not layout.metrics:
+                parts.append("")
+                continue
             parts += [
                 "",
                 f"| {t('mapping.metric', lang)} | {t('docs.columns', lang)} |",

@@ -78,7 +78,10 @@ def mapping_table(lang: str) -> pd.DataFrame:
         {
             t("mapping.table.platform", lang): [label(x.platform or "") for x in layouts],
             t("mapping.table.layout", lang): [x.label(lang) for x in layouts],
-            t("mapping.table.grain", lang): [t(f"grain.{x.grain}", lang) for x in layouts],
+            t("mapping.table.grain", lang): [
+                t("docs.not_imported", lang) if x.refusal else t(f"grain.{x.grain}", lang)
+                for x in layouts
+            ],
             t("mapping.table.columns", lang): [
                 " ; ".join(f"{METRICS[m].label(lang)} ← {cols[0]}" for m, cols in x.metrics.items())
                 for x in layouts

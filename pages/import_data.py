@@ -16,6 +16,7 @@ from canalyse.importing.pipeline import (
     attribute_blank_accounts,
     import_file,
     import_files,
+    reimport_file,
 )
 from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
 from canalyse.platforms import PLATFORMS, label
@@ -56,20 +57,28 @@ if submitted and uploaded:
         text = t("import.progress", lang, done=done + 1, total=total, file=name) if name else ""
         progress.progress(done / total, text=ui.plain(text))
 
+    # Kept for what follows the upload: answering a question, mapping columns.
+    st.session_state["upload_options"] = {
+        "campaign": campaign.strip() or None,
+        "year": int(year) if year else None,
+    }
     reports = import_files(
         ui.cursor(),
         files,
-        campaign=campaign.strip() or None,
         lang=lang,
-        year=int(year) if year else None,
         on_progress=show_progress,
+        **st.session_state["upload_options"],
     )
     progress.empty()
     st.session_state["import_reports"] = reports
+    by_name = dict(files)
     st.session_state["unmapped"] = {
-        name: data
-        for (name, data), report in zip(files, reports, strict=True)
-        if report.error_key == "import.error.unrecognised"
+        r.file: by_name[r.file] for r in reports if r.error_key == "import.error.unrecognised"
+    }
+    st.session_state["unused"] = {
+        r.file: (r, by_name[r.file])
+        for r in reports
+        if r.status == "imported" and any(table.unused_numeric for table in r.tables)
     }
     # What answering each question will run again, with the answers.
     st.session_state["awaiting"] = {
@@ -85,6 +94,14 @@ if submitted and uploaded:
     }
 elif submitted:
     st.warning(t("import.no_file", lang))
+options = st.session_state.get("upload_options", {"campaign": None, "year": None})
+
+
+def show_report(report) -> None:
+    """Replace the last upload's reports with this one (after an answer or a mapping) and rerun."""
+    st.session_state["import_reports"] = [report]
+    st.rerun()
+
 
 # ---- Read an account's public posts (Bluesky, Mastodon) --------------------------------------------
 st.subheader(t("fetch.title", lang))
@@ -179,6 +196,20 @@ for number, (name, import_again) in enumerate(list(st.session_state.get("awaitin
                     key=f"answer_repeated_{number}_{index}",
                     label_visibility="collapsed",
                 )
+            elif question.kind == "platform":
+                answers.platform = st.radio(
+                    t("question.label", lang),
+                    question.choices,
+                    index=question.choices.index(question.suggested)
+                    if question.suggested
+                    else None,
+                    format_func=label,
+                    horizontal=True,
+                    key=f"answer_platform_{number}_{index}",
+                    label_visibility="collapsed",
+                )
+                if question.suggested:
+                    st.caption(t("question.suggested", lang, platform=label(question.suggested)))
             else:
                 answers.accounts[question.platform] = st.radio(
                     t("import.answer.account", lang),
@@ -193,17 +224,46 @@ for number, (name, import_again) in enumerate(list(st.session_state.get("awaitin
         if go.button(
             t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
         ):
-            answered = import_again(ui.cursor(), lang=lang, answers=answers)
-            st.session_state["import_reports"] = [answered]
-            if answered.status != "question":
-                st.session_state["awaiting"].pop(name)
-            st.rerun()
+            if report.platform_question and answers.platform is None:
+                st.warning(t("question.no_choice", lang))
+            else:
+                answered = import_again(ui.cursor(), lang=lang, answers=answers)
+                st.session_state["import_reports"] = [answered]
+                if answered.status != "question":
+                    st.session_state["awaiting"].pop(name)
+                st.rerun()
         if drop.button(t("import.answer.cancel", lang), key=f"answer_cancel_{number}"):
             st.session_state["awaiting"].pop(name)
             st.session_state["import_reports"] = [
                 r for r in st.session_state.get("import_reports", []) if r.file != name
             ]
             st.rerun()
+
+# ---- Give a metric to columns of figures a hand-made table left unused ------------------------------
+for number, (name, (imported, data)) in enumerate(st.session_state.get("unused", {}).items()):
+    with st.expander(ui.plain(t("unused.title", lang, file=name)), expanded=True):
+        st.markdown(t("unused.intro", lang))
+        labels = mapping.metric_choices(lang)
+        chosen = {
+            (table.columns_key, column): st.selectbox(
+                ui.plain(column), [None, *labels], key=f"unused_{number}_{place}_{position}"
+            )
+            for place, table in enumerate(imported.tables)
+            for position, column in enumerate(table.unused_numeric)
+        }
+        if st.button(t("unused.submit", lang), key=f"unused_submit_{number}", type="primary"):
+            if not any(chosen.values()):
+                st.warning(t("mapping.no_metric", lang))
+            else:
+                for columns_key in {key for key, _ in chosen}:
+                    given = {c: labels[m] for (k, c), m in chosen.items() if k == columns_key and m}
+                    if given:
+                        mapping.remember_columns(ui.cursor(), columns_key, given)
+                report = reimport_file(
+                    ui.cursor(), imported.source_id, name, data, lang=lang, **options
+                )
+                st.session_state["unused"].pop(name)
+                show_report(report)
 
 # ---- Map the columns of a layout Canalyse does not know ---------------------------------------------
 for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items()):
@@ -267,15 +327,12 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
                 st.warning(t("mapping.no_metric", lang))
             else:
                 mapping.save(ui.cursor(), table, header_row, chosen)
-                report = import_file(
-                    ui.cursor(), name, data, campaign=campaign.strip() or None, lang=lang
-                )
+                report = import_file(ui.cursor(), name, data, lang=lang, **options)
                 if report.status == "error":
                     mapping.forget(ui.cursor(), table, header_row)
-                st.session_state["import_reports"] = [report]
                 if report.status == "imported":
                     st.session_state["unmapped"].pop(name)
-                st.rerun()
+                show_report(report)
 
 # ---- Past imports -------------------------------------------------------------------------------------
 st.subheader(t("import.history", lang))

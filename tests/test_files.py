@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import io
 import zipfile
@@ -184,6 +185,49 @@ def test_records_wrapped_by_a_broken_excel_round_trip_are_unwrapped():
     ]
 
 
+def test_repairing_wrapped_records_is_said_in_the_table_notes():
+    data = b'"Post ID,""Views"""\n"17,""1 200"""\n'
+    (table,) = read_tables("export.csv", data).tables
+    assert table.notes == [("import.note.unwrapped_records", {})]
+    assert read_tables("export.csv", b"Post ID,Views\n17,3\n").tables[0].notes == []
+
+
+def test_lines_wrapped_only_where_they_held_a_quote_are_unwrapped_with_bare_lines_kept():
+    # A spreadsheet wrapped each line holding a quote and left the others bare: a caption over
+    # three lines, its middle line bare and holding a comma.
+    original = (
+        'Post ID,"Account ID",Description,Views\n'
+        '17,"42","Le ""Thabor"" en fleurs\nbare line, with a comma\n\nend",1200\n'
+        '18,"42",Plain,7\n'
+    )
+    damaged = "".join(
+        ('"' + line.replace('"', '""') + '"' if '"' in line else line) + "\n"
+        for line in original.splitlines()
+    )
+    assert grid(damaged.encode()) == [
+        ["Post ID", "Account ID", "Description", "Views"],
+        ["17", "42", 'Le "Thabor" en fleurs\nbare line, with a comma\n\nend', "1200"],
+        ["18", "42", "Plain", "7"],
+    ]
+
+
+def test_ordinary_quoted_fields_are_not_mistaken_for_wrapped_lines():
+    data = b'"Date","Primary"\n"2025-01-01","3"\n"Views, total"\n'
+    assert grid(data)[0] == ["Date", "Primary"]
+
+
+def test_long_quoted_captions_full_of_commas_do_not_hide_a_semicolon_separator():
+    # A French Excel save: `;` between fields, captions of many lines full of commas and `;`, so
+    # long that the first lines of the file end inside the first caption.
+    caption = "\n".join(f"Ligne {k} : concerts, ateliers ; scène ouverte, 18 h" for k in range(80))
+    rows = [["Identifiant", "Description", "Vues"]] + [[str(n), caption, str(n)] for n in range(3)]
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    cells = grid(out.getvalue().encode("cp1252"))
+    assert cells[0] == ["Identifiant", "Description", "Vues"]
+    assert [row[2] for row in cells[1:]] == ["0", "1", "2"]
+
+
 def test_quoted_single_column_is_not_mistaken_for_wrapped_records():
     assert grid(b'"Post text"\n"Hello, world"\n') == [["Post text"], ["Hello, world"]]
 
@@ -243,6 +287,41 @@ def test_csv_renamed_to_xlsx_is_refused_with_advice():
     assert refused.key == "import.error.renamed_text"
     assert refused.params == {"file": "x.xlsx", "ext": ".xlsx"}
     assert "Renommez-le en .csv" in t(refused.key, "fr", **refused.params)
+
+
+SPREADSHEETML = (
+    '<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+    'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+    '<Worksheet ss:Name="Key Metrics"><Table>'
+    '<Row><Cell><Data ss:Type="String">Post ID</Data></Cell>'
+    '<Cell><Data ss:Type="String">Posted</Data></Cell>'
+    '<Cell><Data ss:Type="String">Impressions</Data></Cell></Row>'
+    '<Row><Cell ss:Index="3"><Data ss:Type="String">(Total Count)</Data></Cell></Row>'
+    '<Row><Cell><Data ss:Type="String">1_2 &amp; co</Data></Cell>'
+    '<Cell><Data ss:Type="DateTime">2020-07-14T10:00:00.000</Data></Cell>'
+    '<Cell ss:MergeAcross="1"><Data ss:Type="Number">12</Data></Cell></Row>'
+    "</Table></Worksheet>"
+    '<Worksheet ss:Name="Empty"><Table></Table></Worksheet></Workbook>'
+)
+
+
+def test_xml_spreadsheet_2003_named_xls_is_read_sheet_by_sheet():
+    (table,) = read_tables("Facebook Posts Q2.xls", SPREADSHEETML.encode()).tables
+    assert table.name == "Facebook Posts Q2.xls › Key Metrics"
+    assert table.cells.values.tolist() == [
+        ["Post ID", "Posted", "Impressions", ""],
+        ["", "", "(Total Count)", ""],
+        ["1_2 & co", dt.datetime(2020, 7, 14, 10), 12.0, ""],
+    ]
+
+
+def test_xml_spreadsheet_declaring_entities_is_refused():
+    data = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>' + SPREADSHEETML[22:]
+    assert refusal("Posts.xls", data.encode()).key == "import.error.markup"
+
+
+def test_damaged_xml_spreadsheet_is_refused_as_corrupt():
+    assert refusal("Posts.xls", SPREADSHEETML[:300].encode()).key == "import.error.corrupt_workbook"
 
 
 def test_html_table_saved_as_xls_is_refused_as_markup():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from canalyse.importing.pipeline import import_file
+from canalyse import store
+from canalyse.importing import mapping
+from canalyse.importing.pipeline import import_file, reimport_file
 from tests.conftest import fixture_bytes
 
 RENNES = {"facebook": 740_000, "linkedin": 496_000, "instagram": 296_000, "x": 150_000}
@@ -66,6 +68,22 @@ CASES = {
         "2025-01-01",
         "2025-02-28",
         {"views": 390_000, "staff_hours": 32},
+    ),
+    "monthly_ad_spend_eur.csv": (
+        {"facebook", "instagram"},
+        "period",
+        4,
+        "2025-01-01",
+        "2025-02-28",
+        {"views": 390_000, "spend": 800, "staff_hours": 32.5},
+    ),
+    "bilan_rennes_sponsorise.csv": (
+        {"facebook", "linkedin"},
+        "period",
+        2,
+        None,
+        None,
+        {"views": 1_236_000, "spend": 1_500.5, "staff_hours": 20.5},
     ),
     "daily_en.csv": (
         {"x", "bluesky"},
@@ -189,3 +207,68 @@ def test_hostile_text_is_stored_verbatim(con):
     assert report.status == "imported", report.message
     (account,) = con.execute("SELECT account FROM facts").fetchone()
     assert account == '=HYPERLINK("x");<b>DROP TABLE facts;--'
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "metric", "value"),
+    [
+        ("ad_spend_eur", "120.5", "spend", 120.5),
+        ("Budget sponsorisé (€)", "1 200,50", "spend", 1200.5),
+        ("cout_total_keur", "1,5", "spend", 1500),
+        ("staff_hours", "7.5", "staff_hours", 7.5),
+        ("temps (min)", "90", "staff_hours", 1.5),
+        ("Temps de travail des agents", "4", "staff_hours", 4),
+        ("Heures de visionnage", "12", "watch_time_hours", 12),
+        ("Vues vidéos", "300", "video_views", 300),
+        ("NOMBRE_DE_VUES", "1000", "views", 1000),
+    ],
+)
+def test_headers_are_matched_on_their_words_not_their_spelling(con, header, cell, metric, value):
+    data = f"Réseau;{header}\nFacebook;{cell}\n".encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {metric: pytest.approx(value)}
+
+
+@pytest.mark.parametrize("header", ["engagement_rate_pct", "Coût par clic", "cpm_eur"])
+def test_rates_are_ignored_however_they_are_written(con, header):
+    report = import_file(con, "t.csv", f"Réseau;Vues;{header}\nFacebook;10;2,5\n".encode())
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {"views": 10}
+    assert report.tables[0].unused_numeric == []
+
+
+def test_an_unused_column_of_figures_is_offered_for_mapping(con):
+    report = import_file(con, *fixture_bytes("handmade/monthly_ad_spend_eur.csv"))
+    (table,) = report.tables
+    assert table.unused_numeric == ["posts_published"]
+    assert any("posts_published" in note for note in table.notes)
+
+
+def test_a_metric_given_to_an_unused_column_is_imported_and_remembered(con):
+    name, data = fixture_bytes("handmade/monthly_ad_spend_eur.csv")
+    first = import_file(con, name, data)
+    mapping.remember_columns(con, first.tables[0].columns_key, {"posts_published": "clicks"})
+    again = reimport_file(con, first.source_id, name, data)
+    assert again.status == "imported", again.message
+    assert again.tables[0].totals["clicks"] == 40
+    assert again.tables[0].unused_numeric == []
+    assert store.list_sources(con)["source_id"].tolist() == [again.source_id]
+    # Another table with the same header row gets the column without being asked.
+    later = data.decode().replace("2025-0", "2026-0").encode()
+    assert import_file(con, "monthly_2026.csv", later).tables[0].totals["clicks"] == 40
+
+
+def test_importing_again_a_file_that_is_now_refused_keeps_the_earlier_import(con):
+    first = import_file(con, "t.csv", b"Platform,Views\nFacebook,10\n")
+    report = reimport_file(con, first.source_id, "t.csv", b"Platform,Views\nFacebook,lots\n")
+    assert report.status == "error"
+    assert store.list_sources(con)["source_id"].tolist() == [first.source_id]
+
+
+def test_a_hand_made_table_repaired_from_wrapped_lines_says_so(con):
+    data = '"Réseau;""Vues"""\n"Facebook;""1 200"""\n'.encode()
+    report = import_file(con, "t.csv", data)
+    assert report.status == "imported", report.message
+    assert report.tables[0].totals == {"views": 1200}
+    assert any("réparé" in note for note in report.tables[0].notes)

@@ -96,3 +96,9 @@ def test_docs_mapping_is_up_to_date_with_the_layouts():
     assert DOC.read_text(encoding="utf-8") == render_mapping(), (
         "docs/mapping.md is stale: run `uv run python -m canalyse.docs`"
     )
+
+
+def test_metrics_given_to_hand_made_columns_are_not_taken_for_export_mappings(con):
+    mapping.remember_columns(con, "handmade:reseau|vues|posts", {"posts": "clicks"})
+    assert mapping.remembered_layouts(con) == []
+    assert mapping.remembered_columns(con) == {"handmade:reseau|vues|posts": {"posts": "clicks"}}

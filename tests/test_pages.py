@@ -136,6 +136,45 @@ def test_an_unknown_layout_offers_the_column_mapping_form():
     assert "au moins une" in at.warning[0].value
 
 
+def test_a_meta_daily_file_asks_facebook_or_instagram_and_imports_the_answer(db_path):
+    from tests.test_platform_question import VIEWS
+
+    at = _app("pages/import_data.py").run()
+    at.file_uploader(key="upload").set_value(("IG_VIEWS.csv", VIEWS, "text/csv"))
+    at.button(key="import_submit").click().run()
+    assert not at.exception
+    assert "Facebook ou Instagram" in _texts(at)
+    assert at.radio(key="answer_platform_0_0").value == "instagram"
+    at.button(key="answer_submit_0").click().run()
+    assert not at.exception
+    assert "importé" in at.success[0].value
+    con = store.connect(db_path)
+    assert con.execute("SELECT DISTINCT platform FROM facts").fetchall() == [("instagram",)]
+    con.close()
+
+
+def test_an_unused_column_of_figures_can_be_given_a_metric_from_the_report(db_path):
+    from canalyse.importing import mapping
+
+    at = _app("pages/import_data.py").run()
+    name, data = fixture_bytes("handmade/monthly_ad_spend_eur.csv")
+    at.file_uploader(key="upload").set_value((name, data, "text/csv"))
+    at.button(key="import_submit").click().run()
+    clicks = next(
+        label for label, metric in mapping.metric_choices("fr").items() if metric == "clicks"
+    )
+    at.selectbox(key="unused_0_0_0").set_value(clicks)
+    at.button(key="unused_submit_0").click().run()
+    assert not at.exception
+    assert "importé" in at.success[0].value
+    con = store.connect(db_path)
+    assert con.execute("SELECT sum(clicks), count(DISTINCT source_id) FROM facts").fetchone() == (
+        40,
+        1,
+    )
+    con.close()
+
+
 def test_the_roi_page_saves_the_hourly_cost_and_shows_the_charts(db_path):
     from canalyse import roi
     from canalyse.importing.pipeline import import_file

@@ -12,6 +12,7 @@ from canalyse.importing.layouts import tiktok
 from canalyse.importing.layouts.tiktok import (
     complete_years,
     file_name_hints,
+    first_day_of_series,
     month_and_day,
     upload_days,
 )
@@ -123,6 +124,31 @@ def test_video_ids_alone_need_no_inference_note():
     assert _years([(6, 2)], today=FEB_10, near=near) == ([2023], "near")
 
 
+def _series(month_days, **options):
+    parts = pd.DataFrame(month_days, columns=["month", "day"], dtype="float64")
+    return first_day_of_series(parts["month"], parts["day"], **options)
+
+
+def test_a_year_of_days_written_without_years_keeps_its_order_across_the_year_end():
+    # February 28 to February 27, oldest first, downloaded in December: the last day is the
+    # latest past February 27, so the series starts the February 28 of the year before.
+    days = pd.date_range("2025-02-28", "2026-02-27")
+    first = _series(list(zip(days.month, days.day, strict=True)), today=dt.date(2026, 12, 1))
+    assert first == dt.date(2025, 2, 28)
+
+
+def test_a_series_written_newest_first_starts_at_its_last_row():
+    assert _series([(1, 3), (1, 2), (1, 1), (12, 31)], today=FEB_10) == dt.date(2024, 12, 31)
+
+
+def test_the_users_year_is_the_year_of_the_first_day_of_the_series():
+    assert _series([(12, 30), (1, 2)], today=FEB_10, first_year=2022) == dt.date(2022, 12, 30)
+
+
+def test_rows_in_no_order_are_not_a_series():
+    assert _series([(1, 1), (7, 1), (2, 1), (9, 1)], today=FEB_10) is None
+
+
 def test_rows_without_month_and_day_get_no_year():
     years, _ = _years([(np.nan, np.nan), (2, 1)], today=FEB_10, year=2025)
     assert np.isnan(years[0]) and years[1] == 2025
@@ -180,7 +206,7 @@ def test_an_overview_without_any_year_is_dated_in_the_past_and_says_so(con, monk
     assert report.status == "imported", report.message
     table = report.tables[0]
     assert (table.date_min, table.date_max) == (dt.date(2024, 12, 31), dt.date(2025, 2, 1))
-    assert any("latest year" in note and "2024, 2025" in note for note in table.notes)
+    assert any("series of days" in note and "2024, 2025" in note for note in table.notes)
 
 
 def test_the_year_given_by_the_user_is_used_without_a_note(con, monkeypatch):
@@ -191,6 +217,13 @@ def test_the_year_given_by_the_user_is_used_without_a_note(con, monkeypatch):
     assert table.date_min == dt.date(2023, 3, 3)
     assert not any("latest year" in note for note in table.notes)
     assert "comments" not in table.totals
+
+
+def test_a_users_year_dates_a_series_crossing_the_year_end_from_its_first_day(con):
+    data = _overview('"December 31","10","1","1","0","0"\n"January 1","20","1","2","0","0"\n')
+    report = import_file(con, "Overview.csv", data, lang="en", year=2024)
+    table = report.tables[0]
+    assert (table.date_min, table.date_max) == (dt.date(2024, 12, 31), dt.date(2025, 1, 1))
 
 
 def test_dates_in_an_unread_language_are_refused_with_the_cells_named(con):

@@ -127,7 +127,7 @@ def test_numbers_with_decimal_point(cell, expected):
 
 
 @pytest.mark.parametrize(
-    "cell", sorted(MISSING_MARKERS) + ["N/A", "NaN", "NAN", "None", "  ", None]
+    "cell", sorted(MISSING_MARKERS) + ["N/A", "NaN", "NAN", "None", "UNDEFINED", "  ", None]
 )
 def test_missing_markers_are_missing_not_invalid(cell):
     values, invalid = parse_numbers(pd.Series([cell], dtype=object), ",")

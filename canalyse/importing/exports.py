@@ -76,6 +76,12 @@ class ExportLayout:
     note_fr: str = ""
     note_en: str = ""
     adjust: Callable[[Draft], None] | None = None
+    # Rows whose date is blank but which hold figures are kept, undated (a private video in a
+    # YouTube table, a post Meta could not date): they count in totals and the report says so.
+    undated_rows: bool = False
+    # A file recognised only to be refused: the catalog key saying what it is and why nothing is
+    # imported (« fichier d'audience TikTok : pas de chiffres de portée »); it gets `file`.
+    refusal: str = ""
 
     def label(self, lang: str) -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -147,6 +153,8 @@ def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
 def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
     """Turn an export table into facts; refuses with the first offending cells named."""
     layout, lang = detection.layout, context.lang
+    if layout.refusal:
+        raise ImportRefused(layout.refusal, file=table.name)
     cells = table.cells
     body = cells.iloc[detection.header_row + 1 :]
     body = body[~blank_mask(body).all(axis=1)]
@@ -179,6 +187,7 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
         layout.platform,
         columns,
         context,
+        notes=list(table.notes),
         dayfirst=layout.dayfirst,
     )
     if layout.adjust is not None:
@@ -201,6 +210,10 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     keys = _post_keys(column, layout) if layout.key else None
     blank_date = text(dates).eq("")
     is_junk = blank_date & (keys.eq("") if keys is not None else True)
+    if layout.undated_rows and is_junk.any():
+        # Only rows with neither date nor key are looked at: they are junk if no figure either.
+        figures = [body.columns[columns[role]] for role in columns if role in METRIC_NAMES]
+        is_junk[is_junk] = blank_mask(body.loc[is_junk, figures]).all(axis=1)
     if keys is not None:
         is_junk |= keys.str.endswith("/undefined")
     dropped = is_total | is_junk
@@ -213,11 +226,15 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
         raise ImportRefused("import.error.no_data_rows", file=draft.table_name)
     body, lines, dates = body[keep], lines[keep.to_numpy()], dates[keep]
     column = {role: series[keep] for role, series in column.items()}
+    undated = (blank_date[keep] & layout.undated_rows).to_numpy()
+    if undated.any():
+        key = "import.note.undated_rows_in_period" if draft.period else "import.note.undated_rows"
+        notes.append((key, {"count": int(undated.sum())}))
 
     # Only the day counts: dropping the time of day first leaves far fewer distinct values to parse.
     day_text = text(dates).str.replace(_TIME_OF_DAY, "", regex=True)
     parsed = values.parse_dates(day_text, dayfirst=draft.dayfirst)
-    bad = parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()
+    bad = (parsed.invalid.to_numpy() | parsed.start.isna().to_numpy()) & ~undated
     if bad.any():
         header = _header(draft, columns["date"]) if "date" in columns else "Date"
         offending = [(lines[i], header, dates.iloc[i]) for i in np.flatnonzero(bad)]
@@ -252,8 +269,8 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     if draft.period:
         facts["period_start"], facts["period_end"] = draft.period
     else:
-        facts["period_start"] = parsed.start.dt.date.to_numpy()
-        facts["period_end"] = parsed.end.dt.date.to_numpy()
+        facts["period_start"] = _days(parsed.start)
+        facts["period_end"] = _days(parsed.end)
     facts["title"] = text(column["title"]).str.slice(0, 500) if "title" in column else None
     facts["campaign"] = draft.context.campaign or ""
     for metric in METRIC_NAMES:
@@ -264,7 +281,8 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
         facts["item_key"] = keys[keep] if keys is not None else None
     elif layout.grain == "post":
         post_keys = keys[keep]
-        fallback = facts["period_start"].astype(str) + "|" + facts["title"].fillna("").astype(str)
+        day = facts["period_start"].astype(str).fillna("")  # "" for an undated row
+        fallback = day + "|" + facts["title"].fillna("").astype(str)
         facts["item_key"] = post_keys.where(post_keys != "", fallback)
     elif layout.key:
         # A day series per content (YouTube "Chart data"): one row per content and day.
@@ -278,6 +296,33 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     if layout.note_fr:
         notes.append(("layout.note", {"note": layout.note(lang)}))
     return ParsedTable(draft.table_name, layout.id, grain, facts.reset_index(drop=True), notes)
+
+
+def sum_into(draft: Draft, positions: list[int]) -> int:
+    """Add the columns at `positions` cell by cell into the first one; returns the column to read.
+
+    A blank cell counts as nothing while another part has a figure (a day without sponsored
+    content). When a part holds a cell that cannot be read, nothing is added and that part is
+    returned, so the import refuses it naming its own column and line.
+    """
+    columns = [draft.body[draft.body.columns[position]] for position in positions]
+    decimal = values.detect_decimal(columns)
+    parsed = [values.parse_numbers(column, decimal) for column in columns]
+    for position, (_, invalid) in zip(positions, parsed, strict=True):
+        if invalid.any():
+            return position
+    summed = pd.concat([numbers for numbers, _ in parsed], axis=1).sum(axis=1, min_count=1)
+    body = draft.body.copy()
+    body[body.columns[positions[0]]] = summed
+    draft.body = body
+    return positions[0]
+
+
+def _days(stamps: pd.Series) -> np.ndarray:
+    """Dates as `datetime.date` objects, None where unknown (an undated row)."""
+    days = stamps.dt.date.to_numpy(dtype=object, copy=True)
+    days[stamps.isna().to_numpy()] = None
+    return days
 
 
 def _header(draft: Draft, position: int) -> str:
@@ -295,7 +340,12 @@ def _post_keys(column: dict[str, pd.Series], layout: ExportLayout) -> pd.Series:
             continue
         found = text(column[f"key{rank}"])
         found = found.where(~found.str.match(_DESTROYED_ID.pattern, case=False), "")
-        found = found.str.replace(r"[?#].*$", "", regex=True).str.rstrip("/")
+        # Tracking parameters go; a script's parameters stay, since they name the post
+        # (`permalink.php?story_fbid=…&id=…`, `watch?v=…`).
+        found = found.str.replace(r"#.*$", "", regex=True)
+        names_post = found.str.contains(r"\.php\?|/watch\?", regex=True).astype(bool)
+        found = found.where(names_post, found.str.replace(r"\?.*$", "", regex=True))
+        found = found.str.rstrip("/")
         keys = found if keys is None else keys.where(keys != "", found)
     if keys is None:
         return pd.Series("", index=next(iter(column.values())).index)

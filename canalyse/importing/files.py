@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from canalyse.errors import ImportRefused
+from canalyse.importing import spreadsheetml
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 """Refuse an archive (or workbook) whose entries would expand to more than this many bytes."""
@@ -72,14 +73,22 @@ _DAMAGED_ZIP_ERRORS = (
 _MARKUP_START = re.compile(r"\s*<(?:!doctype|html|\?xml|table|workbook)", re.IGNORECASE)
 _UNUSED_SEPARATORS = "\x1f\x1e\x1d\x1c\ue000"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Share of the first records that must have the most common field count for a separator to be
+# called consistent (a title line or two above the header are allowed).
+_CONSISTENT_SHARE = 0.8
 
 
 @dataclass
 class RawTable:
-    """One grid of cells as written in a file or a sheet, without any header interpretation."""
+    """One grid of cells as written in a file or a sheet, without any header interpretation.
+
+    `notes` say what had to be repaired to read it (records wrapped by a spreadsheet), as
+    catalog keys and parameters for the import report.
+    """
 
     name: str
     cells: pd.DataFrame
+    notes: list[tuple[str, dict]] = field(default_factory=list)
 
 
 @dataclass
@@ -113,10 +122,14 @@ def _read(display_name: str, file_name: str, data: bytes, archive_depth: int) ->
     if _is_blank(text):
         raise ImportRefused("import.error.empty", file=display_name)
     if _MARKUP_START.match(text[:1000]):
+        if spreadsheetml.is_spreadsheetml(text):
+            return ReadResult(_read_spreadsheetml(display_name, text))
         raise ImportRefused("import.error.markup", file=display_name)
     if extension in WORKBOOK_EXTENSIONS:
         raise ImportRefused("import.error.renamed_text", file=display_name, ext=extension)
-    return ReadResult([RawTable(display_name, _parse_text(display_name, text))])
+    notes: list[tuple[str, dict]] = []
+    cells = _parse_text(display_name, text, notes=notes)
+    return ReadResult([RawTable(display_name, cells, notes)])
 
 
 # --- Zip archives and workbooks ------------------------------------------------------------------
@@ -224,6 +237,17 @@ def _read_workbook(display_name: str, data: bytes) -> list[RawTable]:
     return tables
 
 
+def _read_spreadsheetml(display_name: str, text: str) -> list[RawTable]:
+    """An "XML Spreadsheet 2003" workbook (old Facebook Insights `.xls`): one table per sheet."""
+    tables = []
+    for sheet_name, cells in spreadsheetml.read_sheets(display_name, text):
+        _refuse_too_many_columns(display_name, cells.shape[1])
+        tables.append(RawTable(f"{display_name}{NAME_JOINER}{sheet_name}", cells))
+    if not tables:
+        raise ImportRefused("import.error.empty", file=display_name)
+    return tables
+
+
 def _refuse_too_many_columns(display_name: str, count: int) -> None:
     if count > MAX_COLUMNS:
         raise ImportRefused(
@@ -287,7 +311,13 @@ def _refuse_control_chars(display_name: str, text: str) -> str:
     return text.replace("\x00", "") if "\x00" in text else text
 
 
-def _parse_text(display_name: str, text: str, separator: str | None = None) -> pd.DataFrame:
+def _parse_text(
+    display_name: str,
+    text: str,
+    separator: str | None = None,
+    notes: list[tuple[str, dict]] | None = None,
+) -> pd.DataFrame:
+    """The grid of a decoded text file; repairs it says it made are appended to `notes`."""
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -305,9 +335,11 @@ def _parse_text(display_name: str, text: str, separator: str | None = None) -> p
     head = _first_lines(text, HEAD_LINES)
     sample = [line for line in head.split("\n") if line.strip()][:SNIFF_LINES]
     if _records_are_wrapped(sample) and (unwrapped := _unwrap_records(text)) is not None:
+        if notes is not None:
+            notes.append(("import.note.unwrapped_records", {}))
         return _parse_text(display_name, unwrapped, separator)
     if separator is None:
-        separator = _sniff_separator(sample)
+        separator = _sniff_separator(head, truncated=len(head) < len(text))
 
     columns = _max_fields(head, separator)
     try:
@@ -339,24 +371,31 @@ def _first_lines(text: str, count: int) -> str:
 
 
 def _records_are_wrapped(sample: list[str]) -> bool:
-    """True when a broken Excel round-trip quoted each whole record into a single field."""
-    if not sample:
+    """True when a broken spreadsheet round-trip quoted whole lines into single fields.
+
+    Such a round-trip wraps every physical line that holds a quote (or every line) in quotes,
+    doubling the quotes inside, and leaves the other lines bare: the header line is then one
+    quoted field holding separators, and no line holds a quote except as such a wrapper.
+    """
+    if not sample or not _is_wrapped_line(sample[0], need_separator=True):
         return False
-    for line in sample:
-        if not (line.startswith('"') and line.rstrip().endswith('"')):
-            return False
-        try:
-            fields = next(csv.reader([line]), [])
-        except csv.Error:
-            return False
-        if len(fields) != 1 or not any(sep in fields[0] for sep in SEPARATORS):
-            return False
-    return True
+    return all('"' not in line or _is_wrapped_line(line) for line in sample[1:])
+
+
+def _is_wrapped_line(line: str, need_separator: bool = False) -> bool:
+    line = line.rstrip()
+    if len(line) < 2 or not (line.startswith('"') and line.endswith('"')):
+        return False
+    inner = line[1:-1]
+    # Inside the wrapper every quote is doubled: a lone one means ordinary quoted fields.
+    if '"' in inner.replace('""', ""):
+        return False
+    return not need_separator or any(sep in inner for sep in SEPARATORS)
 
 
 def _unwrap_records(text: str) -> str | None:
     # Read as one column, splitting on a character the text does not contain; the C parser
-    # then undoes the quoting of each record, embedded newlines included.
+    # then undoes the quoting of each line (and of each record spanning lines), blank lines kept.
     unused = next((c for c in _UNUSED_SEPARATORS if c not in text), None)
     if unused is None:
         return None
@@ -368,6 +407,7 @@ def _unwrap_records(text: str) -> str | None:
             names=[0],
             dtype=object,
             na_filter=False,
+            skip_blank_lines=False,
             engine="c",
         )[0]
     except pd.errors.ParserError:
@@ -375,24 +415,44 @@ def _unwrap_records(text: str) -> str | None:
     return "\n".join(column.tolist())
 
 
-def _sniff_separator(sample: list[str]) -> str:
-    """The separator giving the most consistent field count (more than one) over the sample."""
-    best, best_score = ",", (0.0, 0)
-    joined = "\n".join(sample)
+def _sniff_separator(head: str, truncated: bool) -> str:
+    """The separator that splits the first records most consistently into more than one field.
+
+    Records are read as the csv module reads them, quoted line breaks included; the last one is
+    left out when the head stops inside it. Among consistent candidates, the separator next to
+    which quotes open and close wins: long quoted captions full of another separator (a French
+    Excel save, `;` between quoted texts full of commas) then cannot mislead the count.
+    """
+    best, best_score = ",", None
     for separator in SEPARATORS:
-        try:
-            counts = Counter(map(len, csv.reader(io.StringIO(joined), delimiter=separator)))
-        except csv.Error:
-            continue
+        counts = Counter(map(len, _first_records(head, separator, truncated)))
         if not counts:
             continue
         fields, frequency = max(counts.items(), key=lambda item: (item[1], item[0]))
         if fields <= 1:
             continue
-        score = (frequency / sum(counts.values()), fields)
-        if score > best_score:
+        share = frequency / sum(counts.values())
+        boundary_quotes = head.count(separator + '"') + head.count('"' + separator)
+        score = (share >= _CONSISTENT_SHARE, boundary_quotes, share, fields)
+        if best_score is None or score > best_score:
             best, best_score = separator, score
     return best
+
+
+def _first_records(head: str, separator: str, truncated: bool) -> list[list[str]]:
+    """The non-blank records of `head` split on `separator` (the cut-off last one left out)."""
+    records = []
+    reader = csv.reader(io.StringIO(head), delimiter=separator)
+    while len(records) <= SNIFF_LINES:
+        try:
+            record = next(reader)
+        except (StopIteration, csv.Error):
+            break
+        if any(field.strip() for field in record):
+            records.append(record)
+    if truncated and len(records) > 1:
+        records.pop()
+    return records[:SNIFF_LINES]
 
 
 def _max_fields(text: str, separator: str) -> int:

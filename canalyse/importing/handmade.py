@@ -1,7 +1,10 @@
 """Hand-made tables: one row per platform (a campaign summary) or per platform and date or month.
 
 Headers are matched on meaning, in French or English (`Réseau`, `Plateforme`, `Vues`, `Impressions`,
-`Budget`, `Dépenses (€)`, `Temps passé (h)`, `Heures agents`…), wherever the header row sits.
+`Budget`, `Dépenses (€)`, `Temps passé (h)`, `Heures agents`…), wherever the header row sits: on
+their words, not their spelling (`ad_spend_eur`, « Budget sponsorisé (€) », `temps (min)`). A column
+of figures left unused can be given a metric by the user, remembered for tables with the same
+header row (see `canalyse.importing.mapping.remember_columns`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from canalyse.platforms import fold, normalise_platform
 from canalyse.store.keys import repeated_rows
 
 LAYOUT_ID = "handmade"
+SIGNATURE_PREFIX = "handmade:"
 HEADER_SCAN_ROWS = 30
 
 # Folded header text (accents, case and punctuation removed, units in brackets dropped) → role.
@@ -103,10 +107,18 @@ _METRIC_WORDS: dict[str, tuple[str, ...]] = {
         "link clicks",
         "url clicks",
     ),
-    "video_views": ("vues de videos", "vues video", "vues des videos", "video views", "lectures"),
+    "video_views": (
+        "vues de videos",
+        "vues video",
+        "vues videos",
+        "vues des videos",
+        "video views",
+        "lectures",
+    ),
     "watch_time_hours": (
         "duree de visionnage",
         "temps de visionnage",
+        "heures de visionnage",
         "watch time",
         "watch time hours",
     ),
@@ -180,7 +192,14 @@ _METRIC_WORDS: dict[str, tuple[str, ...]] = {
 _WORD_ROLE = {word: role for role, words in _ROLE_WORDS.items() for word in words}
 _WORD_METRIC = {word: metric for metric, words in _METRIC_WORDS.items() for word in words}
 # Ratios and shares someone computed in the sheet: never data, Canalyse recomputes them.
-_COMPUTED = re.compile(r"%|\b(part|parts|taux|rate|ratio|share of|ctr|moyenne|average)\b")
+_COMPUTED = re.compile(
+    r"%|\b(part|parts|taux|rate|ratio|share of|ctr|cpm|cpc|moyen|moyenne|moyens|moyennes"
+    r"|average|par|per|pct|percent|pourcentage)\b"
+)
+# Units written after the words (`ad_spend_eur`, `temps_min`, `cout_keur`), once folded.
+_UNIT_WORDS = frozenset(
+    {"eur", "euro", "euros", "k", "ke", "keur", "h", "hr", "hrs", "min", "mn", "minutes"}
+)
 _TOTAL_LABELS = {
     "total",
     "totaux",
@@ -214,16 +233,42 @@ class Column:
 class Detection:
     header_row: int
     columns: list[Column]
-    ignored: list[str] = field(default_factory=list)
+    # Columns not used: role "computed" (a rate or share, never data) or "unknown".
+    ignored: list[Column] = field(default_factory=list)
 
 
 def _split_header(text: object) -> tuple[str, str]:
-    """(folded header without bracketed units, folded unit) for "Dépenses (k€)" → ("depenses", "k€")."""
+    """(folded header without its units, folded unit): "Dépenses (k€)" → ("depenses", "k€"),
+    "ad_spend_eur" → ("ad spend", "eur")."""
     raw = str(text).strip()
     units = re.findall(r"[(\[]([^)\]]*)[)\]]", raw)
-    base = fold(re.sub(r"[(\[][^)\]]*[)\]]", " ", raw))
+    words = fold(re.sub(r"[(\[][^)\]]*[)\]]", " ", raw)).split()
     unit = units[-1].strip().lower().replace(" ", "") if units else ""
-    return base, unit
+    while len(words) > 1 and words[-1] in _UNIT_WORDS:
+        unit = unit or words[-1]
+        words.pop()
+    return " ".join(words), unit
+
+
+def _is_computed(header: str) -> bool:
+    """A rate or a share (`Taux d'engagement`, `engagement_rate_pct`, `Part (%)`)."""
+    return bool(_COMPUTED.search(header.lower()) or _COMPUTED.search(fold(header)))
+
+
+def _metric_in_words(base: str) -> str | None:
+    """The metric whose longest known phrase stands in the header's words ("budget sponsorise"
+    → spend by "budget"); None when none does, or when two metrics tie."""
+    words = base.split()
+    found: dict[int, set[str]] = {}
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            metric = _WORD_METRIC.get(" ".join(words[start : start + size]))
+            if metric is not None:
+                found.setdefault(size, set()).add(metric)
+        if size in found:
+            metrics = found[size]
+            return metrics.pop() if len(metrics) == 1 else None
+    return None
 
 
 def _classify(text: object) -> tuple[str, str | None, float] | None:
@@ -233,39 +278,63 @@ def _classify(text: object) -> tuple[str, str | None, float] | None:
     base, unit = _split_header(text)
     if base in _WORD_ROLE:
         return _WORD_ROLE[base], None, 1.0
-    metric = _WORD_METRIC.get(base)
+    metric = _metric_in_words(base)
     if metric is None:
         return None
-    scale = 1.0
+    return "metric", metric, _scale(metric, base, unit)
+
+
+def _scale(metric: str, base: str, unit: str) -> float:
+    """What the unit written in the header multiplies the figures by (k€ → 1 000, min → 1/60)."""
     if _THOUSANDS.match(unit) or base.endswith(" en milliers"):
-        scale = 1000.0
-    elif metric == "staff_hours" and _MINUTES.match(unit):
-        scale = 1 / 60
-    return "metric", metric, scale
+        return 1000.0
+    if metric == "staff_hours" and _MINUTES.match(unit):
+        return 1 / 60
+    return 1.0
 
 
-def detect(table: RawTable) -> Detection | None:
-    """Find the header row (a platform column and at least one metric) within the first rows."""
+def signature(cells: pd.DataFrame, header_row: int) -> str:
+    """The key under which metrics given to a table's unused columns are remembered."""
+    return SIGNATURE_PREFIX + "|".join(
+        fold(v) if isinstance(v, str) else "" for v in cells.iloc[header_row]
+    )
+
+
+def detect(
+    table: RawTable, remembered: dict[str, dict[str, str]] | None = None
+) -> Detection | None:
+    """Find the header row (a platform column and at least one metric) within the first rows.
+
+    `remembered` maps a header row's `signature` to the metrics the user gave its unused columns
+    ({folded header: metric}).
+    """
     cells = table.cells
     for row in range(min(HEADER_SCAN_ROWS, len(cells))):
-        classified = [_classify(v) for v in cells.iloc[row].tolist()]
+        given = (remembered or {}).get(signature(cells, row), {})
+        headers = cells.iloc[row].tolist()
+        classified = [
+            ("metric", given[fold(h)], 1.0)
+            if isinstance(h, str) and fold(h) in given
+            else _classify(h)
+            for h in headers
+        ]
         roles = [c[0] for c in classified if c]
         if "platform" in roles and "metric" in roles:
-            return _build_detection(row, cells.iloc[row].tolist(), classified)
+            return _build_detection(row, headers, classified)
     return None
 
 
 def _build_detection(row: int, headers: list, classified: list) -> Detection:
     columns: list[Column] = []
-    ignored: list[str] = []
+    ignored: list[Column] = []
     taken: set[str] = set()
     has_views_column = any(c and c[1] == "views" for c in classified)
     for position, (header, found) in enumerate(zip(headers, classified, strict=True)):
         text = str(header).strip()
         if not text:
             continue
-        if found is None or _COMPUTED.search(text.lower()):
-            ignored.append(text)
+        if found is None or _is_computed(text):
+            ignored.append(Column(position, text, "computed" if _is_computed(text) else "unknown"))
             continue
         role, metric, scale = found
         # "Impressions" are the views of X and LinkedIn; they are a separate metric only when the
@@ -274,7 +343,7 @@ def _build_detection(row: int, headers: list, classified: list) -> Detection:
             metric = "views"
         slot = metric or role
         if slot in taken:
-            ignored.append(text)
+            ignored.append(Column(position, text, "unknown"))
             continue
         taken.add(slot)
         columns.append(Column(position, text, role, metric, scale))
@@ -345,12 +414,27 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     _identify(facts, context.file_name)
     _refuse_duplicates(facts, lines[data_rows.to_numpy()], table.name)
 
-    notes = []
+    notes = list(table.notes)
     if detection.ignored:
-        ignored = ", ".join(f"« {c} »" for c in detection.ignored)
+        ignored = ", ".join(f"« {c.header} »" for c in detection.ignored)
         notes.append(("import.note.ignored_columns", {"columns": ignored}))
     notes += _check_totals(numbers, is_total, data_rows, metric_columns, lang)
-    return ParsedTable(table.name, LAYOUT_ID, grain, facts.reset_index(drop=True), notes)
+    parsed = ParsedTable(table.name, LAYOUT_ID, grain, facts.reset_index(drop=True), notes)
+    parsed.unused_numeric = _numeric_columns(body[data_rows], detection.ignored, decimal)
+    parsed.columns_key = signature(table.cells, detection.header_row)
+    return parsed
+
+
+def _numeric_columns(rows: pd.DataFrame, ignored: list[Column], decimal: str) -> list[str]:
+    """The headers of unused columns that hold figures only (rates and shares left aside)."""
+    found = []
+    for column in ignored:
+        if column.role == "computed":
+            continue
+        numbers, invalid = values.parse_numbers(rows[column.position], decimal)
+        if numbers.notna().any() and not invalid.any():
+            found.append(column.header)
+    return found
 
 
 def _where(mask: pd.Series) -> np.ndarray:

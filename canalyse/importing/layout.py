@@ -13,12 +13,14 @@ Note = tuple[str, dict]
 
 @dataclass
 class ImportContext:
-    """What the user said about the import: file name, campaign tag, year for dates without one, language."""
+    """What the user said about the import: file name, campaign tag, year for dates without one,
+    language, and the network of a file that does not say it (their answer to a PlatformQuestion)."""
 
     file_name: str
     campaign: str | None = None
     lang: str = "fr"
     year: int | None = None
+    platform: str | None = None
 
 
 @dataclass
@@ -30,6 +32,10 @@ class ParsedTable:
     grain: str
     facts: pd.DataFrame
     notes: list[Note] = field(default_factory=list)
+    # Headers of columns of figures that fed no metric, which the user may map to one, and the
+    # key under which such a choice is remembered (hand-made tables).
+    unused_numeric: list[str] = field(default_factory=list)
+    columns_key: str = ""
 
     @property
     def platform(self) -> str | None:

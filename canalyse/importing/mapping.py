@@ -10,8 +10,11 @@ import duckdb
 import pandas as pd
 
 from canalyse.i18n import t
+from canalyse.importing import handmade
 from canalyse.importing.exports import ExportLayout, folded_row
 from canalyse.importing.files import RawTable
+from canalyse.metrics import METRIC_NAMES
+from canalyse.platforms import fold
 
 LAYOUT_ID = "user_mapping"
 GRAINS = ("day", "post")
@@ -101,8 +104,39 @@ def save(
 
 def remembered_layouts(con: duckdb.DuckDBPyConnection) -> list[ExportLayout]:
     """The layouts made from every mapping the user saved."""
-    rows = con.execute("SELECT mapping FROM column_mappings ORDER BY created_at").fetchall()
+    rows = con.execute(
+        "SELECT mapping FROM column_mappings WHERE NOT starts_with(signature, ?) "
+        "ORDER BY created_at",
+        [handmade.SIGNATURE_PREFIX],
+    ).fetchall()
     return [ColumnMapping(**json.loads(text)).to_layout() for (text,) in rows]
+
+
+def remember_columns(
+    con: duckdb.DuckDBPyConnection, columns_key: str, chosen: dict[str, str]
+) -> None:
+    """Remember the metrics the user gave unused columns of a hand-made table ({header: metric}),
+    for every table with the same header row; earlier choices for other columns are kept."""
+    if not columns_key.startswith(handmade.SIGNATURE_PREFIX):
+        raise ValueError(f"not a hand-made table's columns key: {columns_key!r}")
+    unknown = set(chosen.values()) - set(METRIC_NAMES)
+    if unknown:
+        raise ValueError(f"not canonical metrics: {sorted(unknown)}")
+    metrics = remembered_columns(con).get(columns_key, {})
+    metrics.update({fold(header): metric for header, metric in chosen.items()})
+    con.execute(
+        "INSERT OR REPLACE INTO column_mappings VALUES (?, ?, ?)",
+        [columns_key, json.dumps({"columns": metrics}, ensure_ascii=False), datetime.now()],
+    )
+
+
+def remembered_columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Per hand-made header row (its columns key), the metrics the user gave its unused columns."""
+    rows = con.execute(
+        "SELECT signature, mapping FROM column_mappings WHERE starts_with(signature, ?)",
+        [handmade.SIGNATURE_PREFIX],
+    ).fetchall()
+    return {key: json.loads(text)["columns"] for key, text in rows}
 
 
 def metric_choices(lang: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 
 from canalyse import store
-from canalyse.errors import CanalyseError
+from canalyse.errors import CanalyseError, PlatformQuestion
 from canalyse.formatting import fmt_date
 from canalyse.i18n import catalog, t
 from canalyse.importing import exports, handmade, mapping
@@ -20,6 +20,9 @@ from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
 from canalyse.metrics import METRICS
 from canalyse.platforms import label
+
+# Layouts whose tables may not say their network, and so ask the user (Meta daily files).
+_ASKING_LAYOUTS = frozenset({"meta_page_daily"})
 
 
 @dataclass
@@ -37,6 +40,9 @@ class TableReport:
     date_max: object
     totals: dict[str, float]
     notes: list[str] = field(default_factory=list)
+    # Columns of figures that fed no metric, and where a metric given to them is remembered.
+    unused_numeric: list[str] = field(default_factory=list)
+    columns_key: str = ""
 
     def to_json(self) -> dict:
         return {
@@ -51,6 +57,7 @@ class TableReport:
             "date_max": self.date_max.isoformat() if self.date_max else None,
             "totals": self.totals,
             "notes": self.notes,
+            "unused_numeric": self.unused_numeric,
         }
 
 
@@ -61,7 +68,9 @@ class Question:
     kind "repeated": the file repeats figures of earlier imports under another key (a summary
     saved as both .xlsx and .csv): replace them, or keep both. kind "account": the file and the
     workspace hold figures of one network over the same days, named on one side only: are they
-    the account `choices` names, or another one?
+    the account `choices` names, or another one? kind "platform": the file does not say its
+    network (a Meta daily file): which of `choices` is it? `suggested` is the choice its name or
+    its siblings point to, to pre-select, never an answer in itself.
     """
 
     kind: str
@@ -69,6 +78,7 @@ class Question:
     platform: str | None = None
     choices: list[str] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
+    suggested: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -77,6 +87,7 @@ class Question:
             "platform": self.platform,
             "choices": self.choices,
             "sources": self.sources,
+            "suggested": self.suggested,
         }
 
 
@@ -87,10 +98,13 @@ class ImportAnswers:
     repeated: "replace" the earlier imports the file repeats, or "keep" both.
     accounts: per network, the account that its figures without an account belong to ("" keeps
     them apart, as an account of their own). Answers are remembered for the next imports.
+    platform: the network of tables that do not say theirs (Meta daily files: "facebook" or
+    "instagram"); not remembered, since the next such file may be the other network's.
     """
 
     repeated: str | None = None
     accounts: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
 
 
 # In `ImportAnswers.accounts`, an answer for every network of the file.
@@ -109,11 +123,19 @@ class FileReport:
     source_id: int | None = None
     error_key: str | None = None
     questions: list[Question] = field(default_factory=list)
+    # What this file says about the network of files of its kind that do not say theirs
+    # (a Meta daily file titled "Instagram follows", one named "IG_REACH.csv").
+    platform_hints: list[str] = field(default_factory=list)
 
     @property
     def platform(self) -> str | None:
         platforms = {table.platform for table in self.tables}
         return platforms.pop() if len(platforms) == 1 else None
+
+    @property
+    def platform_question(self) -> Question | None:
+        """The question « which network is this file? », when nothing was stored for want of it."""
+        return next((q for q in self.questions if q.kind == "platform"), None)
 
     def to_json(self) -> dict:
         return {
@@ -146,38 +168,20 @@ def import_file(
     """Import one file; on any refusal the workspace is left exactly as it was.
 
     `year` completes dates written without one (TikTok Studio) when the file name does not give it.
-    A file that needs an answer first (`Question`) is not stored: its report has status
-    "question"; import it again with `answers`.
+    A file that needs an answer first (`Question`: which network, which account, replace or keep
+    repeated figures) is not stored: its report has status "question"; import it again with
+    `answers`.
     """
     digest = content_hash(data)
     unchanged = _unchanged(con, file_name, digest, lang)
     if unchanged is not None:
         return unchanged
-    context = ImportContext(file_name=file_name, campaign=campaign or None, lang=lang, year=year)
-    try:
-        read = read_tables(file_name, data)
-        layouts = mapping.remembered_layouts(con) + exports_layouts()
-        parsed, unrecognised = [], []
-        for table in read.tables:
-            try:
-                parsed.append(_recognise(table, context, layouts))
-            except CanalyseError as exc:
-                # A workbook or zip may hold tables that are not figures (LinkedIn's breakdown
-                # sheets, a notes sheet): skip and name them, as long as something was recognised.
-                if exc.key != "import.error.unrecognised" or len(read.tables) == 1:
-                    raise
-                unrecognised.append((table, exc))
-        if not parsed:
-            raise unrecognised[0][1]
-        skipped = read.skipped + [
-            t("import.unrecognised_table", lang, name=table.name) for table, _ in unrecognised
-        ]
-    except CanalyseError as exc:
-        return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
-    except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
-        message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
-        return FileReport(file_name, "error", message, error_key="import.error.unexpected")
-    return import_parsed(
+    context = _context(file_name, campaign, lang, year, answers)
+    outcome = _read_and_recognise(con, file_name, data, context)
+    if isinstance(outcome, FileReport):
+        return outcome
+    parsed, skipped = outcome
+    report = import_parsed(
         con,
         file_name,
         digest,
@@ -188,6 +192,123 @@ def import_file(
         answers=answers,
         kind=kind,
     )
+    report.platform_hints = _hints(parsed)
+    return report
+
+
+def reimport_file(
+    con: duckdb.DuckDBPyConnection,
+    source_id: int,
+    file_name: str,
+    data: bytes,
+    *,
+    campaign: str | None = None,
+    lang: str = "fr",
+    year: int | None = None,
+    answers: ImportAnswers | None = None,
+) -> FileReport:
+    """Import a file again in place of its earlier import `source_id`, with the mappings saved
+    since (a metric given to an unused column), in one transaction: if the file is refused or
+    asks a question, the earlier import stays as it was."""
+    context = _context(file_name, campaign, lang, year, answers)
+    outcome = _read_and_recognise(con, file_name, data, context)
+    if isinstance(outcome, FileReport):
+        return outcome
+    parsed, skipped = outcome
+    return import_parsed(
+        con,
+        file_name,
+        content_hash(data),
+        parsed,
+        campaign=context.campaign,
+        lang=lang,
+        skipped=skipped,
+        answers=answers,
+        replace=[source_id],
+    )
+
+
+def _context(
+    file_name: str,
+    campaign: str | None,
+    lang: str,
+    year: int | None,
+    answers: ImportAnswers | None,
+) -> ImportContext:
+    platform = answers.platform if answers else None
+    return ImportContext(
+        file_name=file_name, campaign=campaign or None, lang=lang, year=year, platform=platform
+    )
+
+
+def _read_and_recognise(
+    con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, context: ImportContext
+) -> tuple[list[ParsedTable], list[str]] | FileReport:
+    """The file's tables turned into facts, and the entries skipped; or the report refusing it."""
+    lang = context.lang
+    try:
+        read = read_tables(file_name, data)
+        layouts = mapping.remembered_layouts(con) + exports_layouts()
+        remembered = mapping.remembered_columns(con)
+        parsed, unrecognised, questions = [], [], []
+        for table in read.tables:
+            try:
+                parsed.append(_recognise(table, context, layouts, remembered))
+            except PlatformQuestion as question:
+                # The other tables are read all the same: what they say may suggest the answer.
+                questions.append(question)
+            except CanalyseError as exc:
+                # A workbook or zip may hold tables that are not figures (LinkedIn's breakdown
+                # sheets, a notes sheet): skip and name them, as long as something was recognised.
+                if exc.key != "import.error.unrecognised" or len(read.tables) == 1:
+                    raise
+                unrecognised.append((table, exc))
+        if questions:
+            return _question_report(file_name, questions, _hints(parsed), lang)
+        if not parsed:
+            raise unrecognised[0][1]
+        skipped = read.skipped + [
+            t("import.unrecognised_table", lang, name=table.name) for table, _ in unrecognised
+        ]
+    except CanalyseError as exc:
+        return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
+    except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
+        message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
+        return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    return parsed, skipped
+
+
+def _hints(parsed: list[ParsedTable]) -> list[str]:
+    """The networks that tables of a kind which may not say theirs were given (from their title)."""
+    return [p.platform for p in parsed if p.layout in _ASKING_LAYOUTS and p.platform]
+
+
+def _question_report(
+    file_name: str, questions: list[PlatformQuestion], hints: list[str], lang: str
+) -> FileReport:
+    """The report asking which network the file is, pre-selecting what its names suggest."""
+    own = [q.suggested for q in questions if q.suggested]
+    suggested = _agreed(own) if own else _agreed(hints)
+    question = _platform_question(file_name, questions[0].choices, suggested, lang)
+    message = t("import.question", lang, file=file_name)
+    return FileReport(file_name, "question", message, questions=[question], platform_hints=own)
+
+
+def _platform_question(
+    file_name: str, choices: tuple[str, ...], suggested: str | None, lang: str
+) -> Question:
+    return Question(
+        kind="platform",
+        message=PlatformQuestion(file_name, choices, suggested).message(lang),
+        choices=list(choices),
+        suggested=suggested,
+    )
+
+
+def _agreed(hints: list[str]) -> str | None:
+    """The one network every hint names, else None (no hint, or hints that disagree)."""
+    found = set(hints)
+    return found.pop() if len(found) == 1 else None
 
 
 def import_parsed(
@@ -201,17 +322,21 @@ def import_parsed(
     skipped: list[str] | None = None,
     answers: ImportAnswers | None = None,
     kind: str = "file",
+    replace: list[int] | None = None,
 ) -> FileReport:
     """Store tables already turned into facts (a file's, or posts read from an API) as one import.
 
     `digest` identifies the content (`content_hash`); the same content again is not stored twice.
     Before storing, figures repeated from earlier imports and accounts named on one side only are
     asked about (status "question", nothing stored) unless `answers` or a remembered answer says
-    what to do. The bundled example leaves the workspace with the first real import. On any
-    failure the workspace is left exactly as it was and the report says why.
+    what to do. `replace` lists earlier imports this one takes the place of, in the same
+    transaction (a file imported again with new mappings). The bundled example leaves the
+    workspace with the first real import. On any failure the workspace is left exactly as it was
+    and the report says why.
     """
+    replace = list(replace or [])
     unchanged = _unchanged(con, file_name, digest, lang)
-    if unchanged is not None:
+    if unchanged is not None and unchanged.source_id not in replace:
         return unchanged
     answers = answers or ImportAnswers()
     notes: list[str] = []
@@ -224,7 +349,9 @@ def import_parsed(
             for table in parsed:
                 for platform in table.facts["platform"].unique():
                     given.setdefault(str(platform), everywhere)
-        answers = ImportAnswers(repeated=answers.repeated, accounts=given)
+        answers = ImportAnswers(
+            repeated=answers.repeated, accounts=given, platform=answers.platform
+        )
         accounts = {**remembered, **answers.accounts}
         for table in parsed:
             _name_blank_accounts(table.facts, accounts)
@@ -232,6 +359,7 @@ def import_parsed(
         questions, attributions = _account_questions(con, frames, accounts, lang)
         replaced: list[int] = []
         repeated = store.repeated_figures(con, frames)
+        repeated = repeated[~repeated["source_id"].isin(replace)]
         if not repeated.empty:
             if answers.repeated is None:
                 questions.append(_repeated_question(repeated, lang))
@@ -253,7 +381,7 @@ def import_parsed(
                 tables=[_table_row(p) for p in parsed],
                 facts=frames,
                 kind=kind,
-                replace=replaced + examples,
+                replace=replaced + examples + replace,
             )
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
@@ -430,7 +558,10 @@ def import_files(
 ) -> list[FileReport]:
     """Import several files, each on its own: one bad file does not stop the others.
 
-    `on_progress(done, total, next_file_name)` is called before each file and once at the end.
+    A file that asks which network it is, and whose own name does not suggest one, gets the
+    network its siblings in the upload agree on as the suggestion (« IG_REACH.csv » beside
+    « IG VIEWS.csv »). `on_progress(done, total, next_file_name)` is called before each file and
+    once at the end.
     """
     reports = []
     for done, (name, data) in enumerate(files):
@@ -450,6 +581,14 @@ def import_files(
         )
     if on_progress:
         on_progress(len(files), len(files), "")
+    for number, report in enumerate(reports):
+        question = report.platform_question
+        if question is not None and question.suggested is None:
+            others = reports[:number] + reports[number + 1 :]
+            suggested = _agreed([hint for other in others for hint in other.platform_hints])
+            if suggested is not None:
+                asked = _platform_question(report.file, tuple(question.choices), suggested, lang)
+                report.questions[report.questions.index(question)] = asked
     return reports
 
 
@@ -464,12 +603,14 @@ def layout_label(layout_id: str, lang: str) -> str:
     return by_id(layout_id).label(lang)
 
 
-def _recognise(table: RawTable, context: ImportContext, layouts: list) -> ParsedTable:
+def _recognise(
+    table: RawTable, context: ImportContext, layouts: list, remembered: dict[str, dict[str, str]]
+) -> ParsedTable:
     """A platform export (or a remembered mapping) if its headers say so, else a hand-made table."""
     found = exports.detect(table, layouts)
     if found is not None:
         return exports.parse(table, found, context)
-    detection = handmade.detect(table)
+    detection = handmade.detect(table, remembered)
     if detection is not None:
         return handmade.parse(table, detection, context)
     raise CanalyseError("import.error.unrecognised", file=table.name, columns=_seen_columns(table))
@@ -526,4 +667,6 @@ def _report(parsed: ParsedTable, lang: str) -> TableReport:
         date_max=date_max,
         totals=totals,
         notes=notes,
+        unused_numeric=parsed.unused_numeric,
+        columns_key=parsed.columns_key,
     )

@@ -18,8 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-MISSING_MARKERS = frozenset({"", "-", "–", "—", "nan", "n/a", "na", "nd", "n.d.", "null", "none"})
-"""Cells meaning "no value", compared after stripping and lowercasing."""
+MISSING_MARKERS = frozenset(
+    {"", "-", "--", "–", "—", "nan", "n/a", "na", "nd", "n.d.", "null", "none", "undefined"}
+)
+"""Cells meaning "no value", compared after stripping and lowercasing (TikTok writes "undefined",
+"NAN" and "--" where it has no figure)."""
 
 # Patterns run on pandas' pyarrow-backed strings (RE2) when they can: the no-break spaces are
 # real characters (RE2 knows no \u escapes) and digits are [0-9], since \d on non-ASCII text

@@ -9,10 +9,10 @@ Job function, Seniority, Industry, Company size) are deliberately recognised by 
 
 from __future__ import annotations
 
-import pandas as pd
+import re
+from collections.abc import Callable
 
-from canalyse.importing import values
-from canalyse.importing.exports import Draft, ExportLayout
+from canalyse.importing.exports import Draft, ExportLayout, sum_into
 from canalyse.metrics import METRICS
 from canalyse.platforms import fold
 
@@ -64,6 +64,7 @@ _DAILY_PARTS_FR: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ..
 }
 
 _FOLLOWER_PARTS = ("Sponsored followers", "Organic followers", "Auto-invited followers")
+_VANITY = re.compile(r"(?:^|/| › )([a-z0-9-]+)_(?:content|followers|visitors)_[0-9]{13}\.xlsx?\b")
 
 
 _PAGE_VIEW_FALLBACKS = (
@@ -83,32 +84,12 @@ def _find(draft: Draft, names: tuple[str, ...]) -> tuple[int, str] | None:
     return None
 
 
-def _sum_into(draft: Draft, positions: list[int]) -> int:
-    """Add the columns at `positions` cell by cell into the first one; returns the column to read.
-
-    A blank cell counts as nothing while another part has a figure (a day without sponsored
-    content). When a part holds a cell that cannot be read, nothing is added and that part is
-    returned, so the import refuses it naming its own column and line.
-    """
-    columns = [draft.body[draft.body.columns[position]] for position in positions]
-    decimal = values.detect_decimal(columns)
-    parsed = [values.parse_numbers(column, decimal) for column in columns]
-    for position, (_, invalid) in zip(positions, parsed, strict=True):
-        if invalid.any():
-            return position
-    summed = pd.concat([numbers for numbers, _ in parsed], axis=1).sum(axis=1, min_count=1)
-    body = draft.body.copy()
-    body[body.columns[positions[0]]] = summed
-    draft.body = body
-    return positions[0]
-
-
 def _map_parts(draft: Draft, metric: str, parts: tuple[tuple[str, ...], ...]) -> list[str]:
     """Feed `metric` from the parts present, summed when several; the names of the parts used."""
     found = [hit for names in parts if (hit := _find(draft, names)) is not None]
     if found:
         positions = [position for position, _ in found]
-        draft.columns[metric] = _sum_into(draft, positions) if len(found) > 1 else positions[0]
+        draft.columns[metric] = sum_into(draft, positions) if len(found) > 1 else positions[0]
     return [name for _, name in found]
 
 
@@ -173,6 +154,25 @@ def _complete_page_views(draft: Draft) -> None:
             return
 
 
+def _page_from_file_name(draft: Draft) -> None:
+    """LinkedIn names its workbooks `<vanity>_content_<epoch-ms>`: the vanity names the Page."""
+    found = _VANITY.search(draft.table_name)
+    if found and "account" not in draft.columns:
+        draft.body = draft.body.assign(_account=found.group(1))
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+
+
+def _named_page(adjust: Callable[[Draft], None] | None = None) -> Callable[[Draft], None]:
+    """`adjust`, after naming the Page from the file name."""
+
+    def named(draft: Draft) -> None:
+        _page_from_file_name(draft)
+        if adjust is not None:
+            adjust(draft)
+
+    return named
+
+
 def _daily_metrics(
     parts: dict[str, tuple[tuple[str, ...], ...]], reach: tuple[str, ...]
 ) -> dict[str, tuple[str, ...]]:
@@ -211,7 +211,7 @@ LAYOUTS = [
         dayfirst=False,
         note_fr=_DAILY_NOTE_FR,
         note_en=_DAILY_NOTE_EN,
-        adjust=_complete_daily_totals(_DAILY_PARTS_EN),
+        adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_EN)),
     ),
     ExportLayout(
         id="linkedin_content_daily_fr",
@@ -229,7 +229,7 @@ LAYOUTS = [
         dayfirst=None,
         note_fr=_DAILY_NOTE_FR,
         note_en=_DAILY_NOTE_EN,
-        adjust=_complete_daily_totals(_DAILY_PARTS_FR),
+        adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_FR)),
     ),
     ExportLayout(
         id="linkedin_content_posts",
@@ -253,6 +253,7 @@ LAYOUTS = [
         dayfirst=False,
         note_fr=_POSTS_NOTE_FR,
         note_en=_POSTS_NOTE_EN,
+        adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_content_posts_fr",
@@ -277,6 +278,7 @@ LAYOUTS = [
         dayfirst=None,
         note_fr=_POSTS_NOTE_FR,
         note_en=_POSTS_NOTE_EN,
+        adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_followers_daily",
@@ -298,7 +300,7 @@ LAYOUTS = [
             "“Total followers” here is the day's total of new followers (sponsored, organic and "
             "auto-invited), not the page's follower count."
         ),
-        adjust=_complete_followers_gained,
+        adjust=_named_page(_complete_followers_gained),
     ),
     ExportLayout(
         id="linkedin_visitors_daily",
@@ -318,6 +320,6 @@ LAYOUTS = [
             "Page visits are page views: one person may count several times. Unique visitors "
             "are not used."
         ),
-        adjust=_complete_page_views,
+        adjust=_named_page(_complete_page_views),
     ),
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
-from canalyse.errors import ImportRefused
-from canalyse.importing.exports import Draft, ExportLayout, text
+import pandas as pd
+
+from canalyse.errors import ImportRefused, PlatformQuestion
+from canalyse.importing.exports import Draft, ExportLayout, sum_into, text
 from canalyse.importing.files import NAME_JOINER
-from canalyse.platforms import fold
+from canalyse.platforms import fold, label
 
 _VIEWS_NOTE_FR = (
     "Les vues Meta comptent aussi les vues répétées (elles ont remplacé les impressions en "
@@ -30,6 +32,17 @@ _FACEBOOK_POST_METRICS = {
     "shares": ("Shares", "Partages"),
     "clicks": ("Total clicks", "Total des clics"),
     "link_clicks": ("Link Clicks", "Clics sur un lien"),
+    "video_views": ("3-second video views",),
+}
+# Per-video exports (Business Suite › Content › Videos) have no Views column: reach and the
+# 3-second video views are their audience figures.
+_FACEBOOK_VIDEO_METRICS = {
+    "reach": ("Reach", "Couverture"),
+    "video_views": ("3-second video views",),
+    "engagements": ("Reactions, comments and shares", "Réactions, commentaires et partages"),
+    "reactions": ("Reactions", "Réactions"),
+    "comments": ("Comments", "Commentaires"),
+    "shares": ("Shares", "Partages"),
 }
 _INSTAGRAM_POST_METRICS = {
     "views": ("Views", "Vues", "Impressions"),
@@ -64,9 +77,15 @@ _PAGE_METRIC_WORDS = (
     ("engagements", r"\b(?:interactions?|engagements?)\b"),
 )
 _PAGE_METRICS = tuple(metric for metric, _ in _PAGE_METRIC_WORDS)
+# Words naming a network in a title line or a file name, folded ("IG_REACH" → "ig reach").
+_NETWORK_WORDS = {
+    "facebook": frozenset({"facebook", "fb"}),
+    "instagram": frozenset({"instagram", "insta", "ig"}),
+}
 
 # Old Insights workbooks spread breakdowns over sheets named after them (cut to 31 characters).
 # Only these two count actions; "Talking About This" and "Consumers" sheets count people.
+_LEGACY_VIDEO_VIEW_PARTS = frozenset({"lifetime organic video views", "lifetime paid video views"})
 _LEGACY_BREAKDOWN_SHEETS = {
     "lifetime post stories": ("reactions", "comments", "shares"),
     "lifetime post consumptions": ("link_clicks",),
@@ -133,14 +152,32 @@ def _adjust_page_daily(draft: Draft) -> None:
     draft.columns[metric] = primary
     if re.search(r"\bimpressions?\b", title or file_name):
         draft.notes.append(("import.note.meta.impressions_as_views", {}))
-    # The whole table name counts: "Instagram mars 2025.zip › Vues.csv" is about Instagram.
-    named = f"{title} {fold(draft.table_name)}"
-    if "instagram" in named:
-        draft.platform = "instagram"
-    else:
-        draft.platform = "facebook"
-        if "facebook" not in named:
-            draft.notes.append(("import.note.meta.platform_default", {"platform": "Facebook"}))
+    draft.platform = _daily_file_platform(draft, written)
+
+
+def network_named(text: str) -> str | None:
+    """The one Meta network a text names ("IG_REACH", "Instagram follows", "Page FB"), else None."""
+    words = set(fold(text).split())
+    named = {network for network, names in _NETWORK_WORDS.items() if words & names}
+    return named.pop() if len(named) == 1 else None
+
+
+def _daily_file_platform(draft: Draft, title: str) -> str:
+    """The network of a daily file: its title line, else the user's answer, else ask.
+
+    Facebook and Instagram write the same file ("Views", "Reach"): unless the title names the
+    network ("Instagram follows"), only the user knows. The file's name (or its zip's) is a hint
+    for the question, never the answer: files are renamed, and "Views.csv" names nothing.
+    """
+    named = network_named(title)
+    if named is not None:
+        return named
+    if draft.context.platform in _NETWORK_WORDS:
+        draft.notes.append(
+            ("import.note.meta.platform_answered", {"platform": label(draft.context.platform)})
+        )
+        return draft.context.platform
+    raise PlatformQuestion(draft.table_name, tuple(_NETWORK_WORDS), network_named(draft.table_name))
 
 
 def _drop_description_row(draft: Draft) -> None:
@@ -164,8 +201,24 @@ def _page_from_file_name(draft: Draft) -> None:
 
 def _adjust_legacy_key_metrics(draft: Draft) -> None:
     """Key Metrics sheet (or its one-file CSV twin): drop the descriptions row, name the Page."""
+    descriptions = draft.body.iloc[0] if len(draft.body) else None
     _drop_description_row(draft)
     _page_from_file_name(draft)
+    if "video_views" not in draft.columns and descriptions is not None:
+        _video_views_from_parts(draft, descriptions)
+
+
+def _video_views_from_parts(draft: Draft, descriptions: pd.Series) -> None:
+    """Later Insights files split video views into organic and paid, each twice over: people
+    ("(Unique Users)" in the descriptions row) and views ("(Total Count)"). Views are their sum."""
+    described = [text(descriptions.iloc[[i]]).iloc[0] for i in range(len(draft.headers))]
+    parts = [
+        position
+        for position, header in enumerate(draft.headers)
+        if header in _LEGACY_VIDEO_VIEW_PARTS and described[position].endswith("(Total Count)")
+    ]
+    if parts:
+        draft.columns["video_views"] = sum_into(draft, parts) if len(parts) > 1 else parts[0]
 
 
 def _adjust_legacy_breakdown(draft: Draft) -> None:
@@ -201,6 +254,7 @@ LAYOUTS = [
         note_fr=_VIEWS_NOTE_FR,
         note_en=_VIEWS_NOTE_EN,
         adjust=_adjust_post_export,
+        undated_rows=True,
     ),
     ExportLayout(
         id="meta_facebook_posts_fr",
@@ -224,6 +278,7 @@ LAYOUTS = [
         note_fr=_VIEWS_NOTE_FR,
         note_en=_VIEWS_NOTE_EN,
         adjust=_adjust_post_export,
+        undated_rows=True,
     ),
     ExportLayout(
         id="meta_instagram_posts",
@@ -241,6 +296,7 @@ LAYOUTS = [
         note_fr=_VIEWS_NOTE_FR,
         note_en=_VIEWS_NOTE_EN,
         adjust=_adjust_post_export,
+        undated_rows=True,
     ),
     ExportLayout(
         id="meta_instagram_posts_fr",
@@ -263,6 +319,32 @@ LAYOUTS = [
         note_fr=_VIEWS_NOTE_FR,
         note_en=_VIEWS_NOTE_EN,
         adjust=_adjust_post_export,
+        undated_rows=True,
+    ),
+    ExportLayout(
+        id="meta_facebook_videos",
+        platform="facebook",
+        label_fr="Export Meta Business Suite — vidéos Facebook",
+        label_en="Meta Business Suite export — Facebook videos",
+        grain="post",
+        signature=("Video asset ID", "Page ID", "Publish time"),
+        date=_PUBLISH_TIME,
+        dayfirst=False,
+        key=("Video asset ID",),
+        title=("Title", "Titre"),
+        account=_FACEBOOK_ACCOUNT,
+        metrics=_FACEBOOK_VIDEO_METRICS,
+        note_fr=(
+            "Cet export de vidéos n'a pas de colonne de vues : seules la couverture, les vues de "
+            "3 secondes (en vues de vidéos) et les interactions sont reprises. Chaque vidéo compte "
+            "le jour de sa publication, avec ses chiffres depuis lors."
+        ),
+        note_en=(
+            "This video export has no views column: only reach, the 3-second video views (as "
+            "video views) and the interactions are used. Each video counts on the day it was "
+            "published, with its figures since then."
+        ),
+        undated_rows=True,
     ),
     ExportLayout(
         id="meta_page_daily",
@@ -275,8 +357,16 @@ LAYOUTS = [
         # The file holds one of these: its title line ("Views", "Instagram follows") says which.
         metrics={metric: ("Primary",) for metric in _PAGE_METRICS},
         note_fr=_VIEWS_NOTE_FR
-        + " Chaque fichier ne contient qu'une mesure, reconnue d'après sa ligne de titre.",
-        note_en=_VIEWS_NOTE_EN + " Each file holds one metric, recognised from its title line.",
+        + " Chaque fichier ne contient qu'une mesure, reconnue d'après sa ligne de titre. Facebook"
+        " et Instagram écrivent le même fichier : si le titre ne nomme pas le réseau (« Views »),"
+        " Canalyse demande « Facebook ou Instagram ? », présélectionné d'après le nom du fichier"
+        " (« IG », « Instagram ») ou les fichiers importés avec lui ; en ligne de commande,"
+        " --platform.",
+        note_en=_VIEWS_NOTE_EN
+        + " Each file holds one metric, recognised from its title line. Facebook and Instagram"
+        " write the same file: when the title does not name the network (“Views”), Canalyse asks"
+        " “Facebook or Instagram?”, pre-selected from the file's name (“IG”, “Instagram”) or the"
+        " files imported with it; on the command line, --platform.",
         adjust=_adjust_page_daily,
     ),
     ExportLayout(
@@ -294,7 +384,10 @@ LAYOUTS = [
             "views": ("Lifetime Post Total Impressions",),
             "reach": ("Lifetime Post Total Reach",),
             "engagements": ("Lifetime Engaged Users",),
-            "clicks": ("Lifetime Post Consumptions",),
+            "clicks": (
+                "Lifetime Post Consumptions",
+                "Lifetime Matched Audience Targeting Consumptions on Post",
+            ),
             "link_clicks": ("Lifetime Post Consumptions by type - link clicks",),
             "reactions": ("Lifetime Post Stories by action type - like",),
             "comments": ("Lifetime Post Stories by action type - comment",),

@@ -18,7 +18,6 @@ from canalyse.errors import ImportRefused
 from canalyse.importing import values
 from canalyse.importing.exports import Draft, ExportLayout, text
 from canalyse.importing.layout import describe_cells
-from canalyse.metrics import METRIC_NAMES
 
 _MONTHS = {
     # English
@@ -72,7 +71,6 @@ _TIKTOK_LAUNCH = 1_451_606_400  # 2016-01-01: an earlier "export time" is some o
 # Two anchored replacements rather than one capture: RE2 runs them in C over a million links.
 _BEFORE_ID = r"^.*?/(?:video|photo)/"
 _BEFORE_HANDLE = r"^.*?tiktok\.com/@"
-_UNDEFINED = ("undefined", "Undefined", "UNDEFINED")
 
 
 # --- The year of dates written without one -------------------------------------------------------
@@ -158,6 +156,38 @@ def complete_years(
     return pd.Series(years, index=month.index), source
 
 
+def first_day_of_series(
+    month: pd.Series, day: pd.Series, today: dt.date, first_year: int | None = None
+) -> dt.date | None:
+    """The first day of a daily series written without years: in `first_year` when the user gave
+    it, else with its last day put at the latest date not after `today`; None when the rows are
+    not one series of at most a year.
+
+    The rows run oldest first (as TikTok Studio writes them) or newest first, whichever covers
+    fewer days: a year of days from February 28 to February 27 then gets the years that keep it
+    in order, instead of each date being put in its own most recent year.
+    """
+    known = month.notna() & day.notna()
+    keys = (month[known] * 31 + day[known]).to_numpy(dtype="float64")
+    if len(keys) < 2:
+        return None
+    # On a calendar of 12 months of 31 days, walking the rows forward or backward: the series
+    # runs the way that covers the fewer days, and must cover less than a year.
+    steps = np.diff(keys)
+    forward, backward = float((steps % 372).sum()), float((-steps % 372).sum())
+    if min(forward, backward) >= 372:
+        return None
+    first, last = (0, -1) if forward <= backward else (-1, 0)
+    months, days = month[known].to_numpy(), day[known].to_numpy()
+    if first_year is None:
+        last_year = int(_latest_not_after(months[[last]], days[[last]], today)[0])
+        first_year = last_year - int(keys[first] > keys[last])
+    try:
+        return dt.date(first_year, int(months[first]), int(days[first]))
+    except ValueError:
+        return None
+
+
 def _latest_not_after(month: np.ndarray, day: np.ndarray, limit: dt.date) -> np.ndarray:
     """Each (month, day) in the latest year that does not put it after `limit`."""
     after = (month > limit.month) | ((month == limit.month) & (day > limit.day))
@@ -225,9 +255,8 @@ def _today() -> dt.date:
 def _complete_dates(
     draft: Draft, *, date_header: str = "Date", from_video_ids: bool = False
 ) -> None:
-    """Give dates without a year their year, posts their account, and read "undefined" as missing."""
+    """Give dates without a year their year, and posts their account."""
     first_day, export_day, handle = file_name_hints(draft.table_name)
-    _drop_undefined(draft)
     _set_account(draft, handle)
     if "date" not in draft.columns:
         return
@@ -236,25 +265,31 @@ def _complete_dates(
     near = None
     if from_video_ids and "key0" in draft.columns:
         near = upload_days(draft.body[draft.body.columns[draft.columns["key0"]]])
+    in_order = None
+    if not from_video_ids and first_day is None and export_day is None:
+        in_order = first_day_of_series(
+            parts["month"], parts["day"], _today(), first_year=draft.context.year
+        )
     years, source = complete_years(
         parts["month"],
         parts["day"],
         today=_today(),
-        first_day=first_day,
+        first_day=first_day or in_order,
         export_day=export_day,
         year=draft.context.year,
         near=near,
     )
+    if in_order is not None:
+        source = "year" if draft.context.year else "series"
     yearless = years.notna()
     full = _iso_dates(years, parts["month"], parts["day"])
     dates = cells.where(~yearless, full)
     _refuse_unreadable(draft, dates[~yearless], date_header)
     draft.dates = dates
-    if source == "inferred" and yearless.any():
+    if source in ("inferred", "series") and yearless.any():
         found = sorted(years[yearless].astype("int64").unique().tolist())
-        draft.notes.append(
-            ("tiktok.note.year_inferred", {"years": ", ".join(str(y) for y in found)})
-        )
+        key = "tiktok.note.year_inferred" if source == "inferred" else "tiktok.note.series_year"
+        draft.notes.append((key, {"years": ", ".join(str(y) for y in found)}))
 
 
 def _iso_dates(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
@@ -266,21 +301,6 @@ def _iso_dates(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Serie
         dtype=object,
     )
     return pd.Series(formatted[codes], index=years.index)
-
-
-def _drop_undefined(draft: Draft) -> None:
-    """TikTok writes "undefined" where it has no figure: a missing value, not an unreadable one."""
-    body = None
-    for role, position in draft.columns.items():
-        if role not in METRIC_NAMES:
-            continue
-        cells = draft.body.iloc[:, position]
-        missing = cells.isin(_UNDEFINED)
-        if missing.any():
-            body = draft.body.copy() if body is None else body
-            body.iloc[:, position] = cells.where(~missing, "").to_numpy(dtype=object)
-    if body is not None:
-        draft.body = body
 
 
 def _set_account(draft: Draft, handle: str | None) -> None:
@@ -426,5 +446,114 @@ LAYOUTS = [
             "Daily figures are net: a day can be negative and is kept as it is. “NAN” means "
             "“no data”."
         ),
+    ),
+    ExportLayout(
+        id="tiktok_viewers",
+        platform="tiktok",
+        label_fr="Export TikTok Studio — spectateurs, par jour (Viewers.csv)",
+        label_en="TikTok Studio export — viewers, per day (Viewers.csv)",
+        grain="day",
+        signature=("Date", "Total Viewers"),
+        date=("Date",),
+        metrics={"reach": ("Total Viewers",)},
+        note_fr=(
+            "Les spectateurs du jour sont des personnes uniques ce jour-là : repris en couverture, "
+            "ils ne s'additionnent pas en personnes d'un jour à l'autre. Ce fichier n'a pas de vues."
+        ),
+        note_en=(
+            "A day's viewers are unique people that day: used as reach, they do not add up to a "
+            "number of people over several days. This file has no views."
+        ),
+        adjust=_complete_dates,
+    ),
+    ExportLayout(
+        id="tiktok_business_suite_audience",
+        platform="tiktok",
+        label_fr="Export TikTok Business Suite (ancienne version) — audience du compte, par jour",
+        label_en="TikTok Business Suite export (older version) — account audience, per day",
+        grain="day",
+        signature=("Date", "Reached audience", "Engaged audience"),
+        excludes=("Video views",),
+        date=("Date",),
+        metrics={
+            "reach": ("Reached audience",),
+            "engagements": ("Engaged audience",),
+            "followers_gained": ("New followers",),
+            "followers_total": ("Total followers",),
+        },
+        note_fr=(
+            "Ce fichier n'a pas de vues. Couverture et nouveaux abonnés répètent ceux de l'export "
+            "d'activité du même compte : importés tous deux, ils ne comptent qu'une fois. « -- » "
+            "et « NAN » veulent dire « pas de donnée »."
+        ),
+        note_en=(
+            "This file has no views. Reach and new followers repeat those of the same account's "
+            "activity export: imported both, they count once. “--” and “NAN” mean “no data”."
+        ),
+    ),
+    ExportLayout(
+        id="tiktok_business_suite_videos",
+        platform="tiktok",
+        label_fr="Export TikTok Business Suite (ancienne version) — vidéos, par publication",
+        label_en="TikTok Business Suite export (older version) — videos, per post",
+        grain="post",
+        signature=("Video link", "Post time", "Video views"),
+        date=("Post time",),
+        key=("Video link",),
+        title=("Video title",),
+        metrics={
+            "views": ("Video views",),
+            "reactions": ("Likes",),
+            "comments": ("Comments",),
+            "shares": ("Shares",),
+            "saves": ("Add to Favorites",),
+        },
+        note_fr=(
+            "Totaux de chaque vidéo depuis sa publication, arrêtés au jour de l'export : "
+            "pas seulement ceux de la période."
+        ),
+        note_en=(
+            "Each video's totals since it was posted, as of the export day: not only those of "
+            "the period."
+        ),
+        adjust=_complete_post_dates,
+    ),
+    *(
+        ExportLayout(
+            id=f"tiktok_audience_{kind}",
+            platform="tiktok",
+            label_fr=f"Export TikTok Studio — {label_fr} ({file_name})",
+            label_en=f"TikTok Studio export — {label_en} ({file_name})",
+            grain="day",
+            signature=signature,
+            date=(),
+            metrics={},
+            note_fr="Fichier d'audience : il n'a pas de chiffres de portée, rien n'en est importé.",
+            note_en="Audience file: it has no reach figures, nothing of it is imported.",
+            refusal=f"tiktok.refused.{kind}",
+        )
+        for kind, file_name, label_fr, label_en, signature in (
+            (
+                "activity",
+                "FollowerActivity.csv",
+                "abonnés actifs par heure",
+                "active followers by hour",
+                ("Date", "Hour", "Active followers"),
+            ),
+            (
+                "gender",
+                "FollowerGender.csv",
+                "abonnés par genre",
+                "followers by gender",
+                ("Gender", "Distribution"),
+            ),
+            (
+                "territories",
+                "FollowerTopTerritories.csv",
+                "abonnés par pays",
+                "followers by country",
+                ("Top territories", "Distribution"),
+            ),
+        )
     ),
 ]

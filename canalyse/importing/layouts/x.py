@@ -18,15 +18,40 @@ _LEGACY_METRICS = {
     "followers_gained": ("follows",),
     "video_views": ("media views",),
 }
+# A handle (1 to 15 letters, digits or "_", not only digits) before X's own file name.
+_HANDLE_PREFIX = re.compile(
+    r"(?!\d+_account_)([A-Za-z0-9_]{1,15})_account_(?:overview_analytics|analytics_content)"
+)
 _COMMON_NOTE_FR = "Sur X, les vues sont les impressions."
 _COMMON_NOTE_EN = "On X, views are impressions."
+_HANDLE_NOTE_FR = (
+    " Le fichier ne nomme pas le compte : s'il est rangé sous le nom "
+    "« <compte>_account_… .csv », ce compte est repris."
+)
+_HANDLE_NOTE_EN = (
+    " The file does not name the account: when it is filed as “<handle>_account_… .csv”, that "
+    "handle is used."
+)
 
 
 def _handle_from_file_name(draft: Draft) -> None:
     """Legacy files are named `[daily_]tweet_activity_metrics_<handle>_<from>_<to>_en.csv`: the account."""
     found = re.search(r"tweet_activity_metrics_(.+?)_\d{8}_\d{8}", draft.table_name)
-    if found and "account" not in draft.columns:
-        draft.body = draft.body.assign(_account=found.group(1))
+    if found:
+        _set_account(draft, found.group(1))
+
+
+def _handle_before_file_name(draft: Draft) -> None:
+    """The 2024–25 files name no account, but people file them as `<handle>_account_…csv`."""
+    file_name = re.split(r" › |/", draft.table_name)[-1]
+    found = _HANDLE_PREFIX.match(file_name)
+    if found:
+        _set_account(draft, found.group(1))
+
+
+def _set_account(draft: Draft, handle: str) -> None:
+    if "account" not in draft.columns:
+        draft.body = draft.body.assign(_account=handle)
         draft.columns["account"] = draft.body.columns.get_loc("_account")
 
 
@@ -80,8 +105,12 @@ LAYOUTS = [
             "video_views": ("Video views",),
         },
         note_fr=_COMMON_NOTE_FR
-        + " « Shares » (partages par message privé) n'est pas compté : les republications le sont.",
-        note_en=_COMMON_NOTE_EN + " “Shares” (sent by direct message) is not counted: reposts are.",
+        + " « Shares » (partages par message privé) n'est pas compté : les republications le sont."
+        + _HANDLE_NOTE_FR,
+        note_en=_COMMON_NOTE_EN
+        + " “Shares” (sent by direct message) is not counted: reposts are."
+        + _HANDLE_NOTE_EN,
+        adjust=_handle_before_file_name,
     ),
     ExportLayout(
         id="x_post_content",
@@ -104,7 +133,8 @@ LAYOUTS = [
             "profile_visits": ("Profile visits",),
             "link_clicks": ("URL Clicks", "Url clicks"),
         },
-        note_fr=_COMMON_NOTE_FR,
-        note_en=_COMMON_NOTE_EN,
+        note_fr=_COMMON_NOTE_FR + _HANDLE_NOTE_FR,
+        note_en=_COMMON_NOTE_EN + _HANDLE_NOTE_EN,
+        adjust=_handle_before_file_name,
     ),
 ]

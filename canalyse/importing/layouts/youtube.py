@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pandas as pd
+
 from canalyse.errors import ImportRefused
-from canalyse.importing.exports import Draft, ExportLayout
+from canalyse.importing.exports import Draft, ExportLayout, text
 from canalyse.platforms import fold
 
 # Every YouTube Studio metric that has a canonical meaning, English then French spelling. The
@@ -22,7 +24,7 @@ from canalyse.platforms import fold
 _METRICS: dict[str, tuple[str, ...]] = {
     "views": ("Views", "Vues"),
     "watch_time_hours": ("Watch time (hours)", "Durée de visionnage (heures)"),
-    "impressions": ("Impressions",),
+    "impressions": ("Impressions", "Thumbnail impressions"),
     "reach": ("Unique viewers", "Spectateurs uniques"),
     "reactions": ("Likes", "J'aime", "Mentions J'aime"),
     "comments": ("Comments added", "Commentaires ajoutés", "Comments", "Commentaires"),
@@ -71,9 +73,11 @@ _NETWORK_HEADERS = (
     "Channel",
 )
 
-# `Content 2025-01-01_2025-01-31 Ville de Rennes.zip`, or `… (1).zip` when downloaded twice.
+# `Content 2025-01-01_2025-01-31 Ville de Rennes.zip`, or `… (1).zip` when downloaded twice; a
+# download grouped by country is named after its tab the same way (`Geography …`).
 _CONTENT_ZIP = re.compile(
-    r"(?:^|› |/)(?:Content|Contenu) (\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2}) (.+?)(?: \(\d+\))?\.zip › ",
+    r"(?:^|› |/)(?:Content|Contenu|Geography|Zone géographique) (\d{4}-\d{2}-\d{2})_"
+    r"(\d{4}-\d{2}-\d{2}) (.+?)(?: \(\d+\))?\.zip › ",
     re.IGNORECASE,
 )
 _YOUTUBE_NAME = re.compile(r"\b(?:totals|totaux|youtube)\b")
@@ -84,6 +88,19 @@ _NOTE_FR = (
 )
 _NOTE_EN = "On YouTube, impressions are thumbnail displays, not views: they are counted apart."
 _NET_SUBSCRIBERS = frozenset({fold("Subscribers"), fold("Abonnés")})
+# The French interface's name for the Geography dimension: UNCONFIRMED (YouTube Studio's French
+# wording; no real French file seen yet).
+_GEOGRAPHY_FR = "Zone géographique"
+_COUNTRIES_NOTE_FR = (
+    "Vues par pays : les vues dont le pays n'est pas connu ne sont dans aucune ligne (souvent "
+    "quelques % du total de la chaîne). Les totaux par jour de la chaîne (« Totals.csv ») de la "
+    "même période l'emportent sur elles ; les pays ne s'ajoutent jamais aux vidéos ni aux totaux."
+)
+_COUNTRIES_NOTE_EN = (
+    "Views by country: views whose country is unknown are in no row (often a few % of the "
+    "channel's total). The channel's daily totals (“Totals.csv”) for the same period win over "
+    "them; countries never add to the videos or to the totals."
+)
 
 
 def channel_from_zip_name(table_name: str) -> str | None:
@@ -156,6 +173,36 @@ def _check_video_days(draft: Draft) -> None:
     _add_channel(draft)
 
 
+def _by_country(draft: Draft) -> None:
+    """Rows per country: keyed "country:<code>", like a video's, so the channel's days win."""
+    column = draft.body.columns[draft.columns["key0"]]
+    countries = text(draft.body[column])
+    named = countries.ne("") & countries.map(fold).ne("total")
+    body = draft.body.copy()
+    body[column] = ("country:" + countries).where(named, countries).to_numpy(dtype=object)
+    draft.body = body
+
+
+def _countries_per_day(draft: Draft) -> None:
+    """`Chart data` grouped by Geography: each country's views per day, a series per country."""
+    _by_country(draft)
+    _add_channel(draft)
+
+
+def _countries_over_the_period(draft: Draft) -> None:
+    """`Table data` grouped by Geography: each country's views over the exported period.
+
+    Only the zip's name says which period that is: without it the rows could be dated nowhere,
+    and would add to every day series of the channel, so the file is refused.
+    """
+    draft.period = period_from_zip_name(draft.table_name)
+    if draft.period is None:
+        raise ImportRefused("youtube.error.geography_without_period", file=draft.table_name)
+    draft.dates = pd.Series(draft.period[0].isoformat(), index=draft.body.index)
+    _by_country(draft)
+    _add_channel(draft)
+
+
 def _layout(
     id: str,
     french: bool,
@@ -183,10 +230,10 @@ def _layout(
 
 
 def _video_layouts(french: bool) -> list[ExportLayout]:
-    content, title, published = (
-        ("Contenu", "Titre de la vidéo", "Heure de publication de la vidéo")
+    content, title, published, geography = (
+        ("Contenu", "Titre de la vidéo", "Heure de publication de la vidéo", _GEOGRAPHY_FR)
         if french
-        else ("Content", "Video title", "Video publish time")
+        else ("Content", "Video title", "Video publish time", "Geography")
     )
     suffix = "_fr" if french else ""
     return [
@@ -202,11 +249,14 @@ def _video_layouts(french: bool) -> list[ExportLayout]:
             excludes=("Date",),
             note_fr=_NOTE_FR
             + " Les chiffres de chaque vidéo couvrent toute la période exportée : ils comptent sur"
-            " cette période, et s'effacent devant les totaux par jour de la chaîne.",
+            " cette période, et s'effacent devant les totaux par jour de la chaîne. Une vidéo"
+            " privée ou supprimée n'a pas de date de publication : elle compte quand même.",
             note_en=_NOTE_EN
             + " Each video's figures cover the whole exported period: they count over that"
-            " period, and give way to the channel's daily totals.",
+            " period, and give way to the channel's daily totals. A private or deleted video has"
+            " no publish date: it counts all the same.",
             adjust=_videos_over_the_period,
+            undated_rows=True,
         ),
         _layout(
             f"youtube_video_days{suffix}",
@@ -221,6 +271,36 @@ def _video_layouts(french: bool) -> list[ExportLayout]:
             adjust=_check_video_days,
         ),
         _layout(
+            f"youtube_country_days{suffix}",
+            french,
+            "pays par jour (« Données du graphique » par zone géographique)",
+            "countries per day (“Chart data” by geography)",
+            "day",
+            ("Date", geography),
+            key=(geography,),
+            note_fr=_COUNTRIES_NOTE_FR,
+            note_en=_COUNTRIES_NOTE_EN,
+            adjust=_countries_per_day,
+        ),
+        _layout(
+            f"youtube_countries{suffix}",
+            french,
+            "pays sur la période (« Données du tableau » par zone géographique)",
+            "countries over the period (“Table data” by geography)",
+            "period",
+            (geography,),
+            signature_any=tuple(sorted(_FRENCH_NAMES if french else _ENGLISH_NAMES)),
+            key=(geography,),
+            excludes=("Date", content),
+            date=(),
+            note_fr=_COUNTRIES_NOTE_FR
+            + " Sans le zip « Content … » d'origine, la période n'est pas connue : le fichier est"
+            " refusé.",
+            note_en=_COUNTRIES_NOTE_EN
+            + " Without the original “Content …” zip the period is unknown: the file is refused.",
+            adjust=_countries_over_the_period,
+        ),
+        _layout(
             f"youtube_channel_days{suffix}",
             french,
             "chaîne par jour (« Totaux »)",
@@ -228,7 +308,7 @@ def _video_layouts(french: bool) -> list[ExportLayout]:
             "day",
             ("Date",),
             signature_any=tuple(sorted(_FRENCH_NAMES if french else _ENGLISH_NAMES)),
-            excludes=(content, title, published, *_NETWORK_HEADERS),
+            excludes=(content, title, published, geography, *_NETWORK_HEADERS),
             adjust=_check_channel_totals,
         ),
     ]
