@@ -12,6 +12,7 @@ from canalyse.importing import mapping
 from canalyse.importing.fetch import NETWORKS, fetch_account
 from canalyse.importing.files import read_tables
 from canalyse.importing.pipeline import (
+    ANY_NETWORK,
     ImportAnswers,
     attribute_blank_accounts,
     import_file,
@@ -34,9 +35,12 @@ with st.form("upload_form", clear_on_submit=True):
         accept_multiple_files=True,
         key="upload",
     )
-    campaign_col, year_col = st.columns([2, 1])
+    campaign_col, account_col, year_col = st.columns([2, 2, 1])
     campaign = campaign_col.text_input(
         t("import.campaign", lang), key="campaign", help=t("import.campaign_help", lang)
+    )
+    account = account_col.text_input(
+        t("import.account", lang), key="account", help=t("import.account_help", lang)
     )
     year = year_col.number_input(
         t("import.year", lang),
@@ -62,11 +66,13 @@ if submitted and uploaded:
         "campaign": campaign.strip() or None,
         "year": int(year) if year else None,
     }
+    named = ImportAnswers(accounts={ANY_NETWORK: account.strip()}) if account.strip() else None
     reports = import_files(
         ui.cursor(),
         files,
         lang=lang,
         on_progress=show_progress,
+        answers=named,
         **st.session_state["upload_options"],
     )
     progress.empty()
@@ -211,15 +217,26 @@ for number, (name, import_again) in enumerate(list(st.session_state.get("awaitin
                 if question.suggested:
                     st.caption(t("question.suggested", lang, platform=label(question.suggested)))
             else:
+                options = [*question.choices, ""]
                 answers.accounts[question.platform] = st.radio(
                     t("import.answer.account", lang),
-                    [*question.choices, ""],
+                    options,
+                    index=options.index(question.suggested) if question.suggested else 0,
                     format_func=lambda choice: (
                         ui.plain(choice) if choice else t("import.question.account.separate", lang)
                     ),
                     key=f"answer_account_{number}_{index}",
                     label_visibility="collapsed",
                 )
+                if answers.accounts[question.platform] and len(question.sources) > 1:
+                    names = dict(zip(question.sources, question.source_names, strict=True))
+                    answers.attribute[question.platform] = st.multiselect(
+                        t("import.answer.which_imports", lang),
+                        question.sources,
+                        default=question.sources,
+                        format_func=lambda source, names=names: ui.plain(names[source]),
+                        key=f"answer_attribute_{number}_{index}",
+                    )
         go, drop, _ = st.columns([2, 1, 3])
         if go.button(
             t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"

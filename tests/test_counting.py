@@ -147,11 +147,11 @@ def test_figures_without_an_account_meeting_a_named_account_are_asked_about(con)
     assert any("maintenant ceux du compte « rennes »" in note for note in answered.tables[0].notes)
     # The month is now rennes's and stands; the three days are inside it.
     assert _total(con) == 9000
-    # The answer is remembered: an X file without account is rennes's from now on.
-    later = "Date;Réseau;Vues\n2021-12-01;X;70\n"
-    again = import_file(con, "decembre.csv", later.encode())
-    _imported(again)
-    assert queries.run(con, "accounts")["account"].tolist() == ["rennes"]
+    # The answer is suggested, never applied unasked, the next time the question comes up.
+    later = "Date;Réseau;Vues\n2021-11-15;X;70\n"
+    again = import_file(con, "quinze.csv", later.encode())
+    assert again.status == "question"
+    assert again.questions[0].suggested == "rennes"
 
 
 def test_figures_without_an_account_can_be_kept_apart(con):

@@ -70,7 +70,9 @@ class Question:
     workspace hold figures of one network over the same days, named on one side only: are they
     the account `choices` names, or another one? kind "platform": the file does not say its
     network (a Meta daily file): which of `choices` is it? `suggested` is the choice its name or
-    its siblings point to, to pre-select, never an answer in itself.
+    its siblings point to, to pre-select, never an answer in itself. `sources` and `source_names`
+    are the earlier imports concerned (for an account question whose figures without an account
+    are already in the workspace: those the answer would attribute).
     """
 
     kind: str
@@ -79,6 +81,8 @@ class Question:
     choices: list[str] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
     suggested: str | None = None
+    source_names: list[str] = field(default_factory=list)
+    blank_side: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -87,6 +91,7 @@ class Question:
             "platform": self.platform,
             "choices": self.choices,
             "sources": self.sources,
+            "source_names": self.source_names,
             "suggested": self.suggested,
         }
 
@@ -97,14 +102,17 @@ class ImportAnswers:
 
     repeated: "replace" the earlier imports the file repeats, or "keep" both.
     accounts: per network, the account that its figures without an account belong to ("" keeps
-    them apart, as an account of their own). Answers are remembered for the next imports.
+    them apart, as an account of their own). Answers are remembered and suggested next time.
     platform: the network of tables that do not say theirs (Meta daily files: "facebook" or
     "instagram"); not remembered, since the next such file may be the other network's.
+    attribute: per network, which of the earlier imports an account question listed get the
+    account named in `accounts` (all of them when not given).
     """
 
     repeated: str | None = None
     accounts: dict[str, str] = field(default_factory=dict)
     platform: str | None = None
+    attribute: dict[str, list[int]] = field(default_factory=dict)
 
 
 # In `ImportAnswers.accounts`, an answer for every network of the file.
@@ -350,13 +358,19 @@ def import_parsed(
                 for platform in table.facts["platform"].unique():
                     given.setdefault(str(platform), everywhere)
         answers = ImportAnswers(
-            repeated=answers.repeated, accounts=given, platform=answers.platform
+            repeated=answers.repeated,
+            accounts=given,
+            platform=answers.platform,
+            attribute=answers.attribute,
         )
-        accounts = {**remembered, **answers.accounts}
+        # A remembered answer is only suggested: another owner's file may name no account either.
+        accounts = dict(answers.accounts)
         for table in parsed:
             _name_blank_accounts(table.facts, accounts)
         frames = [p.facts for p in parsed]
-        questions, attributions = _account_questions(con, frames, accounts, lang)
+        questions, attributions = _account_questions(
+            con, frames, accounts, answers.attribute, remembered, lang
+        )
         replaced: list[int] = []
         repeated = store.repeated_figures(con, frames)
         repeated = repeated[~repeated["source_id"].isin(replace)]
@@ -402,17 +416,6 @@ def import_parsed(
         notes.append(
             t("import.note.account_attributed", lang, platform=label(platform), account=account)
         )
-    for platform, account in accounts.items():
-        if account and any((table.facts["platform"] == platform).any() for table in parsed):
-            if platform in remembered and platform not in answers.accounts:
-                notes.append(
-                    t(
-                        "import.note.account_remembered",
-                        lang,
-                        platform=label(platform),
-                        account=account,
-                    )
-                )
     skipped = list(skipped or [])
     reports = [_report(p, lang) for p in parsed]
     if reports and notes:
@@ -488,27 +491,32 @@ def _account_questions(
     con: duckdb.DuckDBPyConnection,
     frames: list[pd.DataFrame],
     accounts: dict[str, str],
+    attribute: dict[str, list[int]],
+    remembered: dict[str, str],
     lang: str,
 ) -> tuple[list[Question], list[tuple[str, str, list[int]]]]:
-    """Questions about accounts named on one side only, and the earlier figures without an
-    account to attribute (platform, account, source ids) where the answer is already known."""
+    """Questions about accounts named on one side only (suggesting the answer last given for the
+    network), and the earlier figures without an account to attribute (platform, account, source
+    ids) where the answer is given."""
     overlaps = store.account_overlaps(con, frames)
     questions: list[Question] = []
     attributions: list[tuple[str, str, list[int]]] = []
+    names = dict(con.execute("SELECT source_id, file_name FROM sources").fetchall())
     for platform, rows in overlaps.groupby("platform", sort=True):
         answer = accounts.get(platform)
         named = sorted(rows["named_account"].unique().tolist())
-        earlier = sorted({int(i) for ids in rows["sources"] for i in ids})
+        blank_earlier = rows[rows["blank_side"] == "workspace"]
+        earlier = sorted({int(i) for ids in blank_earlier["sources"] for i in ids})
         if answer == "":
             continue
         if answer is not None and answer in named:
-            blank_earlier = rows[(rows["blank_side"] == "workspace")]
-            if not blank_earlier.empty:
-                ids = sorted({int(i) for ids in blank_earlier["sources"] for i in ids})
+            chosen = attribute.get(platform)
+            ids = earlier if chosen is None else [i for i in earlier if i in set(chosen)]
+            if ids:
                 attributions.append((platform, answer, ids))
             continue
-        side = rows["blank_side"].iloc[0]
-        accounts_text = ", ".join(f"« {name} »" for name in named)
+        side = "workspace" if earlier else "new"
+        files = ", ".join(f"« {names[i]} »" for i in earlier if i in names)
         questions.append(
             Question(
                 kind="account",
@@ -517,10 +525,14 @@ def _account_questions(
                     f"import.question.account.{side}",
                     lang,
                     platform=label(platform),
-                    accounts=accounts_text,
+                    accounts=", ".join(f"« {name} »" for name in named),
+                    files=files,
                 ),
                 choices=named,
                 sources=earlier,
+                source_names=[names.get(i, f"#{i}") for i in earlier],
+                suggested=remembered.get(platform) if remembered.get(platform) in named else None,
+                blank_side=side,
             )
         )
     return questions, attributions

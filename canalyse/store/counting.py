@@ -26,7 +26,9 @@ gives the same rules with worked examples.
 4. **Posts.** A post counts on its publish day, unless the account's day series (rule 1) or a
    per-content day series (rule 2) gives that metric that day, or a kept period holds that day.
    *Example:* a legacy X daily export and the per-tweet export of the same month: the days count,
-   the tweets are set aside.
+   the tweets are set aside. A post without a publish day (Meta writes such rows when it cannot
+   compute a post's details) is set aside when its account has a day series of that metric: its
+   views are in one of those days, which already count them; otherwise it counts.
 5. **Undated summaries** (a campaign table without dates) cannot be compared with anything and
    are counted as they are; importing the same summary twice is caught at import time.
 
@@ -251,6 +253,7 @@ def _rebuild_statements() -> list[str]:
         "WHEN f.grain = 'day' AND f.item_key IS NULL THEN 0 "
         f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
         f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
+        f"WHEN f.grain = 'post' AND coalesce(s.a_{{m}}, false) THEN {code['account_days']} "
         "ELSE 0 END::UTINYINT AS why_{m}"
     )
     period_fate = (
@@ -283,6 +286,12 @@ SELECT platform, account, period_start AS day,
 FROM _cur
 WHERE grain = 'day'
 GROUP BY platform, account, period_start""",
+        # Whether the account has a day series of each metric at all (rule 4, posts without a day).
+        f"""
+CREATE OR REPLACE TEMP TABLE _series AS
+SELECT platform, account, {_each("bool_or(a_{m}) AS a_{m}")}
+FROM _days
+GROUP BY platform, account""",
         # Rule 3: each dated period (all the rows of one account over the same days, account-level
         # or per content), and whether the account's day series covers every one of its days.
         f"""
@@ -359,6 +368,9 @@ LEFT JOIN _inside AS i
 LEFT JOIN _days AS d
   ON f.grain <> 'period' AND d.platform = f.platform AND d.account = f.account
  AND d.day = f.period_start
+LEFT JOIN _series AS s
+  ON f.grain = 'post' AND f.period_start IS NULL
+ AND s.platform = f.platform AND s.account = f.account
 )""",
         f"""
 INSERT INTO figures BY NAME
@@ -389,6 +401,7 @@ FROM (
 GROUP BY ALL""",
         "DROP VIEW _cur",
         "DROP TABLE _days",
+        "DROP TABLE _series",
         "DROP TABLE _periods",
         "DROP TABLE _period_state",
         "DROP TABLE _inside",

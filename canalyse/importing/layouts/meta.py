@@ -112,8 +112,30 @@ def _title_from_description(draft: Draft) -> None:
     draft.columns["title"] = draft.body.columns.get_loc("_title")
 
 
+def _one_account(draft: Draft) -> None:
+    """A Business Suite export is one account's: a post naming another account is a collaboration
+    shown on this one, and a row naming none (Meta's « error computing metadata » rows) is this
+    account's too. Every row gets the account most rows name, and the report says so."""
+    position = draft.columns.get("account")
+    if position is None:
+        return
+    accounts = text(draft.body[draft.body.columns[position]])
+    named = accounts[accounts != ""]
+    if named.empty:
+        return
+    main = named.value_counts().index[0]
+    others = accounts != main
+    if others.any():
+        draft.body = draft.body.assign(_account=main)
+        draft.columns["account"] = draft.body.columns.get_loc("_account")
+        draft.notes.append(
+            ("import.note.meta.one_account", {"count": int(others.sum()), "account": main})
+        )
+
+
 def _adjust_post_export(draft: Draft) -> None:
-    """Business Suite post exports: title from the post text, and the Impressions caveat."""
+    """Business Suite post exports: one account, title from the post text, the Impressions caveat."""
+    _one_account(draft)
     _title_from_description(draft)
     _note_impressions_read_as_views(draft)
 
