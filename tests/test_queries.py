@@ -56,12 +56,15 @@ def test_every_query_file_has_a_header_and_is_used(name):
     text = queries.load(name)
     assert text.startswith("-- "), "a header comment says what the query returns"
     assert "Returns:" in text
+    # A call that runs it (`queries.run(con, "name"`, `ui.query("name"`), not any string equal to
+    # its name: "accounts" is also a dictionary key.
+    call = re.compile(rf"(?:queries\.run\([^,()]+,|\bquery\()\s*[\"']{name}[\"']")
     users = [
         p
         for p in [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
-        if re.search(rf"[\"']{name}[\"']", Path(p).read_text(encoding="utf-8"))
+        if call.search(Path(p).read_text(encoding="utf-8"))
     ]
-    assert users, f"queries/{name}.sql is used nowhere"
+    assert users, f"queries/{name}.sql is run nowhere"
 
 
 def test_rennes_figures_give_facebook_44_percent_of_views(rennes):
@@ -137,3 +140,15 @@ def test_sidebar_widget_values_become_filters():
     assert filters_from_state(chosen) == Filters(
         date(2025, 1, 1), date(2025, 3, 31), ("x", "facebook"), "Crue"
     )
+
+
+def test_the_ratio_registry_and_the_roi_query_name_the_same_ratios(varied):
+    from canalyse.i18n import catalog
+    from canalyse.ratios import RATIO_NAMES
+
+    columns = queries.run(varied, "roi", **Filters().params(), hourly_cost=35.0).columns.tolist()
+    base = ["platform", "views", "reach", "engagements", "spend", "staff_hours", "followers_total"]
+    assert columns == base + list(RATIO_NAMES)
+    for name in RATIO_NAMES:
+        for part in ("label", "short", "definition", "formula", "note"):
+            assert f"glossary.ratio.{name}.{part}" in catalog()
