@@ -13,7 +13,7 @@ from canalyse.errors import CanalyseError
 from canalyse.store import counting, keys
 from canalyse.store.transaction import VERSION_KEY, transaction
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SQL = Path(__file__).with_name("sql")
 BACKUP_DIR = "backups"
 
@@ -70,7 +70,7 @@ def backup(con: duckdb.DuckDBPyConnection, path: Path, reason: str) -> Path:
     while target.exists():
         counter += 1
         target = folder / f"{path.stem}-{stamp}-{reason}-{counter}{path.suffix}"
-    shutil.copy2(path, target)
+    shutil.copyfile(path, target)
     return target
 
 
@@ -156,4 +156,5 @@ _STEPS = (
     _sql_file("schema_v2.sql"),
     _sql_file("schema_v3.sql"),
     _to_v4,
+    _sql_file("schema_v5.sql"),
 )
