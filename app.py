@@ -17,4 +17,8 @@ navigation = st.navigation(
     ],
     position="hidden",
 )
-navigation.run()
+try:
+    navigation.run()
+finally:
+    # The page is drawn: its read-only connections close, so no lock is held between reruns.
+    ui.release_readers()

@@ -13,13 +13,21 @@ from canalyse.importing.pipeline import (
     import_file,
     import_files,
 )
-from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
+from canalyse.imports_view import (
+    activity_table,
+    history_table,
+    mapping_table,
+    report_lines,
+    totals_table,
+)
 from canalyse.platforms import PLATFORMS, label
 from pages import ui
 
 lang = ui.frame()
 st.title(t("import.title", lang))
 st.markdown(t("import.intro", lang))
+ui.viewer_note()
+editor = ui.can_edit()
 
 # ---- Upload ----------------------------------------------------------------------------------------
 with st.form("upload_form", clear_on_submit=True):
@@ -42,7 +50,9 @@ with st.form("upload_form", clear_on_submit=True):
         key="year",
         help=t("import.year_help", lang),
     )
-    submitted = st.form_submit_button(t("import.submit", lang), type="primary", key="import_submit")
+    submitted = st.form_submit_button(
+        t("import.submit", lang), type="primary", key="import_submit", disabled=not editor
+    )
 
 if submitted and uploaded:
     files = [(f.name, f.getvalue()) for f in uploaded]
@@ -52,8 +62,8 @@ if submitted and uploaded:
         text = t("import.progress", lang, done=done + 1, total=total, file=name) if name else ""
         progress.progress(done / total, text=ui.plain(text))
 
-    reports = import_files(
-        ui.cursor(),
+    reports = ui.write(
+        import_files,
         files,
         campaign=campaign.strip() or None,
         lang=lang,
@@ -126,10 +136,13 @@ for number, (name, (data, tag, year_given)) in enumerate(
                 )
         go, drop, _ = st.columns([2, 1, 3])
         if go.button(
-            t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
+            t("import.answer.submit", lang),
+            key=f"answer_submit_{number}",
+            type="primary",
+            disabled=not editor,
         ):
-            answered = import_file(
-                ui.cursor(), name, data, campaign=tag, lang=lang, year=year_given, answers=answers
+            answered = ui.write(
+                import_file, name, data, campaign=tag, lang=lang, year=year_given, answers=answers
             )
             st.session_state["import_reports"] = [answered]
             if answered.status != "question":
@@ -190,7 +203,12 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
             hide_index=True,
             key=f"map_metrics_{number}",
         )
-        if st.button(t("mapping.submit", lang), key=f"map_submit_{number}", type="primary"):
+        if st.button(
+            t("mapping.submit", lang),
+            key=f"map_submit_{number}",
+            type="primary",
+            disabled=not editor,
+        ):
             chosen = mapping.from_form(
                 platform,
                 grain,
@@ -203,12 +221,13 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
             if not chosen.metrics:
                 st.warning(t("mapping.no_metric", lang))
             else:
-                mapping.save(ui.cursor(), table, header_row, chosen)
-                report = import_file(
-                    ui.cursor(), name, data, campaign=campaign.strip() or None, lang=lang
-                )
-                if report.status == "error":
-                    mapping.forget(ui.cursor(), table, header_row)
+                with ui.writer() as con:
+                    mapping.save(con, table, header_row, chosen)
+                    report = import_file(
+                        con, name, data, campaign=campaign.strip() or None, lang=lang
+                    )
+                    if report.status == "error":
+                        mapping.forget(con, table, header_row)
                 st.session_state["import_reports"] = [report]
                 if report.status == "imported":
                     st.session_state["unmapped"].pop(name)
@@ -218,7 +237,9 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
 st.subheader(t("import.history", lang))
 if "deleted" in st.session_state:
     st.success(ui.plain(t("import.deleted", lang, file=st.session_state.pop("deleted"))))
-sources = store.list_sources(ui.cursor())
+with ui.cursor() as con:
+    sources = store.list_sources(con)
+    activity = store.list_activity(con)
 if sources.empty:
     st.caption(t("import.history_empty", lang))
 else:
@@ -232,14 +253,19 @@ else:
             key="delete_choice",
         )
         confirmed = st.checkbox(t("import.delete_confirm", lang), key="delete_confirm")
-        if st.form_submit_button(t("import.delete", lang), key="delete_submit"):
+        if st.form_submit_button(
+            t("import.delete", lang), key="delete_submit", disabled=not editor
+        ):
             if confirmed:
-                store.delete_source(ui.cursor(), int(chosen_id))
+                ui.write(store.delete_source, int(chosen_id))
                 st.session_state.pop("import_reports", None)
                 st.session_state["deleted"] = names[chosen_id]
                 st.rerun()
             else:
                 st.warning(t("import.delete_unconfirmed", lang))
+if not activity.empty:
+    with st.expander(t("activity.title", lang)):
+        st.dataframe(activity_table(activity, lang), hide_index=True, key="activity")
 
 # ---- Figures without an account that may be a named account's --------------------------------------
 overlaps = ui.query("account_overlaps")
@@ -259,8 +285,10 @@ if not overlaps.empty:
             )
             for row in overlaps.itertuples(index=False)
         }
-        if st.form_submit_button(t("accounts.submit", lang), key="accounts_submit"):
-            attribute_blank_accounts(ui.cursor(), chosen_accounts)
+        if st.form_submit_button(
+            t("accounts.submit", lang), key="accounts_submit", disabled=not editor
+        ):
+            ui.write(attribute_blank_accounts, chosen_accounts)
             st.rerun()
 
 # ---- Which exports Canalyse recognises ------------------------------------------------------------------

@@ -39,14 +39,14 @@ def _save_event() -> None:
     if day is None or not text.strip():
         st.toast(t("trends.events.incomplete", lang), icon=":material/warning:")
         return
-    add_event(ui.cursor(), day, text)
+    ui.write(add_event, day, text)
     st.session_state["event_label"] = ""
     st.toast(t("trends.events.added", lang), icon=":material/check:")
 
 
 def _delete_event() -> None:
     chosen = st.session_state.get("event_to_delete")
-    if chosen is not None and delete_event(ui.cursor(), int(chosen)):
+    if chosen is not None and ui.write(delete_event, int(chosen)):
         st.toast(t("trends.events.deleted", lang), icon=":material/delete:")
 
 

@@ -33,10 +33,17 @@ from pathlib import Path
 import duckdb
 
 from canalyse.errors import CanalyseError
-from canalyse.store import counting, keys
+from canalyse.store import counting, files, keys
 from canalyse.store.activity import acting_as, record, role_of
-from canalyse.store.schema import BACKUP_DIR, SCHEMA_VERSION, backup, migrate, schema_version
-from canalyse.store.transaction import data_version, transaction
+from canalyse.store.schema import (
+    BACKUP_DIR,
+    SCHEMA_VERSION,
+    backup,
+    copy_to_backups,
+    migrate,
+    schema_version,
+)
+from canalyse.store.transaction import after_each_commit, data_version, transaction
 
 # Nothing leaves the machine: DuckDB must never download an extension on its own.
 CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
@@ -187,8 +194,7 @@ def check_header(path: Path) -> None:
     """Refuse a file that is not a DuckDB database before DuckDB touches it (a SQLite file opened
     by mistake would have DuckDB look for an extension)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
+        head = files.read_start(path, 16)
     except OSError as exc:
         raise CanalyseError(
             "store.error.unreadable", path=str(path), detail=exc.strerror or str(exc)
@@ -384,24 +390,25 @@ def writing(
             if existed and daily_backup and daily_backups() and not _backed_up_today(path):
                 backup(con, path, "quotidien")
             prune_backups(path)
-            with acting_as(actor):
+            with acting_as(actor), after_each_commit(con, lambda: _record_state(path, con, actor)):
                 yield con
         finally:
-            try:
-                _write_json(
-                    state_note(path),
-                    {
-                        "data_version": data_version(con),
-                        "at": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-                        "by": actor,
-                    },
-                )
-            except (duckdb.Error, OSError):
-                pass  # the connection failed mid-write: the next writer's checks will tell
             con.close()
             holder_note(path).unlink(missing_ok=True)
     finally:
         turn.release()
+
+
+def _record_state(path: Path, con: duckdb.DuckDBPyConnection, actor: str) -> None:
+    """Record, beside the file, the version the workspace reached with the write just committed."""
+    _write_json(
+        state_note(path),
+        {
+            "data_version": data_version(con),
+            "at": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            "by": actor,
+        },
+    )
 
 
 def prepare(path: str | os.PathLike, *, actor: str, program: str) -> None:
@@ -469,25 +476,20 @@ def _sound_copy(copy: Path) -> None:
         con.close()
 
 
-@contextmanager
-def _file_lock(path: Path, deadline: float) -> Iterator[None]:
-    """No other process holds the file (DuckDB's own lock), for the block."""
+def _hold_file(path: Path, deadline: float) -> None:
+    """Make sure no other process holds the file (DuckDB's own lock), and keep them out until the
+    file is replaced (its lasting handle is never unlocked: the replaced file no longer matters)."""
     if not path.exists():
-        yield
         return
-    with path.open("rb+") as handle:
-        while True:
-            try:
-                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:
-                if time.monotonic() >= deadline:
-                    raise _busy(path) from None
-                time.sleep(0.1)
+    descriptor = files.handle(path)
+    while True:
         try:
-            yield
-        finally:
-            fcntl.lockf(handle, fcntl.LOCK_UN)
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise _busy(path) from None
+            time.sleep(0.1)
 
 
 def restore(
@@ -518,27 +520,26 @@ def restore(
         raise _busy(path)
     kept = None
     try:
-        with _file_lock(path, deadline):
-            if path.exists():
-                try:
-                    with reading(path, wait=0):
-                        pass
-                    mark = _REPLACED
-                except (WorkspaceDamaged, NeedsUpgrade, CanalyseError):
-                    mark = _DAMAGED
-                folder = path.parent / BACKUP_DIR
-                folder.mkdir(parents=True, exist_ok=True)
-                stamp_text = datetime.now().strftime("%Y%m%d-%H%M%S")
-                kept = folder / f"{path.stem}-{stamp_text}-{mark}{path.suffix}"
-                shutil.copyfile(path, kept)
-                wal = path.with_name(path.name + ".wal")
-                if wal.exists():
-                    shutil.copyfile(wal, kept.with_name(kept.name + ".wal"))
-                    wal.unlink()
-            partial = path.with_name(path.name + ".restoring")
-            shutil.copyfile(chosen, partial)
-            os.replace(partial, path)
-            state_note(path).unlink(missing_ok=True)
+        mark = _REPLACED
+        if path.exists():
+            try:
+                with reading(path, wait=0):
+                    pass
+            except CanalyseError:
+                mark = _DAMAGED
+        # After that reader closed: closing any handle on the file drops this process's locks.
+        _hold_file(path, deadline)
+        if path.exists():
+            kept = copy_to_backups(path, mark)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        partial = path.with_name(path.name + ".restoring")
+        shutil.copyfile(chosen, partial)
+        chosen_wal = chosen.with_name(chosen.name + ".wal")
+        if chosen_wal.is_file():
+            shutil.copyfile(chosen_wal, path.with_name(path.name + ".wal"))
+        os.replace(partial, path)
+        files.forget(path)
+        state_note(path).unlink(missing_ok=True)
     finally:
         turn.release()
     with writing(path, actor=actor, program=program, daily_backup=False, wait=wait) as con:
