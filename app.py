@@ -17,8 +17,4 @@ navigation = st.navigation(
     ],
     position="hidden",
 )
-try:
-    navigation.run()
-finally:
-    # The page is drawn: its read-only connections close, so no lock is held between reruns.
-    ui.release_readers()
+navigation.run()

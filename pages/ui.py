@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -210,11 +211,12 @@ def db_path() -> str:
 
 
 # The read-only connections each session opened during its current run, closed when the run ends
-# (app.py) or before the session writes. A page may keep one in a variable, and Streamlit keeps
-# the last run's variables alive: left to the garbage collector, they would hold the workspace
-# (and keep out every writer) for as long as the page stays open.
+# or before the session writes. A page may keep one in a variable, and Streamlit keeps the last
+# run's variables alive: left to the garbage collector, they would hold the workspace (and keep
+# out every writer) for as long as the page stays open.
 _READERS: dict[str, list[duckdb.DuckDBPyConnection]] = {}
 _READERS_GUARD = threading.Lock()
+_HOOKED: weakref.WeakSet = weakref.WeakSet()
 
 
 def _session() -> str | None:
@@ -227,12 +229,33 @@ def _track(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     if session is not None:
         with _READERS_GUARD:
             _READERS.setdefault(session, []).append(con)
+        _close_when_run_ends(session)
     return con
 
 
-def release_readers() -> None:
-    """Close the read-only connections this session opened (end of a run, or before a write)."""
-    session = _session()
+def _close_when_run_ends(session: str) -> None:
+    """Have this session's script runner close its readers when a run stops, however it stops.
+
+    Streamlit offers no public end-of-run hook; its script runner announces the end of each run
+    on its `on_event` signal, and runs the script in a thread whose target is the runner. Without
+    it (another Streamlit), the readers are closed when the next run starts (`frame`).
+    """
+    runner = getattr(getattr(threading.current_thread(), "_target", None), "__self__", None)
+    signal = getattr(runner, "on_event", None)
+    if runner is None or signal is None or runner in _HOOKED:
+        return
+
+    def release(_sender: object, event: object = None, **_: object) -> None:
+        if getattr(event, "name", "").startswith(("SCRIPT_STOPPED", "SHUTDOWN")):
+            release_readers(session)
+
+    signal.connect(release, weak=False)
+    _HOOKED.add(runner)
+
+
+def release_readers(session: str | None = None) -> None:
+    """Close the read-only connections a session opened (at the end of a run, before a write)."""
+    session = session or _session()
     with _READERS_GUARD:
         opened = _READERS.pop(session, []) if session is not None else []
     for con in opened:

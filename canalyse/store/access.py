@@ -239,23 +239,37 @@ _PROCESS_LOCKS: dict[str, threading.Lock] = {}
 _PROCESS_LOCKS_GUARD = threading.Lock()
 
 
-def _process_lock(path: Path) -> threading.Lock:
+def _process_lock(path: Path, purpose: str = "write") -> threading.Lock:
     with _PROCESS_LOCKS_GUARD:
-        return _PROCESS_LOCKS.setdefault(str(path.resolve()), threading.Lock())
+        return _PROCESS_LOCKS.setdefault(f"{purpose}:{path.resolve()}", threading.Lock())
+
+
+_BUSY = (
+    "lock",  # another process holds the file
+    "different configuration",  # this process has it open the other way (read-only or not)
+    "already attached",  # this process is opening or closing it in another thread
+    "file handle conflict",
+)
 
 
 def _busy_error(exc: duckdb.Error) -> bool:
     text = str(exc).lower()
-    # Another process holds the file's lock, or this process has it open the other way.
-    return "lock" in text or "different configuration" in text
+    return any(sign in text for sign in _BUSY)
 
 
 def _connect(path: Path, *, read_only: bool, deadline: float) -> duckdb.DuckDBPyConnection:
     pause = 0.02
+    opening = _process_lock(path, "open")
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
+            # One open at a time per file in this process: DuckDB's own instance cache races.
+            with opening:
+                return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
         except duckdb.Error as exc:
+            if "permission denied" in str(exc).lower():
+                raise CanalyseError(
+                    "store.error.unreadable", path=str(path), detail=_first_line(exc)
+                ) from exc
             if not _busy_error(exc):
                 raise WorkspaceDamaged(
                     "store.error.damaged", path, detail=_first_line(exc)
