@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 from datetime import date
@@ -127,11 +129,8 @@ def _deck(con, args) -> int:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        print(
-            t("cli.error.cannot_write", args.lang, path=str(out), detail=exc.strerror),
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        error = CanalyseError("cli.error.cannot_write", path=str(out), detail=exc.strerror)
+        return _fail(args, error)
     if args.json:
         print(json.dumps({"file": str(out), "bytes": len(data)}))
     else:
@@ -148,10 +147,19 @@ def _day(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    said = io.StringIO()
     try:
-        args = _parser().parse_args(argv)
+        with contextlib.redirect_stderr(said):
+            args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+        print(said.getvalue(), end="", file=sys.stderr)
+        if exc.code in (0, None):
+            return EXIT_OK
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            # Scripts get the documented JSON even when the command line itself is wrong.
+            lines = said.getvalue().strip().splitlines() or ["usage"]
+            print(json.dumps({"error": {"code": "usage", "message": lines[-1], "backup": None}}))
+        return EXIT_USAGE
     try:
         return _run(args)
     except CanalyseError as exc:
@@ -178,7 +186,7 @@ def _run(args) -> int:
     program = f"canalyse {args.command}"
     if args.command in ("report", "deck"):
         if args.hourly_cost is not None and args.hourly_cost < 0:
-            print(t("cli.error.negative_cost", args.lang), file=sys.stderr)
+            _fail(args, CanalyseError("cli.error.negative_cost"))
             return EXIT_USAGE
         with store.reading(path) as con:
             return _report(con, args) if args.command == "report" else _deck(con, args)

@@ -135,6 +135,10 @@ def my_workspaces() -> dict[str, str]:
 def workspace_switch(language: str) -> None:
     """The sidebar choice of workspace, when the server has a workspaces folder."""
     if workspaces.folder() is None:
+        if signed_in_email() is not None and role() is None:
+            # One workspace with sign-in: its members list still decides who sees it.
+            st.error(t("auth.no_workspace", language, user=signed_in_email()))
+            st.stop()
         return
     mine = my_workspaces()
     if not mine:
@@ -153,16 +157,17 @@ def _forget_filters() -> None:
         del st.session_state[key]
 
 
-def role() -> str:
-    """'editor' or 'viewer' in the current workspace ('editor' without sign-in: one person's app)."""
+def role() -> str | None:
+    """'editor' or 'viewer' in the current workspace, None for someone it does not list
+    ('editor' without sign-in: one person's app)."""
     email = signed_in_email()
     if email is None:
         return "editor"
     folder = workspaces.folder()
     if folder is not None:
-        return my_workspaces().get(Path(db_path()).stem, "viewer")
+        return my_workspaces().get(Path(db_path()).stem)
     with _reading() as con:
-        return store.role_of(con, email) or "viewer"
+        return store.role_of(con, email)
 
 
 def can_edit() -> bool:
@@ -183,7 +188,7 @@ def account_box(language: str) -> None:
         st.sidebar.caption(t("app.local_only", language))
         return
     st.sidebar.caption(
-        t("auth.signed_in_as", language, user=email, role=t(f"role.{role()}", language))
+        t("auth.signed_in_as", language, user=email, role=t(f"role.{role() or 'viewer'}", language))
     )
     st.sidebar.button(t("auth.logout", language), key="sign_out", on_click=st.logout)
     st.sidebar.caption(t("app.team_server", language))
@@ -336,7 +341,11 @@ def _first_line(exc: Exception) -> str:
 def store_error(error: CanalyseError) -> None:
     """Show a store error in words (and, for a damaged workspace, its latest backup), then stop."""
     language = lang()
-    st.error(plain(error.message(language)), icon=":material/error:")
+    # The page names the workspace, not where its file lies on the server.
+    shown = CanalyseError(error.key, **error.params)
+    if "path" in shown.params:
+        shown.params["path"] = Path(str(shown.params["path"])).stem
+    st.error(plain(shown.message(language)), icon=":material/error:")
     if isinstance(error, store.WorkspaceDamaged):
         if error.backup is None:
             st.info(t("store.no_backup_hint", language))

@@ -148,6 +148,15 @@ def test_report_json_says_why_it_failed(tmp_path):
     assert error["code"] == "store.error.missing" and "nothing.duckdb" in error["message"]
 
 
+def test_json_is_printed_for_usage_errors_and_bad_arguments_too(tmp_path, capsys):
+    assert main(["report", "--db", str(tmp_path / "w.duckdb"), "--from", "hier", "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "usage"
+    assert (
+        main(["report", "--db", str(tmp_path / "w.duckdb"), "--hourly-cost", "-3", "--json"]) == 2
+    )
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "cli.error.negative_cost"
+
+
 def test_a_workspace_needing_an_upgrade_is_not_changed_by_a_reader(db_path):
     _write(db_path, DAILY)
     con = duckdb.connect(str(db_path))
