@@ -250,7 +250,7 @@ else:
             t("import.delete_choice", lang),
             list(names),
             format_func=lambda sid: f"#{sid} — {names[sid]}",
-            key="delete_choice",
+            key=ui.scoped("delete_choice"),
         )
         confirmed = st.checkbox(t("import.delete_confirm", lang), key="delete_confirm")
         if st.form_submit_button(

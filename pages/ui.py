@@ -147,14 +147,28 @@ def workspace_switch(language: str) -> None:
     if st.session_state.get("workspace") not in mine:
         st.session_state.pop("workspace", None)
     st.sidebar.selectbox(
-        t("workspace.label", language), list(mine), key="workspace", on_change=_forget_filters
+        t("workspace.label", language),
+        list(mine),
+        key="workspace",
+        on_change=_forget_workspace_state,
     )
 
 
-def _forget_filters() -> None:
-    # Another workspace has other networks, accounts and campaigns: its filters start afresh.
-    for key in [k for k in st.session_state if str(k).startswith("filter_")]:
+def _forget_workspace_state() -> None:
+    # Another workspace: its filters, choices (an import to delete is #1 in both) and pending
+    # uploads belong to the one left, so the page starts afresh; the language stays.
+    for key in [k for k in st.session_state if k not in ("lang", "workspace")]:
         del st.session_state[key]
+
+
+def scoped(key: str) -> str:
+    """A widget key of its own in each workspace, for widgets whose options are the workspace's
+    rows (an import or an event to delete: #1 exists in every workspace). The browser keeps a
+    selectbox's shown choice across a rerun with the same key, so after a switch it would still
+    show the other workspace's row. Unchanged without a workspaces folder."""
+    if workspaces.folder() is None:
+        return key
+    return f"{key}__{Path(db_path()).stem}"
 
 
 def role() -> str | None:

@@ -153,16 +153,16 @@ def team(tmp_path, provider):
     _workspace(
         folder,
         "rennes",
-        {"cheffe@rennes.fr": "editor", "lecteur@rennes.fr": "viewer"},
+        {"cheffe@rennes.fr": "editor", "lecteur@rennes.fr": "viewer", "com@agence.fr": "editor"},
         SUMMARY,
     )
-    _workspace(folder, "nantes", {"agent@nantes.fr": "editor"}, DAILY)
+    _workspace(folder, "nantes", {"agent@nantes.fr": "editor", "com@agence.fr": "viewer"}, DAILY)
     yield from _app(tmp_path, {"CANALYSE_WORKSPACES": str(folder)}, _secrets(provider))
 
 
 def _offered_for_deletion(tab) -> str:
     """The imports listed in the history's delete choice (the table itself is drawn on a canvas)."""
-    choice = tab.locator(".st-key-delete_choice")
+    choice = tab.locator('[class*="st-key-delete_choice"]')
     choice.wait_for()
     values = " ".join(choice.locator("input").evaluate_all("els => els.map(e => e.value)"))
     return _text(choice) + " " + values
@@ -216,6 +216,24 @@ def test_two_users_in_two_workspaces_see_only_their_own(browser, team):
         assert not tab.get_by_role("button", name="Supprimer").is_disabled()
         _assert_no_exception(tab)
     _save(rennes, "team_editor_rennes_fr.png")
+
+
+def test_someone_in_two_workspaces_switches_in_the_sidebar(browser, team):
+    tab = _tab(browser)
+    _sign_in(tab, team, "com@agence.fr")
+    _open(tab, f"{team}/import_data")
+    # Nantes first (by name), where this user only reads.
+    assert "daily_en.csv" in _offered_for_deletion(tab)
+    tab.get_by_text("Connecté : com@agence.fr (lecture)").wait_for()
+    assert tab.get_by_role("button", name="Supprimer").is_disabled()
+    tab.locator(".st-key-workspace").click()
+    tab.get_by_role("option", name="rennes").click()
+    tab.get_by_text("Connecté : com@agence.fr (édition)").wait_for()
+    _settle(tab)
+    assert "bilan_cp1252.csv" in _offered_for_deletion(tab)
+    assert not tab.get_by_role("button", name="Supprimer").is_disabled()
+    _assert_no_exception(tab)
+    _save(tab, "team_switch_fr.png")
 
 
 @pytest.fixture
