@@ -345,3 +345,35 @@ def test_a_damaged_write_ahead_log_is_noticed_not_silently_dropped(db_path):
             pass
     assert refused.value.key == "store.error.lost_writes"
     assert (db_path.read_bytes(), wal.read_bytes()) == before
+
+
+# ---- What a page says ------------------------------------------------------------------------------
+
+
+def _page(monkeypatch, db_path: Path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CANALYSE_DB", str(db_path))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+
+
+def test_a_page_on_a_sqlite_file_says_so_without_a_traceback(monkeypatch, tmp_path):
+    path = tmp_path / "workspace.duckdb"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    at = _page(monkeypatch, path)
+    assert not at.exception
+    assert "n'est pas un espace de travail" in at.error[0].value
+    assert str(tmp_path) not in at.error[0].value  # the page names the workspace, not its path
+
+
+def test_a_page_waiting_too_long_for_a_writer_names_it(monkeypatch, db_path):
+    _write(db_path, DAILY)
+    monkeypatch.setenv("CANALYSE_READ_WAIT", "0.5")
+    with store.writing(db_path, actor="agent@ville.fr", program="canalyse import"):
+        at = _page(monkeypatch, db_path)
+    assert not at.exception
+    shown = at.error[0].value.replace("\\", "")  # Markdown escapes
+    assert "agent@ville.fr" in shown and "canalyse import" in shown
