@@ -135,7 +135,7 @@ def save_answers(con: duckdb.DuckDBPyConnection, answers: dict[str, dict[str, in
         for platform, given in answers.items()
         for criterion, value in given.items()
     ]
-    _write_settings(con, rows)
+    _write_settings(con, rows, "answers", ", ".join(sorted(answers)))
 
 
 def load_weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -158,7 +158,10 @@ def save_weights(con: duckdb.DuckDBPyConnection, weights: dict[str, float]) -> N
         raise ValueError(f"unknown criteria {sorted(unknown)}")
     if any(not 0 <= float(w) <= MAX_WEIGHT for w in weights.values()):
         raise ValueError(f"a weight lies between 0 and {MAX_WEIGHT}")
-    _write_settings(con, [(f"{_WEIGHT_PREFIX}{c}", float(w)) for c, w in weights.items()])
+    rows = [(f"{_WEIGHT_PREFIX}{c}", float(w)) for c, w in weights.items()]
+    _write_settings(
+        con, rows, "weights", ", ".join(f"{c}={float(w):g}" for c, w in weights.items())
+    )
 
 
 def _checked_answer(criterion: str, value: object) -> int:
@@ -169,12 +172,15 @@ def _checked_answer(criterion: str, value: object) -> int:
     return int(value)  # type: ignore[arg-type]
 
 
-def _write_settings(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, object]]) -> None:
+def _write_settings(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, object]], action: str, detail: str
+) -> None:
     # All or nothing: a half-saved questionnaire would mix old and new answers.
     with store.transaction(con):
         con.executemany(
             "INSERT OR REPLACE INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows]
         )
+        store.record_activity(con, action, detail)
 
 
 # ---- Measured figures: trend and the range of views per staff hour -------------------------------

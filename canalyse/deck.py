@@ -274,7 +274,9 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
     money = _money_format(lang)
     data = CategoryChartData(number_format=money)
     data.categories = [label(p) for p in rows["platform"]]
-    data.add_series(t("glossary.ratio.cost_per_1000_views.short", lang), rows["cost_per_1000_views"].tolist())
+    data.add_series(
+        t("glossary.ratio.cost_per_1000_views.short", lang), rows["cost_per_1000_views"].tolist()
+    )
     chart = _bar_chart(slide, data, bars=len(rows))
     series = chart.plots[0].series[0]
     _colour_points(series, rows["platform"])

@@ -36,8 +36,8 @@ def _changed(section: str, kind: str, text: str) -> None:
 def _add_range(lang: str) -> None:
     state = st.session_state
     try:
-        name = add_campaign_range(
-            ui.cursor(), state["range_name"], state["range_start"], state["range_end"]
+        name = ui.write(
+            add_campaign_range, state["range_name"], state["range_start"], state["range_end"]
         )
     except CanalyseError as error:
         _changed("ranges", "error", error.message(lang))
@@ -48,14 +48,14 @@ def _add_range(lang: str) -> None:
 
 def _delete_range(lang: str) -> None:
     name = st.session_state["range_delete_choice"]
-    delete_campaign_range(ui.cursor(), name)
+    ui.write(delete_campaign_range, name)
     _changed("ranges", "success", t("campaigns.ranges.deleted", lang, name=name))
 
 
 def _tag(source_id: int, file_name: str, lang: str) -> None:
     name = st.session_state[f"tag_name_{source_id}"].strip()
     try:
-        count = tag_source(ui.cursor(), source_id, name)
+        count = ui.write(tag_source, source_id, name)
     except CanalyseError as error:
         _changed("tag", "error", error.message(lang))
         return

@@ -75,9 +75,11 @@ with st.form("decision_answers"):
                 key=f"answer_{platform}_{criterion}",
                 label_visibility="collapsed",
             )
-    if st.form_submit_button(t("decision.questions.save", lang), key="save_answers"):
-        decision.save_answers(
-            ui.cursor(),
+    if st.form_submit_button(
+        t("decision.questions.save", lang), key="save_answers", disabled=not ui.can_edit()
+    ):
+        ui.write(
+            decision.save_answers,
             {
                 platform: {
                     criterion: st.session_state[f"answer_{platform}_{criterion}"]
@@ -106,9 +108,12 @@ with st.expander(t("decision.weights.heading", lang)):
                 help=decision.criterion_question(criterion, lang),
                 key=f"weight_{criterion}",
             )
-        if st.form_submit_button(t("decision.weights.save", lang), key="save_weights"):
-            decision.save_weights(
-                ui.cursor(), {c: st.session_state[f"weight_{c}"] for c in decision.CRITERIA}
+        if st.form_submit_button(
+            t("decision.weights.save", lang), key="save_weights", disabled=not ui.can_edit()
+        ):
+            ui.write(
+                decision.save_weights,
+                {c: st.session_state[f"weight_{c}"] for c in decision.CRITERIA},
             )
             st.rerun()
 

@@ -28,9 +28,14 @@ st.title(t("overview.title", lang))
 if store.is_empty(ui.cursor()):
     st.info(t("overview.empty.intro", lang))
     st.markdown(t("overview.empty.steps", lang))
-    if st.button(t("overview.empty.load_example", lang), key="load_example", type="primary"):
+    if st.button(
+        t("overview.empty.load_example", lang),
+        key="load_example",
+        type="primary",
+        disabled=not ui.can_edit(),
+    ):
         with st.spinner(t("overview.empty.loading", lang)):
-            import_files(ui.cursor(), example_files(), lang=lang, kind="example")
+            ui.write(import_files, example_files(), lang=lang, kind="example")
         st.rerun()
     st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
     st.stop()

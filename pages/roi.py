@@ -41,9 +41,12 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
             hide_index=True,
             key="platform_costs",
         )
-        if st.form_submit_button(t("roi.costs.save", lang), key="save_costs"):
-            roi.set_hourly_cost(ui.cursor(), new_cost)
-            roi.set_platform_costs(ui.cursor(), roi.costs_from_frame(overrides))
+        if st.form_submit_button(
+            t("roi.costs.save", lang), key="save_costs", disabled=not ui.can_edit()
+        ):
+            with ui.writer() as con:
+                roi.set_hourly_cost(con, new_cost)
+                roi.set_platform_costs(con, roi.costs_from_frame(overrides))
             st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
@@ -73,8 +76,13 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
             hide_index=True,
             key="efforts_editor",
         )
-        if st.form_submit_button(t("roi.efforts.save", lang), key="save_efforts", type="primary"):
-            report = efforts.save_efforts(ui.cursor(), edited, lang)
+        if st.form_submit_button(
+            t("roi.efforts.save", lang),
+            key="save_efforts",
+            type="primary",
+            disabled=not ui.can_edit(),
+        ):
+            report = ui.write(efforts.save_efforts, edited, lang)
             if report.status == "error":
                 st.error(ui.plain(report.message))
             else:

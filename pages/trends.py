@@ -39,14 +39,14 @@ def _save_event() -> None:
     if day is None or not text.strip():
         st.toast(t("trends.events.incomplete", lang), icon=":material/warning:")
         return
-    add_event(ui.cursor(), day, text)
+    ui.write(add_event, day, text)
     st.session_state["event_label"] = ""
     st.toast(t("trends.events.added", lang), icon=":material/check:")
 
 
 def _delete_event() -> None:
-    chosen = st.session_state.get("event_to_delete")
-    if chosen is not None and delete_event(ui.cursor(), int(chosen)):
+    chosen = st.session_state.get(ui.scoped("event_to_delete"))
+    if chosen is not None and ui.write(delete_event, int(chosen)):
         st.toast(t("trends.events.deleted", lang), icon=":material/delete:")
 
 
@@ -185,7 +185,7 @@ else:
         t("trends.events.choose_delete", lang),
         list(options),
         format_func=options.get,
-        key="event_to_delete",
+        key=ui.scoped("event_to_delete"),
     )
     button_col.button(t("trends.events.delete", lang), on_click=_delete_event, key="event_delete")
 

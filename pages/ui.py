@@ -1,15 +1,24 @@
-"""The one Streamlit-aware helper module: workspace connection, cached queries, language, shared widgets."""
+"""The one Streamlit-aware helper module: sign-in, workspace, connections, cached queries, language,
+shared widgets."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from canalyse import downloads, queries, roi, store
+from canalyse import downloads, queries, roi, store, workspaces
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters, filters_from_state
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.platforms import label as platform_label
@@ -56,33 +65,340 @@ def frame(sidebar: str = "auto") -> str:
         layout="wide",
         initial_sidebar_state=sidebar,
     )
+    release_readers()
     language = lang()
+    require_sign_in(language)
     st.sidebar.markdown(f"### {t('app.name', language)}")
     st.sidebar.caption(t("app.tagline", language))
     for path, key in TITLES.items():
         st.sidebar.page_link(path, label=t(key, language), icon=ICONS[path])
     language_switch()
+    workspace_switch(language)
+    restore_message()
     sidebar_filters()
-    st.sidebar.caption(t("app.local_only", language))
+    account_box(language)
     return language
 
 
+# ---- Sign-in and workspaces ----------------------------------------------------------------------
+
+
+def auth_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures sign-in (`[auth]`): then every page needs it."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def signed_in_email() -> str | None:
+    """The signed-in user's address (lower case), None without sign-in."""
+    if not auth_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email") or st.user.get("sub") or ""
+    return store.normalise_email(str(email)) or None
+
+
+def require_sign_in(language: str) -> None:
+    """When sign-in is configured and nobody is signed in, offer it and show nothing else."""
+    if not auth_configured() or st.user.is_logged_in:
+        return
+    st.title(t("auth.title", language))
+    st.markdown(t("auth.intro", language))
+    if st.button(t("auth.button", language), type="primary", key="sign_in"):
+        st.login()
+    st.stop()
+
+
+def actor() -> str:
+    """Whose writes these are: the signed-in address, else the system user (« app »)."""
+    return signed_in_email() or store.system_actor("app")
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=16)
+def _memberships(folder: str, stamps: tuple) -> dict[str, dict[str, str]]:
+    # Keyed by every workspace file's stamp: a members change is seen on the next rerun.
+    return workspaces.memberships(Path(folder))
+
+
+def my_workspaces() -> dict[str, str]:
+    """{name: role} of the workspaces of the folder this user may open (every one without sign-in)."""
+    folder = workspaces.folder()
+    if folder is None:
+        return {}
+    stamps = tuple(
+        (name, store.stamp(workspaces.path_of(folder, name))) for name in workspaces.names(folder)
+    )
+    return workspaces.visible_to(_memberships(str(folder), stamps), signed_in_email())
+
+
+def workspace_switch(language: str) -> None:
+    """The sidebar choice of workspace, when the server has a workspaces folder."""
+    if workspaces.folder() is None:
+        if signed_in_email() is not None and role() is None:
+            # One workspace with sign-in: its members list still decides who sees it.
+            st.error(t("auth.no_workspace", language, user=signed_in_email()))
+            st.stop()
+        return
+    mine = my_workspaces()
+    if not mine:
+        st.error(t("auth.no_workspace", language, user=signed_in_email() or "?"))
+        st.stop()
+    if st.session_state.get("workspace") not in mine:
+        st.session_state.pop("workspace", None)
+    st.sidebar.selectbox(
+        t("workspace.label", language),
+        list(mine),
+        key="workspace",
+        on_change=_forget_workspace_state,
+    )
+
+
+def _forget_workspace_state() -> None:
+    # Another workspace: its filters, choices (an import to delete is #1 in both) and pending
+    # uploads belong to the one left, so the page starts afresh; the language stays.
+    for key in [k for k in st.session_state if k not in ("lang", "workspace")]:
+        del st.session_state[key]
+
+
+def scoped(key: str) -> str:
+    """A widget key of its own in each workspace, for widgets whose options are the workspace's
+    rows (an import or an event to delete: #1 exists in every workspace). The browser keeps a
+    selectbox's shown choice across a rerun with the same key, so after a switch it would still
+    show the other workspace's row. Unchanged without a workspaces folder."""
+    if workspaces.folder() is None:
+        return key
+    return f"{key}__{Path(db_path()).stem}"
+
+
+def role() -> str | None:
+    """'editor' or 'viewer' in the current workspace, None for someone it does not list
+    ('editor' without sign-in: one person's app)."""
+    email = signed_in_email()
+    if email is None:
+        return "editor"
+    folder = workspaces.folder()
+    if folder is not None:
+        return my_workspaces().get(Path(db_path()).stem)
+    with _reading() as con:
+        return store.role_of(con, email)
+
+
+def can_edit() -> bool:
+    """Whether this user may import, delete and save answers in the current workspace."""
+    return role() == "editor"
+
+
+def viewer_note() -> None:
+    """Say, once on a page with changes to make, that this user only reads."""
+    if not can_edit():
+        st.info(t("auth.viewer_note", lang()), icon=":material/visibility:")
+
+
+def account_box(language: str) -> None:
+    """Who is signed in, their role and a sign-out button; or the note that data stays here."""
+    email = signed_in_email()
+    if email is None:
+        st.sidebar.caption(t("app.local_only", language))
+        return
+    st.sidebar.caption(
+        t("auth.signed_in_as", language, user=email, role=t(f"role.{role() or 'viewer'}", language))
+    )
+    st.sidebar.button(t("auth.logout", language), key="sign_out", on_click=st.logout)
+    st.sidebar.caption(t("app.team_server", language))
+
+
+# ---- The workspace file: read-only between writes, written in short turns --------------------------
+
+
 def db_path() -> str:
-    """The workspace file: `streamlit run app.py -- --db PATH`, else $CANALYSE_DB, else the default."""
+    """The current workspace file: the one chosen in the sidebar when the server has a workspaces
+    folder; else `streamlit run app.py -- --db PATH`, $CANALYSE_DB, or the default."""
+    folder = workspaces.folder()
+    if folder is not None:
+        mine = my_workspaces()
+        chosen = st.session_state.get("workspace")
+        if chosen not in mine:
+            if not mine:
+                st.stop()
+            chosen = next(iter(mine))
+        return str(workspaces.path_of(folder, chosen))
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--db")
     known, _ = parser.parse_known_args(sys.argv[1:])
     return str(store.resolve_db_path(known.db).resolve())
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(path)
+# The read-only connections each session opened during its current run, closed when the run ends
+# or before the session writes. A page may keep one in a variable, and Streamlit keeps the last
+# run's variables alive: left to the garbage collector, they would hold the workspace (and keep
+# out every writer) for as long as the page stays open.
+_READERS: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+_READERS_GUARD = threading.Lock()
+_HOOKED: weakref.WeakSet = weakref.WeakSet()
+
+
+def _session() -> str | None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx else None
+
+
+def _track(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    session = _session()
+    if session is not None:
+        with _READERS_GUARD:
+            _READERS.setdefault(session, []).append(con)
+        _close_when_run_ends(session)
+    return con
+
+
+def _close_when_run_ends(session: str) -> None:
+    """Have this session's script runner close its readers when a run stops, however it stops.
+
+    Streamlit offers no public end-of-run hook; its script runner announces the end of each run
+    on its `on_event` signal, and runs the script in a thread whose target is the runner. Without
+    it (another Streamlit), the readers are closed when the next run starts (`frame`).
+    """
+    runner = getattr(getattr(threading.current_thread(), "_target", None), "__self__", None)
+    signal = getattr(runner, "on_event", None)
+    if runner is None or signal is None or runner in _HOOKED:
+        return
+
+    def release(_sender: object, event: object = None, **_: object) -> None:
+        if getattr(event, "name", "").startswith(("SCRIPT_STOPPED", "SHUTDOWN")):
+            release_readers(session)
+
+    signal.connect(release, weak=False)
+    _HOOKED.add(runner)
+
+
+def release_readers(session: str | None = None) -> None:
+    """Close the read-only connections a session opened (at the end of a run, before a write)."""
+    session = session or _session()
+    with _READERS_GUARD:
+        opened = _READERS.pop(session, []) if session is not None else []
+    for con in opened:
+        con.close()
+
+
+def _open_reader(path: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return store.open_reader(path)
+    except store.NeedsUpgrade:
+        # A new or older workspace: created or migrated in one brief write, then read.
+        store.prepare(path, actor=actor(), program="canalyse app")
+    return store.open_reader(path)
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the shared workspace connection for this rerun (connections are not thread-safe)."""
-    return _connection(db_path()).cursor()
+    """A read-only connection to the current workspace for this rerun.
+
+    It is closed when the run ends (or before this session writes), so no lock is held between
+    reruns: imports from the command line or another page go on while the page is open. A store
+    error is shown in words and the page stops.
+    """
+    try:
+        return _track(_open_reader(db_path()))
+    except CanalyseError as exc:
+        store_error(exc)
+    except duckdb.Error as exc:
+        store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+
+
+@contextmanager
+def _reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    con = cursor()
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writer() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The current workspace open for writing during the block, as the signed-in user.
+
+    Waits its turn behind other writers; refused (in words) to viewers, on a damaged file, or when
+    the wait runs out. Close quickly: readers wait while it is open.
+    """
+    if not can_edit():
+        store_error(CanalyseError("store.error.not_editor", user=signed_in_email() or "?"))
+    release_readers()
+    with ExitStack() as stack:
+        try:
+            con = stack.enter_context(
+                store.writing(
+                    db_path(), actor=actor(), program="canalyse app", editor=signed_in_email()
+                )
+            )
+        except CanalyseError as exc:
+            store_error(exc)
+        except duckdb.Error as exc:
+            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+        yield con
+
+
+def write(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `action(con, *args, **kwargs)` in one writer turn (see `writer`); returns its result."""
+    with writer() as con:
+        try:
+            return action(con, *args, **kwargs)
+        except duckdb.Error as exc:
+            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def store_error(error: CanalyseError) -> None:
+    """Show a store error in words (and, for a damaged workspace, its latest backup), then stop."""
+    language = lang()
+    # The page names the workspace, not where its file lies on the server.
+    shown = CanalyseError(error.key, **error.params)
+    if "path" in shown.params:
+        shown.params["path"] = Path(str(shown.params["path"])).stem
+    st.error(plain(shown.message(language)), icon=":material/error:")
+    if isinstance(error, store.WorkspaceDamaged):
+        if error.backup is None:
+            st.info(t("store.no_backup_hint", language))
+        else:
+            if not can_edit_damaged():
+                st.info(plain(t("store.restore_hint_admin", language, backup=error.backup.name)))
+            else:
+                st.info(plain(t("store.restore_hint_page", language, backup=error.backup.name)))
+                st.button(
+                    t("store.restore_button", language),
+                    key="restore_backup",
+                    on_click=_restore_latest,
+                    type="primary",
+                )
+    st.stop()
+
+
+def restore_message() -> None:
+    """The outcome of a restore asked for on the previous run."""
+    if "restore_message" in st.session_state:
+        kind, message = st.session_state.pop("restore_message")
+        (st.success if kind == "success" else st.error)(plain(message))
+
+
+def can_edit_damaged() -> bool:
+    """Whether this user may restore a workspace that cannot be read (its members cannot be read
+    either): without sign-in only; on a team server the administrator uses `canalyse restore`."""
+    return not auth_configured()
+
+
+def _restore_latest() -> None:
+    try:
+        result = store.restore(db_path(), actor=actor(), program="canalyse app")
+    except CanalyseError as exc:
+        st.session_state["restore_message"] = ("error", exc.message(lang()))
+        return
+    kept = Path(result["kept"]).name if result["kept"] else "-"
+    message = t("store.restored", lang(), backup=Path(result["restored"]).name, kept=kept)
+    st.session_state["restore_message"] = ("success", message)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -91,26 +407,54 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
-    return queries.run(_connection(path).cursor(), name, **dict(params))
+def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
+    with store.reading(path) as con:
+        return queries.run(con, name, **dict(params))
 
 
 def query(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
-    """Run a query file with the shared filters (and `extra` parameters), cached until the workspace changes."""
+    """Run a query file with the shared filters (and `extra` parameters), cached per workspace
+    until it changes (its path and stamp: the recorded version and the file's size and time)."""
     params = (filters or Filters()).params() if queries.parameters(name) - set(extra) else {}
     params.update(extra)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached_query(db_path(), data_version(cursor()), name, frozen)
+    path = _ready_path()
+    try:
+        return _cached_query(path, store.stamp(path), name, frozen)
+    except CanalyseError as exc:
+        store_error(exc)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_roi(path: str, version: int, filters: Filters, cost: float) -> pd.DataFrame:
-    return roi.roi_table(_connection(path).cursor(), filters, cost)
+def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
+    with store.reading(path) as con:
+        return roi.roi_table(con, filters, cost)
 
 
 def roi_table(filters: Filters, cost: float) -> pd.DataFrame:
-    """The ROI table (every ratio per platform), cached until the workspace changes."""
-    return _cached_roi(db_path(), data_version(cursor()), filters, cost)
+    """The ROI table (every ratio per platform), cached per workspace until it changes."""
+    path = _ready_path()
+    try:
+        return _cached_roi(path, store.stamp(path), filters, cost)
+    except CanalyseError as exc:
+        store_error(exc)
+
+
+def _ready_path() -> str:
+    """The current workspace's path, once it exists and is up to date (checked by a reader)."""
+    path = db_path()
+    try:
+        _checked(path, store.stamp(path))
+    except CanalyseError as exc:
+        store_error(exc)
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _checked(path: str, version: tuple) -> bool:
+    # A property of the file at this stamp, the same for every user: checked once per change.
+    _open_reader(path).close()
+    return True
 
 
 def lang() -> str:
@@ -150,8 +494,9 @@ def plain(text: str) -> str:
 def sidebar_filters() -> None:
     """The filters shared by every page, in the sidebar; their widget state persists across pages."""
     language = lang()
-    if store.is_empty(cursor()):
-        return
+    with _reading() as con:
+        if store.is_empty(con):
+            return
     bounds = query("overview").iloc[0]
     st.sidebar.subheader(t("filters.title", language))
     if pd.notna(bounds["date_min"]):
