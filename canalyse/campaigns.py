@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import queries, roi, store
+from canalyse import queries, roi, store, tables
 from canalyse.charts import (
     EDGE,
     MUTED_COLOUR,
@@ -28,7 +28,6 @@ from canalyse.charts import (
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import (
-    MISSING,
     fmt_int,
     fmt_money,
     fmt_number,
@@ -384,10 +383,9 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
     return fig
 
 
-def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The comparison as text, French or English style: per campaign its platforms (most views
-    first) then a total line. « — » when a figure is unknown; a network that reports no views
-    says so instead of showing a zero."""
+def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) -> tables.Table:
+    """The comparison as a table: per campaign its platforms (most views first) then a total line.
+    « — » when a figure is unknown; a network that reports no views says so instead of a zero."""
     platform_rows = comparison.assign(
         _rank=comparison["campaign"].map(
             {name: rank for rank, name in enumerate(totals["campaign"])}
@@ -406,32 +404,39 @@ def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) 
         ignore_index=True,
     ).sort_values(["_rank", "_total"], kind="stable")
     no_views = t("views.none", lang)
-    views = rows["views"].map(lambda v: fmt_int(v, lang))
-    views = views.where(rows["views"].notna() | rows["_total"], no_views)
-    return pd.DataFrame(
-        {
-            t("campaigns.table.campaign", lang): rows["campaign"].tolist(),
-            t("campaigns.table.platform", lang): [
+    columns = {
+        t("campaigns.table.campaign", lang): (rows["campaign"].tolist(), tables.TEXT),
+        t("campaigns.table.platform", lang): (
+            [
                 t("campaigns.table.total", lang) if total else label(platform)
                 for platform, total in zip(rows["platform"], rows["_total"], strict=True)
             ],
-            t("campaigns.table.views", lang): views.tolist(),
-            t("campaigns.table.share", lang): [
-                "" if total else fmt_percent(share, lang)
+            tables.TEXT,
+        ),
+        t("campaigns.table.views", lang): (
+            [
+                no_views if pd.isna(views) and not total else views
+                for views, total in zip(rows["views"], rows["_total"], strict=True)
+            ],
+            tables.COUNT,
+        ),
+        t("campaigns.table.share", lang): (
+            [
+                "" if total else share
                 for share, total in zip(rows["share_of_views"], rows["_total"], strict=True)
             ],
-            t("campaigns.table.spend", lang): rows["spend"].map(lambda v: fmt_money(v, lang)),
-            t("campaigns.table.staff_hours", lang): rows["staff_hours"].map(
-                lambda v: fmt_number(v, lang, 1)
-            ),
-            t("campaigns.table.staff_cost", lang): rows["staff_cost"].map(
-                lambda v: fmt_money(v, lang)
-            ),
-            t("campaigns.table.cost_per_1000", lang): rows["cost_per_view"].map(
-                lambda v: fmt_money(1000 * v, lang) if pd.notna(v) else MISSING
-            ),
-        }
-    )
+            tables.PERCENT,
+        ),
+        t("campaigns.table.spend", lang): (rows["spend"].tolist(), tables.MONEY),
+        t("campaigns.table.staff_hours", lang): (rows["staff_hours"].tolist(), tables.NUMBER),
+        t("campaigns.table.staff_cost", lang): (rows["staff_cost"].tolist(), tables.MONEY),
+        t("campaigns.table.cost_per_1000", lang): (
+            (1000 * rows["cost_per_view"]).tolist(),
+            tables.MONEY,
+        ),
+    }
+    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
 
 
 def comparison_source(

@@ -36,10 +36,10 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import store
+from canalyse import store, tables
 from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain
 from canalyse.filters import Filters
-from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
+from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.platforms import label
 
@@ -216,25 +216,31 @@ def trend_table(months: pd.DataFrame) -> pd.DataFrame:
 def rates_table(roi: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
     """Per platform: views per staff hour over the period, its low–high range, and hours per month.
 
-    The central rate is the period's (`roi.roi_table`): all its views ÷ all its hours. The range
-    runs from the worst to the best month's views per hour (`decision_trend`), widened to include the
-    central rate; with one month only, or hours that cannot be placed in a month, it is the central
-    rate ± 25 % (`basis` says which). A platform without views or without hours has no rate: it
+    With two months or more that give a rate (`decision_trend`), the range runs from the worst to
+    the best month's views per hour and the central rate is those months' (all their views ÷ all
+    their hours), inside the range. With one month only, or hours that cannot be placed in a
+    month, the central rate is the period's (`roi.roi_table`) and the range ± 25 % of it (`basis`
+    says which). A platform without views or without hours has no rate: it
     cannot receive hours in the simulator.
     Returns: platform, views_per_staff_hour, low, high, months, basis ("months", "one_month",
     "no_months"), hours_per_month (mean over the months with hours; NULL when none), views,
     staff_hours.
     """
-    monthly = months[months["views_per_staff_hour"].notna()].groupby("platform")
+    with_rate = months[months["views_per_staff_hour"].notna()]
+    monthly = with_rate.groupby("platform")
     per_month = months[months["staff_hours"].notna()].groupby("platform")["staff_hours"].mean()
     rates = roi[["platform", "views", "staff_hours", "views_per_staff_hour"]].copy()
-    central = rates["views_per_staff_hour"]
     counted = rates["platform"].map(monthly.size()).fillna(0).astype(int)
-    lowest = rates["platform"].map(monthly["views_per_staff_hour"].min())
-    highest = rates["platform"].map(monthly["views_per_staff_hour"].max())
     spread = counted >= 2
-    rates["low"] = pd.concat([lowest, central], axis=1).min(axis=1)
-    rates["high"] = pd.concat([highest, central], axis=1).max(axis=1)
+    # Over the months that give a rate, the central rate is theirs (all their views ÷ all their
+    # hours): a mean of the monthly rates, so it lies inside their range, never at an end that
+    # months without hours pushed it to.
+    sums = monthly[["views", "staff_hours"]].sum()
+    of_months = rates["platform"].map(sums["views"] / sums["staff_hours"])
+    central = rates["views_per_staff_hour"].where(~spread, of_months)
+    rates["views_per_staff_hour"] = central
+    rates["low"] = rates["platform"].map(monthly["views_per_staff_hour"].min())
+    rates["high"] = rates["platform"].map(monthly["views_per_staff_hour"].max())
     rates.loc[~spread, "low"] = central * (1 - SINGLE_MONTH_SPREAD)
     rates.loc[~spread, "high"] = central * (1 + SINGLE_MONTH_SPREAD)
     rates["months"] = counted
@@ -426,51 +432,67 @@ def _reason(platform: str, criterion: str, score: float, facts: dict, lang: str)
 # ---- Tables and chart for the page -----------------------------------------------------------------
 
 
-def measured_table(roi: pd.DataFrame, trend: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The measured figures per platform as people read them; « pas de vues publiées » where no views."""
-    no_views = roi["views"].isna()
+def measured_table(roi: pd.DataFrame, trend: pd.DataFrame, lang: str) -> tables.Table:
+    """The measured figures per platform; « pas de vues publiées » where a figure needs views."""
+    no_views = roi["views"].isna().to_numpy()
     none = t("views.none", lang)
-    change = roi["platform"].map(trend.set_index("platform")["change"]) if len(trend) else None
-
-    def on_views(values: pd.Series, formatter) -> pd.Series:
-        return values.map(formatter).where(~no_views, none)
-
-    shown = pd.DataFrame({t("table.platform", lang): roi["platform"].map(label)})
-    shown[t("decision.measured.share_of_views", lang)] = on_views(
-        roi["share_of_views"], lambda v: fmt_percent(v, lang, decimals=0)
+    change = (
+        roi["platform"].map(trend.set_index("platform")["change"])
+        if len(trend)
+        else pd.Series(math.nan, index=roi.index)
     )
-    shown[t("decision.measured.share_of_hours", lang)] = roi["share_of_staff_hours"].map(
-        lambda v: fmt_percent(v, lang, decimals=0)
-    )
-    shown[t("decision.measured.views_per_hour", lang)] = on_views(
-        roi["views_per_staff_hour"], lambda v: fmt_int(v, lang)
-    )
-    shown[t("decision.measured.cost_per_1000", lang)] = on_views(
-        roi["cost_per_1000_views"], lambda v: fmt_money(v, lang)
-    )
-    trend_values = pd.Series(change, index=roi.index, dtype=float)
-    shown[t("decision.measured.trend", lang)] = on_views(trend_values, lambda v: _signed(v, lang))
-    return shown
+
+    def on_views(values: pd.Series) -> list:
+        return [none if missing else value for value, missing in zip(values, no_views, strict=True)]
+
+    columns = {
+        t("table.platform", lang): (roi["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.measured.share_of_views", lang): (
+            on_views(roi["share_of_views"]),
+            tables.WHOLE_PERCENT,
+        ),
+        t("decision.measured.share_of_hours", lang): (
+            roi["share_of_staff_hours"].tolist(),
+            tables.WHOLE_PERCENT,
+        ),
+        t("decision.measured.views_per_hour", lang): (
+            on_views(roi["views_per_staff_hour"]),
+            tables.COUNT,
+        ),
+        t("decision.measured.cost_per_1000", lang): (
+            on_views(roi["cost_per_1000_views"]),
+            tables.MONEY,
+        ),
+        t("decision.measured.trend", lang): (
+            on_views(change.astype(float)),
+            tables.SIGNED_WHOLE_PERCENT,
+        ),
+    }
+    return _table(columns)
 
 
-def scorecard_display(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _table(columns: dict[str, tuple[list, str]]) -> tables.Table:
+    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
+
+
+def scorecard_display(card: pd.DataFrame, lang: str) -> tables.Table:
     """The scorecard as a table: network, score, recommendation, then each criterion's score /100.
 
     A criterion that could not be measured reads « non mesuré », never 0.
     """
-    shown = pd.DataFrame(
-        {
-            t("table.platform", lang): card["platform"].map(label),
-            t("decision.card.score", lang): card["score"].map(lambda v: fmt_int(v, lang)),
-            t("decision.card.recommendation", lang): card["recommendation"],
-        }
-    )
     missing = t("decision.card.not_measured", lang)
+    columns = {
+        t("table.platform", lang): (card["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.card.score", lang): (card["score"].tolist(), tables.SCORE),
+        t("decision.card.recommendation", lang): (card["recommendation"].tolist(), tables.TEXT),
+    }
     for criterion in CRITERIA:
-        shown[criterion_label(criterion, lang)] = card[f"score_{criterion}"].map(
-            lambda v: missing if pd.isna(v) else fmt_int(v, lang)
+        columns[criterion_label(criterion, lang)] = (
+            [missing if pd.isna(v) else v for v in card[f"score_{criterion}"]],
+            tables.SCORE,
         )
-    return shown
+    return _table(columns)
 
 
 def scorecard_title(card: pd.DataFrame, lang: str) -> str:
@@ -546,13 +568,6 @@ def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
             layer="below",
         )
     return fig
-
-
-def _signed(change: object, lang: str) -> str:
-    if pd.isna(change):
-        return "—"
-    sign = "+" if float(change) > 0 else ""
-    return sign + fmt_percent(change, lang, decimals=0)
 
 
 # ---- What if: dropping a platform, moving hours ----------------------------------------------------
@@ -666,21 +681,47 @@ def simulate_move(
     )
 
 
+def rounded_figures(result: MoveResult) -> tuple[Range, Range, Range]:
+    """Views lost, gained and the net, rounded so that what is shown adds up: lost and gained to
+    two significant figures of the smaller of the two, every end of their ranges to the same step,
+    and the net computed from those rounded figures (never rounded on its own)."""
+    step = _move_step(result)
+    lost = rounded_range(result.lost, step)
+    gained = rounded_range(result.gained, step)
+    net = Range(gained.central - lost.central, gained.low - lost.high, gained.high - lost.low)
+    return lost, gained, net
+
+
+def _move_step(result: MoveResult) -> float:
+    """Two significant figures of the smaller of the views lost and gained."""
+    centrals = [abs(v) for v in (result.lost.central, result.gained.central) if pd.notna(v) and v]
+    return _step(min(centrals)) if centrals else 1.0
+
+
+def rounded_range(value: Range, step: float | None = None) -> Range:
+    """A projection rounded to `step` (default: two significant figures of its central figure)."""
+    if pd.isna(value.central):
+        return value
+    step = step or _step(abs(value.central))
+    return Range(*(_round_to(v, step) for v in value))
+
+
 def approx(views: float, lang: str, signed: bool = False) -> str:
-    """A projected number of views rounded to two significant figures (« 45 000 »): no false precision."""
+    """A projected number of views already rounded (`rounded_figures`), « +45 000 » when signed."""
     if pd.isna(views):
         return "—"
-    rounded = _two_figures(float(views))
-    text = fmt_int(abs(rounded), lang)
-    if rounded < 0:
+    text = fmt_int(abs(views), lang)
+    if views < 0 and any(c in "123456789" for c in text):
         return "-" + text
-    return ("+" + text) if signed and rounded > 0 else text
+    return ("+" + text) if signed and views > 0 else text
 
 
 def range_text(value: Range, lang: str, signed: bool = False) -> str:
-    """« 45 000 (entre 30 000 et 60 000) »."""
+    """« 45 000 (entre 30 000 et 60 000) », or the figure alone when its range is a single value."""
     if pd.isna(value.central):
         return "—"
+    if value.low == value.high:
+        return approx(value.central, lang, signed)
     return t(
         "decision.range",
         lang,
@@ -690,8 +731,10 @@ def range_text(value: Range, lang: str, signed: bool = False) -> str:
     )
 
 
-def range_between(value: Range, lang: str, signed: bool = False) -> str:
-    """« de 30 000 à 60 000 »: the low–high range alone."""
+def range_between(value: Range, lang: str, signed: bool = False) -> str | None:
+    """« de 30 000 à 60 000 »: the low–high range alone; None when it is a single value."""
+    if pd.isna(value.central) or value.low == value.high:
+        return None
     return t(
         "decision.range_between",
         lang,
@@ -700,8 +743,8 @@ def range_between(value: Range, lang: str, signed: bool = False) -> str:
     )
 
 
-def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The move per platform as people read it: hours a month, views per hour, views a month (range)."""
+def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> tables.Table:
+    """The move per platform: hours a month, views per hour, views a month and their range."""
     rows = result.rows.merge(
         rates[["platform", "views_per_staff_hour", "basis"]], on="platform", how="left"
     )
@@ -710,32 +753,47 @@ def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> pd.DataFra
         "one_month": t("decision.move.basis.one_month", lang),
         "no_months": t("decision.move.basis.no_months", lang),
     }
-    return pd.DataFrame(
-        {
-            t("table.platform", lang): rows["platform"].map(label),
-            t("decision.move.hours", lang): rows["hours"].map(
-                lambda v: ("+" if v > 0 else "-") + fmt_number(abs(v), lang, 1)
-            ),
-            t("decision.measured.views_per_hour", lang): rows["views_per_staff_hour"].map(
-                lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
-            ),
-            t("decision.move.views", lang): [
-                range_text(Range(c, lo, hi), lang, signed=True)
-                if pd.notna(c)
-                else t("views.none", lang)
-                for c, lo, hi in zip(rows["views"], rows["low"], rows["high"], strict=True)
-            ],
-            t("decision.move.basis", lang): rows["basis"].map(basis),
-        }
-    )
+    none = t("views.none", lang)
+    rounded = [
+        rounded_range(Range(c, lo, hi), _move_step(result))
+        for c, lo, hi in rows[["views", "low", "high"]].itertuples(index=False)
+    ]
+    columns = {
+        t("table.platform", lang): (rows["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.move.hours", lang): (rows["hours"].tolist(), tables.SIGNED_NUMBER),
+        t("decision.measured.views_per_hour", lang): (
+            [none if pd.isna(v) else v for v in rows["views_per_staff_hour"]],
+            tables.COUNT,
+        ),
+        t("decision.move.views", lang): (
+            [none if pd.isna(r.central) else r.central for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.views_low", lang): (
+            [none if pd.isna(r.central) else r.low for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.views_high", lang): (
+            [none if pd.isna(r.central) else r.high for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.basis", lang): (rows["basis"].map(basis).tolist(), tables.TEXT),
+    }
+    return _table(columns)
 
 
-def _two_figures(x: float) -> float:
-    if x == 0 or not math.isfinite(x):
+def _step(magnitude: float) -> float:
+    """The rounding step that keeps two significant figures of `magnitude` (at least 1)."""
+    if magnitude <= 0 or not math.isfinite(magnitude):
+        return 1.0
+    return max(10.0 ** (int(math.floor(math.log10(magnitude))) - 1), 1.0)
+
+
+def _round_to(x: float, step: float) -> float:
+    if pd.isna(x):
         return x
     # Half away from zero, as people round (Python's round() would give 22 000 for 22 500).
-    step = 10.0 ** (int(math.floor(math.log10(abs(x)))) - 1)
-    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x) + 0.0
 
 
 def _zero(value: object) -> float:

@@ -38,7 +38,7 @@ from pptx.util import Emu, Inches, Pt
 
 from canalyse import queries, roi
 from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, source_line
-from canalyse.filters import Filters
+from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
@@ -153,9 +153,10 @@ def _cover_slide(deck, lang: str, filters: Filters, summary: pd.Series, shares: 
     _write(title.text_frame, [t("deck.cover.title", lang)], size=36, bold=True, lang=lang)
     title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
 
-    lines = [_capitalised(period_text(summary["date_min"], summary["date_max"], lang))]
-    if filters.campaign:
-        lines.append(t("deck.cover.campaign", lang, campaign=filters.campaign))
+    lines = [
+        _capitalised(period_text(summary["date_min"], summary["date_max"], lang)),
+        describe_filters(filters, lang),
+    ]
     lines.append(t("deck.cover.generated", lang, day=fmt_date(date.today(), lang)))
     subtitle = slide.placeholders[1]
     _place(subtitle, MARGIN, Inches(4.1), CONTENT_WIDTH, Inches(1.8))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
+from canalyse import tables
 from canalyse.charts import (
     MUTED_COLOUR,
     TEXT_COLOUR,
@@ -311,39 +312,35 @@ def growth(result: ViewsSeries) -> Growth | None:
     )
 
 
-def growth_table(result: Growth, granularity: str, lang: str) -> pd.DataFrame:
-    """The growth table as text: « 12 000 », « +2 000 », « +20,0 % », « — » when unknown."""
+def growth_table(result: Growth, granularity: str, lang: str) -> tables.Table:
+    """The growth table: views this period and the previous one, the change and its percentage;
+    « — » when unknown."""
     current = period_label(result.current, granularity, lang)
     previous = period_label(result.previous, granularity, lang)
     frame = result.table
-    return pd.DataFrame(
-        {
-            t("trends.growth.platform", lang): frame["platform"].map(label),
-            current: frame["views"].map(lambda v: fmt_int(v, lang)),
-            previous: frame["previous_views"].map(lambda v: fmt_int(v, lang)),
-            t("trends.growth.change", lang): frame["change"].map(lambda v: _signed_int(v, lang)),
-            t("trends.growth.change_percent", lang): frame["change_ratio"].map(
-                lambda v: _signed_percent(v, lang)
-            ),
-        }
-    )
+    columns = {
+        t("trends.growth.platform", lang): (frame["platform"].map(label), tables.TEXT),
+        current: (frame["views"], tables.COUNT),
+        previous: (frame["previous_views"], tables.COUNT),
+        t("trends.growth.change", lang): (frame["change"], tables.SIGNED_COUNT),
+        t("trends.growth.change_percent", lang): (frame["change_ratio"], tables.SIGNED_PERCENT),
+    }
+    return _table(columns)
+
+
+def _table(columns: dict[str, tuple[object, str]]) -> tables.Table:
+    frame = pd.DataFrame({header: list(values) for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
 
 
 def _signed_int(value: object, lang: str) -> str:
     """« +2 000 » for a rise, « -64 » for a fall, « 0 » and « — » unsigned."""
-    return _signed(value, fmt_int(value, lang))
+    return tables.signed(value, fmt_int(value, lang))
 
 
 def _signed_percent(value: object, lang: str) -> str:
     """« +20,0 % » for a rise, « -2,7 % » for a fall, « 0,0 % » and « — » unsigned."""
-    return _signed(value, fmt_percent(value, lang))
-
-
-def _signed(value: object, text: str) -> str:
-    # A plus sign only when the rounded figure shows something above zero.
-    shows_digits = any(c in "123456789" for c in text)
-    positive = text != "—" and not text.startswith("-") and float(value) > 0
-    return f"+{text}" if positive and shows_digits else text
+    return tables.signed(value, fmt_percent(value, lang))
 
 
 # ---- Followers ----------------------------------------------------------------------------------------
@@ -956,8 +953,8 @@ def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
     )
 
 
-def before_after_table(result: BeforeAfter, lang: str) -> pd.DataFrame:
-    """One row per platform then the total, as text; platforms not compared say why."""
+def before_after_table(result: BeforeAfter, lang: str) -> tables.Table:
+    """One row per platform then the total; platforms not compared say why."""
     rows = result.per_platform
     compared = rows["status"] == COMPARED
     why = rows["status"].map(
@@ -974,39 +971,31 @@ def before_after_table(result: BeforeAfter, lang: str) -> pd.DataFrame:
         + " "
         + rows["covered_days"].map(lambda d: t("trends.before_after.covers", lang, days=d)),
     )
-    table = pd.DataFrame(
-        {
-            t("trends.growth.platform", lang): rows["platform"].map(label),
-            t("trends.before_after.avg_before", lang): rows["avg_before"].map(
-                lambda v: fmt_int(v, lang)
-            ),
-            t("trends.before_after.avg_after", lang): rows["avg_after"].map(
-                lambda v: fmt_int(v, lang)
-            ),
-            t("trends.growth.change_percent", lang): rows["change"].map(
-                lambda v: _signed_percent(v, lang)
-            ),
-            t("trends.before_after.share_before", lang): rows["share_before"].map(
-                lambda v: fmt_percent(v, lang)
-            ),
-            t("trends.before_after.share_after", lang): rows["share_after"].map(
-                lambda v: fmt_percent(v, lang)
-            ),
-            t("trends.before_after.note", lang): why.where(~compared, ""),
-        }
+    columns = {
+        t("trends.growth.platform", lang): (rows["platform"].map(label), tables.TEXT),
+        t("trends.before_after.avg_before", lang): (rows["avg_before"], tables.COUNT),
+        t("trends.before_after.avg_after", lang): (rows["avg_after"], tables.COUNT),
+        t("trends.growth.change_percent", lang): (rows["change"], tables.SIGNED_PERCENT),
+        t("trends.before_after.share_before", lang): (rows["share_before"], tables.PERCENT),
+        t("trends.before_after.share_after", lang): (rows["share_after"], tables.PERCENT),
+        t("trends.before_after.note", lang): (why.where(~compared, ""), tables.TEXT),
+    }
+    table = _table(columns)
+    if not compared.any():
+        return table
+    total = [
+        t("trends.before_after.total", lang),
+        result.total_before,
+        result.total_after,
+        result.change,
+        1.0,
+        1.0,
+        "",
+    ]
+    frame = pd.concat(
+        [table.frame, pd.DataFrame([total], columns=table.frame.columns)], ignore_index=True
     )
-    if compared.any():
-        total = {
-            t("trends.growth.platform", lang): t("trends.before_after.total", lang),
-            t("trends.before_after.avg_before", lang): fmt_int(result.total_before, lang),
-            t("trends.before_after.avg_after", lang): fmt_int(result.total_after, lang),
-            t("trends.growth.change_percent", lang): _signed_percent(result.change, lang),
-            t("trends.before_after.share_before", lang): fmt_percent(1, lang),
-            t("trends.before_after.share_after", lang): fmt_percent(1, lang),
-            t("trends.before_after.note", lang): "",
-        }
-        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    return table
+    return tables.Table(frame, table.kinds)
 
 
 def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source: str) -> go.Figure:

@@ -74,7 +74,7 @@ def _notice(section: str) -> None:
 lang = ui.frame()
 filters = ui.current_filters()
 con = ui.cursor()
-st.title(t("nav.campaigns", lang))
+ui.header(t("nav.campaigns", lang), filters)
 st.caption(t("campaigns.intro", lang))
 
 # ---- Compare campaigns ------------------------------------------------------------------------
@@ -121,7 +121,7 @@ else:
             st.info(t("campaigns.compare.no_cost", lang))
         st.markdown(f"**{t('campaigns.table.title', lang)}**")
         shown = comparison_table(comparison, totals, lang)
-        st.dataframe(shown, hide_index=True, height="content", key="campaign_table")
+        ui.show_table(shown, key="campaign_table", height="content")
         ui.table_downloads(
             shown, chart_filename(t("campaigns.table.title", lang), start, end), "campaign_table"
         )

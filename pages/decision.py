@@ -14,12 +14,12 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("decision.title", lang))
+ui.header(t("decision.title", lang), filters)
 st.markdown(t("decision.intro", lang))
 
 if store.is_empty(ui.cursor()):
     st.info(t("decision.empty", lang))
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 cost = roi.hourly_cost(ui.cursor())
@@ -40,7 +40,7 @@ if not platforms:
 # ---- What we measured ----------------------------------------------------------------------------
 st.subheader(t("decision.measured.heading", lang))
 measured = decision.measured_table(table, trend, lang)
-st.dataframe(measured, hide_index=True, key="measured_table")
+ui.show_table(measured, key="measured_table")
 ui.table_downloads(measured, chart_filename(t("decision.title", lang), *period), "measured")
 window = int(trend["window"].max()) if len(trend) else 0
 st.caption(
@@ -148,7 +148,7 @@ st.markdown(
 )
 st.markdown(f"**{t('decision.card.table', lang)}**")
 scores = decision.scorecard_display(card, lang)
-st.dataframe(scores, hide_index=True, key="scorecard_table")
+ui.show_table(scores, key="scorecard_table")
 ui.table_downloads(scores, name, "scorecard_table")
 st.caption(t("decision.card.how", lang, keep=decision.KEEP_FROM, leave=decision.LEAVE_BELOW))
 st.caption(t("decision.card.neutral", lang))
@@ -242,13 +242,14 @@ if sum(split.values()) != 100:
     st.warning(t("decision.move.split_total", lang, total=sum(split.values())))
     st.stop()
 result = decision.simulate_move(rates, source, moved, split)
+lost, gained, net = decision.rounded_figures(result)
 lost_col, gained_col, net_col = st.columns(3)
 unknown = t("decision.move.unknown", lang)
-known_loss = pd.notna(result.lost.central)
+known_loss = pd.notna(lost.central)
 for column, key, projected, signed in (
-    (lost_col, "decision.move.lost", result.lost, False),
-    (gained_col, "decision.move.gained", result.gained, False),
-    (net_col, "decision.move.net", result.net, True),
+    (lost_col, "decision.move.lost", lost, False),
+    (gained_col, "decision.move.gained", gained, False),
+    (net_col, "decision.move.net", net, True),
 ):
     known = pd.notna(projected.central)
     column.metric(
@@ -261,7 +262,7 @@ for column, key, projected, signed in (
 if not known_loss:
     st.caption(ui.plain(t("decision.move.source_no_views", lang, platform=label(source))))
 moved = decision.move_table(result, rates, lang)
-st.dataframe(moved, hide_index=True, key="move_table")
+ui.show_table(moved, key="move_table")
 ui.table_downloads(moved, chart_filename(t("decision.move.heading", lang), *period), "move_table")
 if (rates.set_index("platform").loc[[source, *destinations], "basis"] != "months").any():
     st.caption(t("decision.move.spread_note", lang))

@@ -9,7 +9,6 @@ from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
 from canalyse.overview import (
     account_overlap_lines,
-    export_table,
     figure_origins,
     files_text,
     period_text,
@@ -22,7 +21,7 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("overview.title", lang))
+ui.header(t("overview.title", lang), filters)
 
 # ---- Empty workspace: a friendly start -------------------------------------------------------
 if store.is_empty(ui.cursor()):
@@ -32,7 +31,7 @@ if store.is_empty(ui.cursor()):
         with st.spinner(t("overview.empty.loading", lang)):
             import_files(ui.cursor(), example_files(), lang=lang, kind="example")
         st.rerun()
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 # ---- Key figures -------------------------------------------------------------------------------
@@ -62,10 +61,11 @@ else:
 
 # ---- Per platform --------------------------------------------------------------------------------
 st.subheader(t("overview.table.title", lang))
-st.dataframe(platform_table(totals, lang), hide_index=True, key="platform_table")
+per_platform = platform_table(totals, lang)
+ui.show_table(per_platform, key="platform_table")
 ui.table_downloads(
-    export_table(totals, lang),
-    chart_filename(t("overview.table.title", lang), None, None),
+    per_platform,
+    chart_filename(t("overview.table.title", lang), summary["date_min"], summary["date_max"]),
     "totals",
 )
 st.caption(ui.plain(line))

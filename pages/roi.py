@@ -6,19 +6,19 @@ from canalyse import efforts, roi, store
 from canalyse.charts import chart_filename, figure_config, source_line
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import export_table, files_text, roi_display_table, source_names
+from canalyse.overview import files_text, roi_display_table, source_names
 from canalyse.platforms import PLATFORMS, label
 from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("roi.title", lang))
+ui.header(t("roi.title", lang), filters)
 st.markdown(t("roi.intro", lang))
 
 if store.is_empty(ui.cursor()):
     st.info(t("roi.empty", lang))
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 # ---- The cost of an hour -------------------------------------------------------------------------
@@ -112,10 +112,9 @@ except ValueError:
 
 # ---- Every figure ---------------------------------------------------------------------------------------
 st.subheader(t("roi.table.heading", lang))
-st.dataframe(roi_display_table(table, lang), hide_index=True, key="roi_table")
-ui.table_downloads(
-    export_table(table, lang), chart_filename(t("roi.table.heading", lang), *period), "roi"
-)
+every_figure = roi_display_table(table, lang)
+ui.show_table(every_figure, key="roi_table")
+ui.table_downloads(every_figure, chart_filename(t("roi.table.heading", lang), *period), "roi")
 without_views = [label(p) for p in table.loc[table["views"].isna(), "platform"]]
 if without_views:
     st.caption(ui.plain(t("roi.table.no_views", lang, platforms=", ".join(without_views))))

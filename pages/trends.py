@@ -30,7 +30,7 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("nav.trends", lang))
+ui.header(t("nav.trends", lang), filters)
 
 
 def _save_event() -> None:
@@ -59,7 +59,7 @@ def _plotly(figure, name: str, start, end, key: str) -> None:
 # ---- Empty workspace: what to import ------------------------------------------------------------
 if store.is_empty(ui.cursor()):
     st.info(t("trends.empty.workspace", lang))
-    st.page_link(ui.IMPORT, label=t("trends.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
     st.stop()
 
 st.caption(t("trends.intro", lang))
@@ -70,7 +70,7 @@ undated = int(ui.query("overview", filters).iloc[0]["undated_rows"])
 
 if views.empty:
     st.info(t("trends.empty.no_dated", lang))
-    st.page_link(ui.IMPORT, label=t("trends.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
 else:
     first_day, last_day = views["period_start"].min(), views["period_end"].max()
     line = source_line(files, first_day, last_day, lang)
@@ -129,7 +129,7 @@ else:
                 )
             )
             shown = growth_table(change, granularity, lang)
-            st.dataframe(shown, hide_index=True, key="growth_table")
+            ui.show_table(shown, key="growth_table")
             ui.table_downloads(
                 shown, chart_filename(t("trends.section.growth", lang), None, None), "growth"
             )
@@ -237,7 +237,7 @@ else:
         _plotly(figure, "trends.filename.before_after", start_before, end_after, "ba_chart")
     # A static table: its notes are sentences, which a scrolling grid would cut.
     compared = before_after_table(result, lang)
-    st.table(compared.set_index(t("trends.growth.platform", lang)))
+    st.table(compared.display(lang).set_index(t("trends.growth.platform", lang)))
     ui.table_downloads(
         compared,
         chart_filename(t("trends.filename.before_after", lang), None, None),

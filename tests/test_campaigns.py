@@ -276,7 +276,7 @@ def test_the_cost_chart_needs_a_campaign_with_views_and_cost(months):
 
 def test_the_table_is_formatted_the_french_way_and_says_when_there_are_no_views(two):
     table = compare_campaigns(two, Filters(), ["Crue", "Vœux"])
-    shown = comparison_table(table, campaign_totals(table, ["Crue", "Vœux"]), "fr")
+    shown = comparison_table(table, campaign_totals(table, ["Crue", "Vœux"]), "fr").display("fr")
     assert shown["Réseau"].tolist() == [
         "Facebook", "X", "Bluesky", "Total", "Facebook", "LinkedIn", "Total"
     ]  # fmt: skip

@@ -327,7 +327,8 @@ def test_a_deck_without_staff_hours_leaves_out_time_and_cost_and_says_why(rennes
         150_000,
     ]
     cover = " ".join(_texts(deck.slides[0]))
-    assert f"Campagne{NBSP}: Crue" in cover and "Période non précisée" in cover
+    assert "campagne « Crue »" in cover and "Période non précisée" in cover
+    assert f"Chiffres retenus{NBSP}: toutes les dates · tous les réseaux" in cover
     method = " ".join(_texts(deck.slides[2]))
     assert "Aucune heure d'agent n'est saisie" in method
     assert f"Source{NBSP}: rennes_crue_campagne.csv" in _texts(deck.slides[2])

@@ -93,7 +93,7 @@ def test_a_chosen_window_longer_than_the_data_compares_nothing_and_says_why():
     assert result.days == 10
     assert result.compared.empty and result.total_before is None
     assert set(result.per_platform["status"]) == {NOT_COVERED}
-    table = before_after_table(result, "fr")
+    table = before_after_table(result, "fr").display("fr")
     assert table["Remarque"].str.contains("couvre 5 jour").all()
 
 

@@ -68,7 +68,7 @@ def test_empty_overview_offers_the_example_which_shows_the_rennes_figures():
 
 def test_the_language_switch_turns_the_interface_to_english():
     at = _app().run()
-    at.segmented_control(key="lang").set_value("en").run()
+    at.segmented_control(key="language").set_value("en").run()
     assert not at.exception
     assert at.button(key="load_example").label.startswith("Load the example")
 

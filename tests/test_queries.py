@@ -121,19 +121,3 @@ def test_a_query_refuses_missing_or_unexpected_parameters(con):
         queries.run(con, "share_of_views", start=None)
     with pytest.raises(TypeError):
         queries.run(con, "campaigns", start=None)
-
-
-def test_sidebar_widget_values_become_filters():
-    from canalyse.filters import filters_from_state
-
-    assert filters_from_state({}) == Filters()
-    half_chosen = {"filter_period": (date(2025, 1, 1),), "filter_platforms": []}
-    assert filters_from_state(half_chosen) == Filters()
-    chosen = {
-        "filter_period": (date(2025, 1, 1), date(2025, 3, 31)),
-        "filter_platforms": ["x", "facebook"],
-        "filter_campaign": "Crue",
-    }
-    assert filters_from_state(chosen) == Filters(
-        date(2025, 1, 1), date(2025, 3, 31), ("x", "facebook"), "Crue"
-    )

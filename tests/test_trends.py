@@ -127,7 +127,7 @@ def test_growth_compares_the_last_complete_period_with_the_one_before():
     assert table.loc["x", "change"] == 50 and table.loc["x", "change_ratio"] == 0.5
     assert table.loc["facebook", "change"] == 40
     assert pd.isna(table.loc["facebook", "change_ratio"])
-    shown = growth_table(result, "month", "fr").set_index("Réseau")
+    shown = growth_table(result, "month", "fr").display("fr").set_index("Réseau")
     assert shown.loc["X", "Évolution (%)"] == f"+50,0{NBSP}%"
     assert shown.loc["Facebook", "Évolution (%)"] == "—"
     assert list(shown.columns[:2]) == ["février 2025", "janvier 2025"]
