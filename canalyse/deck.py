@@ -45,6 +45,7 @@ from canalyse.metrics import METRICS
 from canalyse.overview import files_text, period_text, source_names
 from canalyse.platforms import colour, fold, label
 from canalyse.roi_charts import HOURS_COLOUR
+from canalyse.trends import views_series
 
 # 16:9 at PowerPoint's default widescreen size (13.33 × 7.5 in).
 SLIDE_WIDTH = Emu(12_192_000)
@@ -131,14 +132,27 @@ def deck_filename(filters: Filters, lang: str) -> str:
 
 def monthly_views(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Views per month (rows: first days of months, none skipped) and platform (columns, most
-    viewed first); a month a platform has no figure for is NaN, drawn as a gap. Empty if undated.
+    viewed first), as the Trends page counts them; a month a platform has no figure for, or
+    only part of one, is NaN, drawn as a gap. Empty if undated.
+
+    The months cover the filtered period when one is chosen, else the most recent continuous
+    stretch of data (older figures separated by a gap would spread the slide over years of
+    nothing).
     """
-    rows = queries.run(con, "deck_monthly_views", **filters.params())
-    if rows.empty:
+    views = queries.run(con, "views_by_period", **filters.params())
+    if views.empty:
         return pd.DataFrame()
-    wide = rows.pivot(index="month", columns="platform", values="views").astype("float64")
-    wide.index = pd.to_datetime(wide.index)
-    wide = wide.reindex(pd.date_range(wide.index.min(), wide.index.max(), freq="MS"))
+    series = views_series(views, "month")
+    if series.empty:
+        return pd.DataFrame()
+    if filters.start is not None and filters.end is not None:
+        first, last = pd.Timestamp(filters.start).to_period("M").to_timestamp(), filters.end
+    else:
+        first, last = series.recent_stretch()
+        series = series.since(first)
+    counted = series.series.assign(views=series.series["views"].where(series.series["complete"]))
+    wide = counted.pivot(index="period", columns="platform", values="views").astype("float64")
+    wide = wide.reindex(pd.date_range(first, last, freq="MS"))
     totals = wide.sum()
     return wide[sorted(totals.index, key=lambda p: (-totals[p], p))]
 
@@ -294,23 +308,7 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
 
 
 def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
-    totals = months.sum(axis=1, min_count=1)
-    first, last = totals.iloc[0], totals.iloc[-1]
-    first_month, last_month = (
-        _month_name(m, lang, "deck.months_long") for m in months.index[[0, -1]]
-    )
-    if pd.isna(first) or pd.isna(last) or first <= 0:
-        title = t("deck.trend.subtitle", lang)
-    else:
-        change = last / first - 1
-        direction = "stable" if abs(change) < _STABLE else ("up" if change > 0 else "down")
-        title = t(
-            f"deck.trend.title.{direction}",
-            lang,
-            change=fmt_percent(abs(change), lang, decimals=0),
-            first=first_month,
-            last=last_month,
-        )
+    title = _trend_title(months, lang)
     slide = _chart_slide(deck, lang, title, t("deck.trend.subtitle", lang), [], source)
 
     data = CategoryChartData(number_format=COUNT_FORMAT)
@@ -447,6 +445,27 @@ def _method_slide(
     _place(body, MARGIN, Inches(1.6), CONTENT_WIDTH, NOTE_TOP - Inches(1.6))
     _write(body.text_frame, points, size=18, lang=lang, space_after=14)
     _source(slide, source, lang)
+
+
+def _trend_title(months: pd.DataFrame, lang: str) -> str:
+    """« Les vues mensuelles ont augmenté de 25 % entre janvier 2025 et février 2025 »: the total
+    of the first and last months of the last run of months where every network has a figure (a
+    network missing one month would look like a fall), else what the chart shows."""
+    totals = months.sum(axis=1).where(months.notna().all(axis=1))
+    present = totals.notna()
+    run = (~present).cumsum()
+    last_run = totals[present & (run == run[present].max())] if present.any() else totals[present]
+    if len(last_run) < 2 or last_run.iloc[0] <= 0:
+        return t("deck.trend.subtitle", lang)
+    change = last_run.iloc[-1] / last_run.iloc[0] - 1
+    direction = "stable" if abs(change) < _STABLE else ("up" if change > 0 else "down")
+    return t(
+        f"deck.trend.title.{direction}",
+        lang,
+        change=fmt_percent(abs(change), lang, decimals=0),
+        first=_month_name(last_run.index[0], lang, "deck.months_long"),
+        last=_month_name(last_run.index[-1], lang, "deck.months_long"),
+    )
 
 
 # ---- Building blocks ---------------------------------------------------------------------------

@@ -58,7 +58,9 @@ def slide_figures(
     if not views.empty:
         series = views_series(views, default_granularity(views))
         if not series.empty:
-            dated = source_line(files, views["period_start"].min(), views["period_end"].max(), lang)
+            # The Trends page's default view: the most recent continuous stretch of data.
+            series = series.since(series.recent_stretch()[0])
+            dated = source_line(files, series.first_day, series.last_day, lang)
             events = list_events(con)
             figures["views_over_time"] = views_over_time_chart(series, lang, dated, events=events)
             figures["share_over_time"] = share_over_time_chart(series, lang, dated, events=events)

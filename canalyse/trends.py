@@ -14,7 +14,7 @@ source line inside the figure; `add_event_markers` draws the workspace's events 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -146,11 +146,12 @@ class ViewsSeries:
     """Views per platform and period, ready to draw.
 
     `series`: period (bucket start), platform, views — every period between a platform's first and
-    last one is present (0 when nothing was published then); `complete` is False for a first or
-    last period the rows cover only in part; `rolling` is the rolling average of complete periods
-    (NaN until a full window is available). `coverage`: per platform, first_day and last_day of the
-    rows counted. `left_out_rows`/`left_out_views`: dated rows longer than a period (months in
-    day or week granularity) that no bucket could hold.
+    last one is present, NaN (a gap, never 0) when no row gives a figure then; `complete` is False
+    for a period the rows cover only in part (the first or last of a stretch of data: a daily
+    series starting on the 15th); `rolling` is the rolling average of complete periods (NaN until
+    a full window is available). `coverage`: per platform, first_day and last_day of the rows
+    counted. `left_out_rows`/`left_out_views`: dated rows longer than a period (months in day or
+    week granularity) that no bucket could hold.
     """
 
     granularity: str
@@ -162,7 +163,7 @@ class ViewsSeries:
     @property
     def empty(self) -> bool:
         """True when no dated view fits a period of this granularity."""
-        return self.series.empty
+        return self.series["views"].isna().all() if len(self.series) else True
 
     @property
     def partial_periods(self) -> int:
@@ -173,6 +174,53 @@ class ViewsSeries:
     def last_day(self) -> pd.Timestamp | None:
         """The last day any counted row covers."""
         return None if self.coverage.empty else self.coverage["last_day"].max()
+
+    @property
+    def first_day(self) -> pd.Timestamp | None:
+        """The first day any counted row covers."""
+        return None if self.coverage.empty else self.coverage["first_day"].min()
+
+    def recent_stretch(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last period of the most recent continuous stretch of data (all platforms
+        together): the periods after the last gap of GAP_PERIODS empty periods or more."""
+        present = self.series.loc[self.series["views"].notna(), "period"]
+        if present.empty:
+            return None
+        periods = pd.Series(sorted(present.unique()))
+        starts = _stretch_starts(periods, self.granularity)
+        return periods[starts].iloc[-1], periods.iloc[-1]
+
+    def since(self, first_period: object) -> ViewsSeries:
+        """The same series from `first_period` on (a platform with nothing left is left out)."""
+        start = pd.Timestamp(first_period)
+        kept = self.series[self.series["period"] >= start]
+        totals = kept.groupby("platform")["views"].sum(min_count=1).dropna()
+        kept = kept[kept["platform"].isin(totals.index)].reset_index(drop=True)
+        coverage = self.coverage[self.coverage["platform"].isin(totals.index)].assign(
+            first_day=lambda c: c["first_day"].clip(lower=start),
+            total=lambda c: c["platform"].map(totals),
+        )
+        return replace(self, series=kept, coverage=coverage.reset_index(drop=True))
+
+
+# Empty periods in a row that end a stretch of data: a week of days, two weeks, two months. One
+# empty period inside a stretch is drawn as a gap without splitting it.
+GAP_PERIODS = {"day": 7, "week": 2, "month": 2}
+
+
+def _bucket_index(periods: pd.Series, granularity: str) -> pd.Series:
+    """A running number per bucket, consecutive buckets one apart."""
+    stamps = pd.to_datetime(periods)
+    if granularity == "month":
+        return stamps.dt.year * 12 + stamps.dt.month
+    days = (stamps - pd.Timestamp(_A_MONDAY)).dt.days
+    return days // 7 if granularity == "week" else days
+
+
+def _stretch_starts(periods: pd.Series, granularity: str) -> pd.Series:
+    """For sorted, distinct periods with data: True where a stretch of data starts."""
+    index = _bucket_index(periods, granularity)
+    return (index.diff() - 1).fillna(GAP_PERIODS[granularity]) >= GAP_PERIODS[granularity]
 
 
 def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
@@ -190,6 +238,7 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
     per_bucket = kept.groupby(["platform", "period"], as_index=False).agg(
         views=("views", "sum"), first_day=("period_start", "min"), last_day=("period_end", "max")
     )
+    per_bucket = _with_stretches(per_bucket, granularity)
     coverage = per_bucket.groupby("platform", as_index=False).agg(
         first_day=("first_day", "min"),
         last_day=("last_day", "max"),
@@ -197,12 +246,13 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
         last_period=("period", "max"),
         total=("views", "sum"),
     )
-    series = _filled(per_bucket[["platform", "period", "views"]], coverage, granularity)
-    # A first or last period the rows only partly cover (a daily series starting on the 15th)
-    # would show as a fall that never happened: flagged, so the views chart leaves it out.
-    edges = series.merge(coverage[["platform", "first_day", "last_day"]], on="platform")
-    series["complete"] = (edges["period"] >= edges["first_day"]) & (
-        bucket_end(edges["period"], granularity) <= edges["last_day"]
+    series = _filled(per_bucket, coverage, granularity)
+    # The first or last period of a stretch the rows only partly cover (a daily series starting
+    # on the 15th) would show as a fall that never happened: flagged, so the views chart leaves
+    # it out. A gap is no figure at all: nothing to flag.
+    ends = bucket_end(series["period"], granularity)
+    series["complete"] = series["views"].isna() | (
+        (series["period"] >= series["stretch_first"]) & (ends <= series["stretch_last"])
     )
     window = ROLLING_WINDOW[granularity]
     series["rolling"] = (
@@ -213,16 +263,33 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
     )
     return ViewsSeries(
         granularity=granularity,
-        series=series,
+        series=series.drop(columns=["stretch_first", "stretch_last"]),
         coverage=coverage.drop(columns=["first_period", "last_period"]),
         left_out_rows=int(left_out["rows"].sum()) if "rows" in left_out else len(left_out),
         left_out_views=float(left_out["views"].sum()),
     )
 
 
+def _with_stretches(per_bucket: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Each bucket with the first and last day of its platform's stretch of data."""
+    parts = []
+    for _, rows in per_bucket.sort_values(["platform", "period"]).groupby("platform", sort=False):
+        rows = rows.reset_index(drop=True)
+        days = rows.groupby(_stretch_starts(rows["period"], granularity).cumsum())
+        parts.append(
+            rows.assign(
+                stretch_first=days["first_day"].transform("min"),
+                stretch_last=days["last_day"].transform("max"),
+            )
+        )
+    if not parts:
+        return per_bucket.assign(stretch_first=pd.NaT, stretch_last=pd.NaT)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    """Every period between each platform's first and last one, 0 where it had no row."""
-    columns = ["period", "platform", "views"]
+    """Every period between each platform's first and last one, NaN (a gap) where it had no row."""
+    columns = ["period", "platform", "views", "stretch_first", "stretch_last"]
     if values.empty:
         return pd.DataFrame({c: pd.Series(dtype=values[c].dtype) for c in columns})
     periods = pd.date_range(
@@ -235,8 +302,9 @@ def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> p
     ).to_frame(index=False)
     grid = grid.merge(coverage[["platform", "first_period", "last_period"]], on="platform")
     grid = grid[(grid["period"] >= grid["first_period"]) & (grid["period"] <= grid["last_period"])]
-    filled = grid[["platform", "period"]].merge(values, on=["platform", "period"], how="left")
-    filled["views"] = filled["views"].fillna(0.0)
+    filled = grid[["platform", "period"]].merge(
+        values[columns], on=["platform", "period"], how="left"
+    )
     return filled[columns].sort_values(["platform", "period"], ignore_index=True)
 
 
@@ -247,12 +315,14 @@ def leading_platforms(series: pd.DataFrame) -> list[str]:
     return ranked["platform"].tolist()
 
 
-def _complete_periods(result: ViewsSeries, platform: str) -> pd.DataFrame:
-    """A platform's periods that its rows cover from first to last day (no half-imported month)."""
-    rows = result.series[result.series["platform"] == platform]
-    covered = result.coverage.set_index("platform").loc[platform]
-    ends = bucket_end(rows["period"], result.granularity)
-    return rows[(rows["period"] >= covered["first_day"]) & (ends <= covered["last_day"])]
+def _last_run(result: ViewsSeries, platform: str) -> pd.DataFrame:
+    """A platform's complete periods with a figure, from its last gap on: periods a headline may
+    compare, since nothing is missing between them."""
+    rows = result.series[result.series["platform"] == platform].reset_index(drop=True)
+    usable = rows["complete"] & rows["views"].notna()
+    breaks = (~usable).cumsum()
+    last = rows[usable & (breaks == breaks[usable].max())] if usable.any() else rows[usable]
+    return last
 
 
 # ---- Period-over-period growth -----------------------------------------------------------------------
@@ -275,29 +345,28 @@ class Growth:
 
 
 def growth(result: ViewsSeries) -> Growth | None:
-    """This period against the previous one of the same length; None with fewer than two periods.
+    """This period against the previous one of the same length; None unless both have figures.
 
-    "This period" is the latest period the data covers to its last day: a month imported up to
-    the 18th is not compared with a full month, it is named as left out instead.
+    "This period" is the latest period with a figure that the data covers to its last day: a
+    month imported up to the 18th is not compared with a full month, it is named as left out
+    instead. A platform's figure counts only for a period its rows cover whole.
     """
     if result.empty:
         return None
+    usable = result.series.assign(views=result.series["views"].where(result.series["complete"]))
+    with_figures = usable.loc[usable["views"].notna(), "period"]
     periods = pd.Series(sorted(result.series["period"].unique()))
-    last_day = result.last_day
-    complete = periods[bucket_end(periods, result.granularity) <= last_day]
-    if complete.empty:
+    candidates = pd.Series(sorted(with_figures.unique()))
+    candidates = candidates[bucket_end(candidates, result.granularity) <= result.last_day]
+    if candidates.empty:
         return None
-    current = complete.iloc[-1]
-    later = periods[periods > current]
+    current = candidates.iloc[-1]
     previous = current - pd.tseries.frequencies.to_offset(_FREQUENCY[result.granularity])
-    if previous < periods.iloc[0]:
+    if previous not in set(with_figures):
         return None
-    wide = result.series.pivot(index="platform", columns="period", values="views")
-    table = pd.DataFrame(
-        {
-            "platform": leading_platforms(result.series),
-        }
-    )
+    later = periods[periods > current]
+    wide = usable.pivot(index="platform", columns="period", values="views")
+    table = pd.DataFrame({"platform": leading_platforms(result.series)})
     table["views"] = table["platform"].map(wide.get(current, pd.Series(dtype=float)))
     table["previous_views"] = table["platform"].map(wide.get(previous, pd.Series(dtype=float)))
     table["change"] = table["views"] - table["previous_views"]
@@ -359,6 +428,15 @@ class FollowersSeries:
     levels: pd.DataFrame
     net_gains: pd.DataFrame
 
+    def since(self, first_period: object) -> FollowersSeries:
+        """The same series from `first_period` on (the views charts' stretch)."""
+        start = pd.Timestamp(first_period)
+        return replace(
+            self,
+            levels=self.levels[self.levels["period"] >= start].reset_index(drop=True),
+            net_gains=self.net_gains[self.net_gains["period"] >= start].reset_index(drop=True),
+        )
+
 
 def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeries:
     """Bucket the rows of `followers_by_day` by `granularity`."""
@@ -388,9 +466,24 @@ def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeri
     net["cumulative"] = net.groupby("platform")["net"].cumsum()
     return FollowersSeries(
         granularity=granularity,
-        levels=levels.sort_values(["platform", "period"], ignore_index=True),
-        net_gains=net[["period", "platform", "net", "cumulative"]],
+        levels=_with_gaps(levels, granularity),
+        net_gains=_with_gaps(net[["period", "platform", "net", "cumulative"]], granularity),
     )
+
+
+def _with_gaps(frame: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Every period between each platform's first and last one, NaN where it has no figure, so
+    that a line breaks there instead of joining two distant points."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    parts = []
+    for platform, rows in frame.groupby("platform", sort=True):
+        periods = pd.date_range(
+            rows["period"].min(), rows["period"].max(), freq=_FREQUENCY[granularity]
+        )
+        full = rows.set_index("period").reindex(periods).rename_axis("period").reset_index()
+        parts.append(full.assign(platform=platform))
+    return pd.concat(parts, ignore_index=True)[list(frame.columns)]
 
 
 # ---- Chart helpers -------------------------------------------------------------------------------------
@@ -435,29 +528,32 @@ def _date_ticks(
     """Tick positions and labels in the reader's language (Plotly's own month names are English).
 
     Up to two months: one tick a week (every day for ten days or less), « 20/01 » or « 20 Jan ».
-    Beyond: one tick every 1, 2, 3 or 6 months, « janv. 2025 » then « févr. »… with the year on
-    January and on the first tick; for monthly values the tick sits mid-month, under its point.
+    Beyond: one tick every 1, 2, 3 or 6 months from January, « janv. 2025 » then « févr. »…, or
+    one a year (« 2024 ») or every few years for long spans. When the chart spans more than one
+    year every tick carries its year, so that two Septembers are never confused; for monthly
+    values the tick sits mid-month, under its point.
     """
     span = (last - first).days
+    several_years = first.year != last.year
     if span <= 62:
         step = "D" if span <= 10 else "W-MON"
         days = pd.date_range(first, last, freq=step)
-        if lang == "en":
-            texts = [
-                f"{d.day} {t('trends.months_short', lang).split(',')[d.month - 1]}" for d in days
-            ]
-        else:
-            texts = [d.strftime("%d/%m") for d in days]
-        return list(days), texts
+        if several_years:
+            return list(days), [fmt_date(d, lang) for d in days]
+        return list(days), [_day_month(d, lang) for d in days]
     months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
-    every = next((n for n in (1, 2, 3, 6, 12) if len(months) / n <= 13), 12)
-    months = months[months.month % every == (months[0].month % every)]
-    names = t("trends.months_short", lang).split(",")
-    texts = [
-        f"{names[m.month - 1]} {m.year}" if m.month == 1 or i == 0 else names[m.month - 1]
-        for i, m in enumerate(months)
-    ]
-    shift = pd.Timedelta(days=14) if granularity == "month" else pd.Timedelta(0)
+    every = next((n for n in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / n <= 13), 120)
+    if every >= 12:
+        months = months[(months.month == 1) & (months.year % (every // 12) == 0)]
+        texts = [str(m.year) for m in months]
+    else:
+        months = months[(months.month - 1) % every == 0]
+        names = t("trends.months_short", lang).split(",")
+        texts = [
+            f"{names[m.month - 1]} {m.year}" if several_years or i == 0 else names[m.month - 1]
+            for i, m in enumerate(months)
+        ]
+    shift = pd.Timedelta(days=14) if granularity == "month" and every < 12 else pd.Timedelta(0)
     return list(months + shift), texts
 
 
@@ -530,14 +626,15 @@ def _title_percent(change: float, lang: str) -> str:
 def views_title(result: ViewsSeries, lang: str) -> str:
     """« Les vues de LinkedIn ont augmenté de 35 % entre janvier 2025 et décembre 2025 ».
 
-    Compares the leading platform's first and last complete periods (weeks or months; single days
-    are too noisy to sum up a trend); otherwise names the platform that leads.
+    Compares the leading platform's first and last complete periods of its last run of figures
+    (nothing missing between them; weeks or months: single days are too noisy to sum up a
+    trend); otherwise names the platform that leads.
     """
     leader = leading_platforms(result.series)[0]
     name = _plain(label(leader))
-    complete = _complete_periods(result, leader)
-    if result.granularity != "day" and len(complete) >= 2 and complete["views"].iloc[0] > 0:
-        first, last = complete.iloc[0], complete.iloc[-1]
+    run = _last_run(result, leader)
+    if result.granularity != "day" and len(run) >= 2 and run["views"].iloc[0] > 0:
+        first, last = run.iloc[0], run.iloc[-1]
         return t(
             "trends.views.title_change",
             lang,
@@ -645,9 +742,12 @@ def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
     otherwise the leader's share over the whole range.
     """
     platforms = shares["platform"].nunique()
-    present = shares.groupby("period")["platform"].transform("nunique") == platforms
+    present = shares.groupby("period")["views"].transform("count") == platforms
     common = shares[present & shares["share"].notna()]
-    periods = sorted(common["period"].unique())
+    periods = pd.Series(sorted(common["period"].unique()), dtype="datetime64[ns]")
+    # Only the last run of periods in a row: never across a gap.
+    run = (_bucket_index(periods, result.granularity).diff() != 1).cumsum()
+    periods = periods[run == run.max()].tolist() if len(periods) else []
     if platforms > 1 and len(periods) >= 2 and result.granularity != "day":
         wide = common.pivot(index="period", columns="platform", values="share")
         moved = (wide.loc[periods[-1]] - wide.loc[periods[0]]).abs()
@@ -676,7 +776,8 @@ def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
 def share_over_time_chart(
     result: ViewsSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Each platform's share of the period's views, stacked to 100 % (bars; an area for days)."""
+    """Each platform's share of the period's views, stacked to 100 %; a period without figures
+    stays empty."""
     if result.empty:
         raise ValueError("share_over_time_chart needs at least one dated view")
     granularity = result.granularity
@@ -703,18 +804,14 @@ def share_over_time_chart(
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
         )
-        if granularity == "day":
-            trace = go.Scatter(
-                **common,
-                stackgroup="shares",
-                mode="lines",
-                line=dict(width=0.5, color=colour(platform)),
-                fillcolor=colour(platform),
-            )
-        else:
-            trace = go.Bar(**_period_axis(common, granularity), marker_color=colour(platform))
-        fig.add_trace(trace)
-    fig.update_layout(showlegend=True, barmode="stack", bargap=0.15, legend_traceorder="normal")
+        # Bars, days included: a stacked area would draw a day without figures as 0 %.
+        fig.add_trace(go.Bar(**_period_axis(common, granularity), marker_color=colour(platform)))
+    fig.update_layout(
+        showlegend=True,
+        barmode="stack",
+        bargap=0 if granularity == "day" else 0.15,
+        legend_traceorder="normal",
+    )
     _finish(
         fig,
         share_title(result, shares, lang),

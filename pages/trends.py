@@ -72,12 +72,9 @@ if views.empty:
     st.info(t("trends.empty.no_dated", lang))
     ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
 else:
-    first_day, last_day = views["period_start"].min(), views["period_end"].max()
-    line = source_line(files, first_day, last_day, lang)
-
     # ---- Views over time ---------------------------------------------------------------------------
     st.subheader(t("trends.section.views", lang))
-    picker, smoothing = st.columns([2, 1], vertical_alignment="bottom")
+    picker, smoothing, span = st.columns([2, 1, 1], vertical_alignment="bottom")
     granularity = picker.segmented_control(
         t("trends.granularity", lang),
         GRANULARITIES,
@@ -89,6 +86,28 @@ else:
         t("trends.rolling", lang), key="trends_rolling", help=t("trends.rolling_help", lang)
     )
     series = views_series(views, granularity)
+    # By default the most recent stretch of data: older figures separated by a gap would stretch
+    # the axis over years of nothing.
+    stretch = series.recent_stretch()
+    older = stretch is not None and stretch[0] > series.series["period"].min()
+    whole = older and span.toggle(
+        t("trends.whole_period", lang), key="trends_whole_period", help=t("trends.whole_help", lang)
+    )
+    if older and not whole:
+        series = series.since(stretch[0])
+    first_day, last_day = series.first_day, series.last_day
+    if first_day is None:
+        first_day, last_day = views["period_start"].min(), views["period_end"].max()
+    line = source_line(files, first_day, last_day, lang)
+    if older and not whole:
+        st.caption(
+            t(
+                "trends.stretch_shown",
+                lang,
+                since=period_label(stretch[0], granularity, lang),
+                first=fmt_date(views["period_start"].min(), lang),
+            )
+        )
     if series.empty:
         st.info(t("trends.empty.no_fit", lang))
     else:
@@ -146,6 +165,8 @@ else:
     # ---- Followers -----------------------------------------------------------------------------------
     st.subheader(t("trends.section.followers", lang))
     followers = followers_series(ui.query("followers_by_day", filters), granularity)
+    if older and not whole:
+        followers = followers.since(stretch[0])
     if followers.levels.empty and followers.net_gains.empty:
         st.info(t("trends.followers.none", lang))
     if not followers.levels.empty:
