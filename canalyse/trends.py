@@ -26,8 +26,8 @@ from canalyse.charts import (
     source_annotation,
     template,
 )
-from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, BeforeAfter
-from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators
+from canalyse.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
+from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
 from canalyse.i18n import t
 from canalyse.platforms import colour, label
 
@@ -1022,60 +1022,80 @@ def _x_range(fig: go.Figure) -> tuple[object, object]:
 # ---- Before and after an event ------------------------------------------------------------------------
 
 
+def _units(count: int, grain: str, lang: str) -> str:
+    """« 3 mois », « 1 semaine », « 30 jours »."""
+    key = "one" if count == 1 else "many"
+    return t(f"trends.before_after.unit.{grain}.{key}", lang, count=fmt_int(count, lang))
+
+
 def comparison_text(result: BeforeAfter, lang: str) -> str:
-    """« Comparaison sur 30 jours avant et 30 jours après le 20/01/2025 (ce jour exclu) »."""
+    """« Comparaison sur 3 mois avant (du 01/01/2025 au 31/03/2025) et 3 mois après (du 01/04/2025
+    au 30/06/2025) l'événement du 01/04/2025 »."""
+    first_before, last_before, first_after, last_after = result.windows
     return t(
         "trends.before_after.window",
         lang,
-        days=fmt_int(result.days, lang),
+        span=_units(result.periods, result.grain, lang),
+        before=fmt_period(first_before, last_before, lang),
+        after=fmt_period(first_after, last_after, lang),
         day=fmt_date(result.event_day, lang),
     )
 
 
+def excluded_text(result: BeforeAfter, lang: str) -> str:
+    """What the comparison leaves out around the event: its day, week or month."""
+    return t(f"trends.before_after.excluded.{result.grain}", lang)
+
+
 def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
-    """« Après « Arrêt de X », les vues quotidiennes ont baissé de 12 % »."""
+    """« Après « Arrêt de X », les vues mensuelles ont baissé de 12 % »."""
     shown = str(event_label)
     if len(shown) > _EVENT_LABEL_MAX:
         shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
+    per = t(f"trends.before_after.views_per.{result.grain}", lang)
     if result.change is None:
-        return t("trends.before_after.title_plain", lang, event=_plain(shown))
+        title = t("trends.before_after.title_plain", lang, event=_plain(shown), per=per)
+        return title[:1].upper() + title[1:]
     if abs(result.change) < _STABLE:
-        return t("trends.before_after.title_stable", lang, event=_plain(shown))
+        return t("trends.before_after.title_stable", lang, event=_plain(shown), per=per)
     key = "trends.before_after.title_up" if result.change > 0 else "trends.before_after.title_down"
-    return t(
-        key,
-        lang,
-        event=_plain(shown),
-        percent=_title_percent(result.change, lang),
-    )
+    return t(key, lang, event=_plain(shown), per=per, percent=_title_percent(result.change, lang))
+
+
+def _why_not(row, result: BeforeAfter, lang: str) -> str:
+    """Why a platform is not in the comparison, in words."""
+    if row.status == SHORT:
+        return t(
+            "trends.before_after.short",
+            lang,
+            span=_units(int(row.covered), result.grain, lang),
+        )
+    if row.status == OTHER_GRAIN:
+        return t(
+            "trends.before_after.other_grain",
+            lang,
+            per=t(f"trends.before_after.per.{row.finest}", lang),
+        )
+    return t("trends.before_after.not_covered", lang)
 
 
 def before_after_table(result: BeforeAfter, lang: str) -> tables.Table:
     """One row per platform then the total; platforms not compared say why."""
     rows = result.per_platform
     compared = rows["status"] == COMPARED
-    why = rows["status"].map(
-        {
-            MONTHS_ONLY: t("trends.before_after.months_only", lang),
-            NOT_COVERED: t("trends.before_after.not_covered", lang),
-        }
-    )
-    # A platform's own coverage, when it does not reach the window, helps choose a shorter one.
-    short = ~compared & (rows["covered_days"] > 0)
-    why = why.where(
-        ~short,
-        why
-        + " "
-        + rows["covered_days"].map(lambda d: t("trends.before_after.covers", lang, days=d)),
-    )
+    notes = [
+        "" if row.status == COMPARED else _why_not(row, result, lang)
+        for row in rows.itertuples(index=False)
+    ]
+    per = t(f"trends.before_after.per.{result.grain or 'day'}", lang)
     columns = {
         t("trends.growth.platform", lang): (rows["platform"].map(label), tables.TEXT),
-        t("trends.before_after.avg_before", lang): (rows["avg_before"], tables.COUNT),
-        t("trends.before_after.avg_after", lang): (rows["avg_after"], tables.COUNT),
+        t("trends.before_after.avg_before", lang, per=per): (rows["avg_before"], tables.COUNT),
+        t("trends.before_after.avg_after", lang, per=per): (rows["avg_after"], tables.COUNT),
         t("trends.growth.change_percent", lang): (rows["change"], tables.SIGNED_PERCENT),
         t("trends.before_after.share_before", lang): (rows["share_before"], tables.PERCENT),
         t("trends.before_after.share_after", lang): (rows["share_after"], tables.PERCENT),
-        t("trends.before_after.note", lang): (why.where(~compared, ""), tables.TEXT),
+        t("trends.before_after.note", lang): (notes, tables.TEXT),
     }
     table = _table(columns)
     if not compared.any():
@@ -1096,14 +1116,15 @@ def before_after_table(result: BeforeAfter, lang: str) -> tables.Table:
 
 
 def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source: str) -> go.Figure:
-    """Grouped bars per platform: average daily views before (grey) and after (its colour)."""
+    """Grouped bars per platform: average views per day, week or month before (grey) and after
+    (its colour)."""
     rows = result.compared
     if rows.empty:
         raise ValueError("before_after_chart needs at least one platform compared")
     names = [_plain(label(p)) for p in rows["platform"]]
-    days = fmt_int(result.days, lang)
-    before_name = t("trends.before_after.legend_before", lang, days=days)
-    after_name = t("trends.before_after.legend_after", lang, days=days)
+    span = _units(result.periods, result.grain, lang)
+    before_name = t("trends.before_after.legend_before", lang, span=span)
+    after_name = t("trends.before_after.legend_after", lang, span=span)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -1150,7 +1171,13 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
     return _finish(
         fig,
         before_after_title(result, event_label, lang),
-        comparison_text(result, lang),
+        t(
+            "trends.before_after.subtitle",
+            lang,
+            per=t(f"trends.before_after.per.{result.grain}", lang),
+            span=span,
+            day=fmt_date(result.event_day, lang),
+        ),
         source,
         lang,
         height=520,

@@ -4,7 +4,14 @@ import streamlit as st
 
 from canalyse import store
 from canalyse.charts import chart_filename, figure_config, source_line
-from canalyse.events import MAX_LABEL_LENGTH, add_event, compare_around, delete_event, list_events
+from canalyse.events import (
+    MAX_LABEL_LENGTH,
+    MAX_PERIODS,
+    add_event,
+    compare_around,
+    delete_event,
+    list_events,
+)
 from canalyse.formatting import fmt_date, fmt_int
 from canalyse.i18n import t
 from canalyse.overview import files_text, source_names
@@ -16,6 +23,7 @@ from canalyse.trends import (
     default_granularity,
     event_options,
     events_table,
+    excluded_text,
     followers_chart,
     followers_series,
     growth,
@@ -231,26 +239,24 @@ else:
         key="before_after_custom",
         help=t("trends.before_after.custom_help", lang),
     )
-    days = (
-        days_col.number_input(
-            t("trends.before_after.days", lang),
-            min_value=1,
-            max_value=365,
-            value=30,
-            step=1,
-            key="before_after_days",
-        )
-        if custom
-        else None
-    )
     event_day, event_label = events.set_index("event_id").loc[chosen, ["day", "label"]]
-    result = compare_around(views, event_day, days)
-    if result.compared.empty:
-        st.info(t("trends.before_after.nothing_compared", lang))
-    else:
-        st.caption(
-            comparison_text(result, lang) + ". " + t("trends.before_after.day_excluded", lang)
+    result = compare_around(views, event_day)
+    if custom and result.grain is not None:
+        periods = days_col.number_input(
+            t(f"trends.before_after.periods.{result.grain}", lang),
+            min_value=1,
+            max_value=3 * MAX_PERIODS[result.grain],
+            value=result.periods,
+            step=1,
+            key=f"before_after_periods_{result.grain}",
         )
+        result = compare_around(views, event_day, int(periods), result.grain)
+    if result.grain is None:
+        st.info(t("trends.before_after.nothing_compared", lang))
+    elif result.compared.empty:
+        st.info(t("trends.before_after.nothing_in_window", lang))
+    else:
+        st.caption(comparison_text(result, lang) + ". " + excluded_text(result, lang))
         start_before, _, _, end_after = result.windows
         figure = before_after_chart(
             result, event_label, lang, source_line(files, start_before, end_after, lang)
