@@ -24,6 +24,7 @@ from canalyse.charts import (
     source_annotation,
     source_line,
     template,
+    wrap_title,
 )
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
@@ -46,9 +47,6 @@ COST_COLOUR = "#0072B2"
 _TIMES_THRESHOLD = 2.0
 # Closer than this and the title says "as many as".
 _SAME_THRESHOLD = 1.05
-# What a bold 24 px title holds on one line of a chart about 1 000 px wide (the slide export is
-# 1 100 px): about 13 px a character.
-TITLE_CHARS = 72
 
 
 # ---- Campaigns in the workspace ---------------------------------------------------------------------
@@ -217,16 +215,14 @@ def views_title(totals: pd.DataFrame, lang: str) -> str:
         comparison = t("campaigns.chart.views.more", lang, percent=percent, other=other)
     else:
         comparison = t("campaigns.chart.views.same", lang, other=other)
-    return _fitting(
-        [f"{leads[0]}, {comparison}", f"{leads[1]}, {comparison}", f"{leads[1]},<br>{comparison}"]
-    )
+    return _fitting([f"{leads[0]}, {comparison}", f"{leads[1]}, {comparison}"])
 
 
 def _fitting(candidates: list[str]) -> str:
-    """The first title that fits on one line of the chart, else the last (the most compact)."""
-    return next(
-        (title for title in candidates if len(html.unescape(title)) <= TITLE_CHARS), candidates[-1]
-    )
+    """The first title that holds on two lines of the chart, wrapped; else the last (the most
+    compact), wrapped on as many lines as it needs: shortened or wrapped, never cut."""
+    wrapped = [wrap_title(title) for title in candidates]
+    return next((title for title in wrapped if title.count("<br>") <= 1), wrapped[-1])
 
 
 def _tick(name: str, detail: str) -> str:
@@ -357,15 +353,17 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
     slots = max(bars, 3)
     padding = (slots - bars) / 2
     left_margin = EDGE + int(10 * max(len(str(n)) for n in drawn["campaign"])) + 16
+    title = wrap_title(cost_title(totals, lang))
+    title_extra = 30 * title.count("<br>")
     fig.update_layout(
         template=template(),
         title=dict(
-            text=cost_title(totals, lang),
+            text=title,
             subtitle=dict(text=t("campaigns.chart.cost.subtitle", lang)),
         ),
         separators=plotly_separators(lang),
-        height=120 + 70 + 56 * slots,
-        margin=dict(l=left_margin, t=110, b=70),
+        height=120 + 70 + 56 * slots + title_extra,
+        margin=dict(l=left_margin, t=110 + title_extra, b=70),
         xaxis=dict(
             visible=False,
             range=[0, float(drawn["cost_per_1000_views"].max()) * 1.35],

@@ -37,7 +37,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from canalyse import store, tables
-from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain
+from canalyse.charts import MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
@@ -82,13 +82,22 @@ TREND_WINDOW = 3
 _STABLE = 0.01
 # With a single month of views per hour, the range is the period's rate ± this share.
 SINGLE_MONTH_SPREAD = 0.25
+# Where the scorecard chart's labels start, right of the longest possible bar.
+LABEL_COLUMN = 103
 # How many criteria explain a recommendation.
 REASONS = 3
 
 _SETTING_PREFIX = "decision."
 _WEIGHT_PREFIX = "decision.weight."
 
-SCORECARD_COLUMNS = ["platform", "score", "recommendation", "recommendation_code", "reasons"]
+SCORECARD_COLUMNS = [
+    "platform",
+    "score",
+    "recommendation",
+    "recommendation_code",
+    "answers_only",
+    "reasons",
+]
 
 
 def criterion_label(criterion: str, lang: str) -> str:
@@ -308,7 +317,8 @@ def scorecard(
     0–4}} (missing: neutral), `weights` {criterion: 0–5} (missing: the default). The score is the
     weighted mean of the criteria known for the platform. Best score first.
     Returns: platform, score, recommendation (localised), recommendation_code ("keep", "reduce",
-    "leave", "undecided"), reasons (text), then `score_<criterion>` for every criterion.
+    "leave", "undecided"), answers_only (scored without any measured criterion: the chart and
+    the deck say so), reasons (text), then `score_<criterion>` for every criterion.
     """
     scores = criterion_scores(roi, trend, answers)
     weight = pd.Series({c: float(weights.get(c, DEFAULT_WEIGHT)) for c in CRITERIA})
@@ -316,9 +326,8 @@ def scorecard(
     total = scores.fillna(0).mul(weight).sum(axis=1) / known_weight.where(known_weight > 0)
     # Points each criterion moves the score away from the neutral 50, the basis of the reasons.
     pull = (scores - 50).mul(weight).div(known_weight.where(known_weight > 0), axis=0)
-    informative = (pull.abs() > 0).any(axis=1) | scores[list(MEASURED)].notna().mul(
-        weight[list(MEASURED)] > 0
-    ).any(axis=1)
+    measured = scores[list(MEASURED)].notna().mul(weight[list(MEASURED)] > 0).any(axis=1)
+    informative = (pull.abs() > 0).any(axis=1) | measured
     total = total.where(informative)
     code = pd.Series("reduce", index=scores.index)
     code[total >= KEEP_FROM] = "keep"
@@ -331,6 +340,8 @@ def scorecard(
             "score": total.to_numpy(),
             "recommendation": [recommendation_label(c, lang) for c in code],
             "recommendation_code": code.to_numpy(),
+            # Ranked on the team's answers alone: nothing measured counts for it.
+            "answers_only": (total.notna() & ~measured).to_numpy(),
             "reasons": [
                 _reasons(platform, pull.loc[platform], scores.loc[platform], facts, lang)
                 for platform in scores.index
@@ -495,12 +506,25 @@ def scorecard_display(card: pd.DataFrame, lang: str) -> tables.Table:
     return _table(columns)
 
 
+def _answers_only(card: pd.DataFrame) -> pd.Series:
+    """Which platforms were ranked on the team's answers alone."""
+    if "answers_only" not in card:
+        return pd.Series(False, index=card.index)
+    return card["answers_only"].fillna(False).astype(bool)
+
+
 def scorecard_title(card: pd.DataFrame, lang: str) -> str:
-    """The finding: « Garder Facebook et LinkedIn, réduire X, quitter Threads »."""
+    """The finding: « Garder Facebook et LinkedIn, réduire X, quitter Threads ». A platform ranked
+    on answers alone is not in it: the chart names it beside."""
+    measured = card[~_answers_only(card)]
     parts = [
         t(f"decision.chart.{code}", lang, platforms=join_names(names, lang))
         for code in ("keep", "reduce", "leave")
-        if (names := [label(p) for p in card.loc[card["recommendation_code"] == code, "platform"]])
+        if (
+            names := [
+                label(p) for p in measured.loc[measured["recommendation_code"] == code, "platform"]
+            ]
+        )
     ]
     if not parts:
         return t("decision.chart.undecided", lang)
@@ -515,36 +539,57 @@ def join_names(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + t("decision.and", lang) + names[-1]
 
 
+def score_label(row, lang: str) -> str:
+    """« 62/100 · garder », « 62/100 · garder · sur nos réponses seules », « à évaluer »."""
+    if pd.isna(row.score):
+        return str(row.recommendation)
+    text = f"{fmt_int(row.score, lang)}/100 · {row.recommendation}"
+    if getattr(row, "answers_only", False):
+        text += " · " + t("decision.chart.answers_only", lang)
+    return text
+
+
 def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
     """Horizontal bars of each platform's score, best on top, coloured by recommendation.
 
-    Dotted lines mark the thresholds (40 and 60); a platform without a recommendation shows
-    « à évaluer » instead of a bar. Raises ValueError when `card` is empty.
+    The labels stand in a column right of 100, so that the dotted threshold lines (40 and 60)
+    cross bars only, never a label; a platform without a recommendation shows « à évaluer »
+    instead of a bar, one ranked on answers alone says so. Raises ValueError when `card` is empty.
     """
     if card.empty:
         raise ValueError("no platform to score")
     drawn = card.iloc[::-1]
     names = [plain(label(p)) for p in drawn["platform"]]
-    value_labels = [
-        f"{LABEL_GAP}{fmt_int(score, lang)}/100 · {plain(rec)}"
-        if pd.notna(score)
-        else f"{LABEL_GAP}{plain(rec)}"
-        for score, rec in zip(drawn["score"], drawn["recommendation"], strict=True)
-    ]
+    value_labels = [plain(score_label(row, lang)) for row in drawn.itertuples(index=False)]
     fig = go.Figure(
-        go.Bar(
-            x=drawn["score"].fillna(0).tolist(),
-            y=names,
-            orientation="h",
-            marker_color=[RECOMMENDATION_COLOURS[c] for c in drawn["recommendation_code"]],
-            text=value_labels,
-            textposition="outside",
-            textfont=dict(size=17, color=TEXT_COLOUR),
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate="%{y} · %{text}<extra></extra>",
-        )
+        [
+            go.Bar(
+                x=drawn["score"].fillna(0).tolist(),
+                y=names,
+                orientation="h",
+                marker_color=[RECOMMENDATION_COLOURS[c] for c in drawn["recommendation_code"]],
+                hovertext=value_labels,
+                hovertemplate="%{y} · %{hovertext}<extra></extra>",
+            ),
+            go.Scatter(
+                x=[LABEL_COLUMN] * len(names),
+                y=names,
+                mode="text",
+                text=value_labels,
+                textposition="middle right",
+                textfont=dict(size=17, color=TEXT_COLOUR),
+                cliponaxis=False,
+                hoverinfo="skip",
+            ),
+        ]
     )
+    flagged = _answers_only(card)
+    answers_only = [
+        f"{label(p)} ({rec})"
+        for p, rec in zip(
+            card.loc[flagged, "platform"], card.loc[flagged, "recommendation"], strict=True
+        )
+    ]
     finish_bar_figure(
         fig,
         lang,
@@ -552,8 +597,13 @@ def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
         subtitle=t("decision.chart.subtitle", lang, keep=KEEP_FROM, leave=LEAVE_BELOW),
         source=source,
         categories=[label(p) for p in card["platform"]],
-        # The axis always runs to 100 and beyond for the labels, so that scores compare across slides.
-        x_range=[0, 100 / 0.62],
+        # The axis always runs to 100, then the labels' column: scores compare across slides.
+        x_range=[0, x_max(pd.Series([LABEL_COLUMN]), value_labels)],
+        note=plain(
+            t("decision.chart.answers_only_note", lang, platforms=join_names(answers_only, lang))
+        )
+        if answers_only
+        else None,
     )
     for threshold in (LEAVE_BELOW, KEEP_FROM):
         fig.add_shape(

@@ -25,6 +25,7 @@ from canalyse.charts import (
     TEXT_COLOUR,
     source_annotation,
     template,
+    wrap_title,
 )
 from canalyse.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
 from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
@@ -45,8 +46,6 @@ _STABLE = 0.005
 # Fixed left margin for time charts, so that the source line can line up with the title.
 _LEFT_MARGIN = 100
 _EVENT_LABEL_MAX = 40
-# About the most characters of a 24 px bold title that fit a 1100 px slide picture on one line.
-_TITLE_WIDTH = 72
 
 
 # ---- Buckets -------------------------------------------------------------------------------------
@@ -507,7 +506,7 @@ def _finish(
     fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 560
 ) -> go.Figure:
     """Template, title, French or English separators and the source line inside the figure."""
-    wrapped = _wrap(title)
+    wrapped = wrap_title(title)
     extra = 30 * wrapped.count("<br>")
     fig.update_layout(
         template=template(),
@@ -591,16 +590,6 @@ def _events_inside(events: pd.DataFrame | None, first: object, last: object) -> 
         return pd.DataFrame(columns=["day", "label"])
     days = pd.to_datetime(events["day"])
     return events[(days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))]
-
-
-def _wrap(title: str, width: int = _TITLE_WIDTH) -> str:
-    """A title too long for a slide's width on two lines, broken at the space nearest the middle."""
-    if len(title) <= width or " " not in title:
-        return title
-    middle = len(title) // 2
-    spaces = [i for i, c in enumerate(title) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return f"{title[:cut]}<br>{title[cut + 1 :]}"
 
 
 def _span(result_periods: pd.Series, granularity: str) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -139,7 +139,11 @@ st.markdown(
             else "decision.card.reason_line_unscored",
             lang,
             platform=ui.plain(label(row.platform)),
-            recommendation=ui.plain(row.recommendation),
+            recommendation=ui.plain(
+                f"{row.recommendation} ({t('decision.chart.answers_only', lang)})"
+                if row.answers_only
+                else row.recommendation
+            ),
             score=fmt_int(row.score, lang),
             reasons=ui.plain(row.reasons),
         )

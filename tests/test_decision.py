@@ -110,7 +110,7 @@ def test_a_first_window_without_views_gives_no_change_not_infinity():
 def test_neutral_answers_and_equal_weights_let_the_measured_figures_decide(figures):
     table, _, trend = figures
     card = decision.scorecard(table, trend, {}, EQUAL, "fr")
-    assert list(card.columns[:5]) == decision.SCORECARD_COLUMNS
+    assert list(card.columns[:6]) == decision.SCORECARD_COLUMNS
     facebook, x = _row(card, "facebook"), _row(card, "x")
     # Facebook: best on all four measured criteria (100) and +50 % (100), eight answers at 50:
     # (4 × 100 + 8 × 50) / 12 = 66,67 → keep
@@ -188,10 +188,10 @@ def test_the_chart_title_states_the_recommendations():
     assert decision.scorecard_title(card, "fr") == "Garder LinkedIn et Facebook, quitter X"
     assert decision.scorecard_title(card, "en") == "Keep LinkedIn and Facebook, leave X"
     fig = decision.scorecard_bar(card.assign(reasons=""), "fr", "Source : test")
-    bar = fig.data[0]
+    bar, labels = fig.data
     assert list(bar.y) == ["Bluesky", "X", "Facebook", "LinkedIn"]  # best on top
     assert bar.marker.color[0] == decision.RECOMMENDATION_COLOURS["undecided"]
-    assert bar.text[0].strip() == "à évaluer" and bar.text[3].strip() == "70/100 · garder"
+    assert labels.text[0] == "à évaluer" and labels.text[3] == "70/100 · garder"
 
 
 def test_the_measured_table_says_no_views_reported_rather_than_zero(figures):
