@@ -683,6 +683,18 @@ def receivers(rates: pd.DataFrame, source: str | None = None) -> list[str]:
     return eligible["platform"].tolist()
 
 
+def hour_choices(ceiling: float | None, step: float = 0.5, fallback: float = 40.0) -> list[float]:
+    """The hours a month the simulator offers to move: half hours up to the source's monthly
+    hours (`ceiling`), or up to `fallback` when they are unknown."""
+    top = fallback if ceiling is None or ceiling < step else ceiling
+    return [step * n for n in range(1, int(top / step + 1e-9) + 1)]
+
+
+def default_hours(choices: list[float], wanted: float = 5.0) -> float:
+    """Five hours a month, or the most the source has when it has fewer."""
+    return min(choices, key=lambda hours: abs(hours - wanted))
+
+
 def simulate_move(
     rates: pd.DataFrame, source: str, hours: float, split: dict[str, float]
 ) -> MoveResult:

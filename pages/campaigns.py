@@ -92,6 +92,7 @@ else:
         max_selections=MAX_COMPARED,
         placeholder=t("campaigns.compare.placeholder", lang),
         help=t("campaigns.compare.help", lang, max=MAX_COMPARED),
+        select_all=False,
         key="compare_campaigns",
     )
     st.caption(t("campaigns.compare.filters_note", lang))

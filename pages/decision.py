@@ -203,14 +203,14 @@ source = source_col.selectbox(
 )
 per_month = rates.set_index("platform").loc[source, "hours_per_month"]
 ceiling = None if pd.isna(per_month) else float(per_month)
-moved = hours_col.number_input(
+# Half hours, written in the page's language (a number input would show 5.0 in French).
+choices = decision.hour_choices(ceiling)
+moved = hours_col.select_slider(
     t("decision.move.hours_input", lang),
-    min_value=0.5,
-    max_value=ceiling,
-    value=min(5.0, ceiling) if ceiling else 5.0,
-    step=0.5,
-    format="%.1f",
-    key="move_hours",
+    choices,
+    value=decision.default_hours(choices),
+    format_func=lambda hours: fmt_number(hours, lang, 1),
+    key=f"move_hours_{source}",
     help=t("decision.move.hours_help", lang, hours=fmt_number(ceiling, lang, 1))
     if ceiling
     else None,
@@ -224,6 +224,8 @@ destinations = st.multiselect(
     options,
     default=options[:1],
     format_func=label,
+    placeholder=t("decision.move.destinations_placeholder", lang),
+    select_all=False,
     key="move_destinations",
 )
 if not destinations:

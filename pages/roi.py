@@ -4,6 +4,7 @@ import streamlit as st
 
 from canalyse import efforts, roi, store
 from canalyse.charts import chart_filename, figure_config, source_line
+from canalyse.efforts import format_amount
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
 from canalyse.overview import files_text, roi_display_table, source_names
@@ -25,26 +26,37 @@ if store.is_empty(ui.cursor()):
 cost = roi.hourly_cost(ui.cursor())
 with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
     with st.form("hourly_cost_form"):
-        new_cost = st.number_input(
-            t("roi.costs.default", lang), min_value=0.0, value=cost, step=1.0, key="hourly_cost"
+        # Text, read in the page's language: a number input would show 35.00 and take no comma.
+        typed_cost = st.text_input(
+            t("roi.costs.default", lang),
+            value=format_amount(cost, lang, 2),
+            key="hourly_cost",
+            help=t("roi.efforts.amount_help", lang),
         )
         st.caption(t("roi.costs.override_help", lang))
         overrides = st.data_editor(
-            roi.costs_frame(ui.cursor()),
+            roi.costs_frame(ui.cursor(), lang),
             column_config={
                 "id": None,
                 "platform": st.column_config.TextColumn(t("table.platform", lang), disabled=True),
-                "cost": st.column_config.NumberColumn(
-                    t("roi.costs.override", lang), min_value=0.0, format="%.2f €"
+                "cost": st.column_config.TextColumn(
+                    t("roi.costs.override", lang), help=t("roi.efforts.amount_help", lang)
                 ),
             },
             hide_index=True,
             key="platform_costs",
         )
         if st.form_submit_button(t("roi.costs.save", lang), key="save_costs"):
-            roi.set_hourly_cost(ui.cursor(), new_cost)
-            roi.set_platform_costs(ui.cursor(), roi.costs_from_frame(overrides))
-            st.rerun()
+            try:
+                new_cost = roi.parse_cost(typed_cost, lang)
+                own = roi.costs_from_frame(overrides, lang)
+            except ValueError as refused:
+                value = refused.args[-1] if len(refused.args) > 1 else typed_cost
+                st.error(ui.plain(t("roi.costs.error", lang, value=value)))
+            else:
+                roi.set_hourly_cost(ui.cursor(), cost if new_cost is None else new_cost)
+                roi.set_platform_costs(ui.cursor(), own)
+                st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
 typed = efforts.current_efforts(ui.cursor(), lang)

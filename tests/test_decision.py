@@ -358,3 +358,10 @@ def test_every_criterion_has_a_name_and_a_question_in_both_languages():
         for lang in ("fr", "en"):
             assert decision.criterion_label(criterion, lang)
             assert decision.criterion_question(criterion, lang).endswith("?")
+
+
+def test_the_simulator_offers_half_hours_up_to_the_sources_monthly_hours():
+    assert decision.hour_choices(2.2) == [0.5, 1.0, 1.5, 2.0]
+    assert decision.hour_choices(None)[-1] == 40.0
+    assert decision.default_hours(decision.hour_choices(2.2)) == 2.0
+    assert decision.default_hours(decision.hour_choices(12)) == 5.0

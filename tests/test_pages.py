@@ -146,9 +146,9 @@ def test_the_roi_page_saves_the_hourly_cost_and_shows_the_charts(db_path):
     at = _app("pages/roi.py").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
-    at.number_input(key="hourly_cost").set_value(40.0)
+    at.text_input(key="hourly_cost").input("40,50")
     at.button(key="save_costs").click().run()
     assert not at.exception
     con = store.connect(db_path)
-    assert roi.hourly_cost(con) == 40
+    assert roi.hourly_cost(con) == 40.5  # typed the French way
     con.close()
