@@ -56,8 +56,10 @@ def _table(at: AppTest, column: str):
 
 
 def _titles(at: AppTest) -> list[str]:
+    """Chart titles as read (a long title is wrapped over lines)."""
     return [
-        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")
+        json.loads(chart.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+        for chart in at.get("plotly_chart")
     ]
 
 
