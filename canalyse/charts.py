@@ -160,6 +160,17 @@ def source_line(source: str, start: object, end: object, lang: str) -> str:
     return t("chart.source", lang, source=source)
 
 
+def summary_source_line(source: str, summary: pd.Series, lang: str) -> str:
+    """The source line of figures `queries/overview.sql` sums up (date_min, date_max,
+    undated_rows): when undated summaries count too, the period does not cover them all, and the
+    line says so (« Source : … · du 01/01/2025 au 31/12/2025, et des bilans sans dates »)."""
+    line = source_line(source, summary["date_min"], summary["date_max"], lang)
+    dated = fmt_period(summary["date_min"], summary["date_max"], lang)
+    if dated and int(summary.get("undated_rows", 0) or 0) > 0:
+        line += t("chart.source.undated", lang)
+    return line
+
+
 def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
     """Horizontal bars of views per platform, largest on top, titled with the leading platform.
 

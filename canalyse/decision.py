@@ -823,7 +823,7 @@ def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> tables.Tab
     columns = {
         t("table.platform", lang): (rows["platform"].map(label).tolist(), tables.TEXT),
         t("decision.move.hours", lang): (rows["hours"].tolist(), tables.SIGNED_NUMBER),
-        t("decision.measured.views_per_hour", lang): (
+        t("decision.move.rate", lang): (
             [none if pd.isna(v) else v for v in rows["views_per_staff_hour"]],
             tables.COUNT,
         ),

@@ -42,7 +42,7 @@ from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
 from canalyse import queries, roi
-from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, source_line
+from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
 from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
@@ -108,7 +108,7 @@ def build_deck(
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
     files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
-    source = source_line(files, summary["date_min"], summary["date_max"], lang)
+    source = summary_source_line(files, summary, lang)
     shares = queries.run(con, "share_of_views", **params)
     table = roi.roi_table(con, filters, cost)
     months = monthly_views(con, filters)

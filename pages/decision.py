@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from canalyse import decision, roi, store
-from canalyse.charts import chart_filename, figure_config, source_line
+from canalyse.charts import chart_filename, figure_config, summary_source_line
 from canalyse.deck import build_deck, deck_filename
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
@@ -29,7 +29,7 @@ trend = decision.trend_table(months)
 rates = decision.rates_table(table, months)
 summary = ui.query("overview", filters).iloc[0]
 files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 period = (summary["date_min"], summary["date_max"])
 platforms = table["platform"].tolist()
 

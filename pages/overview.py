@@ -3,7 +3,12 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import chart_filename, figure_config, share_of_views_bar, source_line
+from canalyse.charts import (
+    chart_filename,
+    figure_config,
+    share_of_views_bar,
+    summary_source_line,
+)
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
@@ -40,7 +45,7 @@ shares = ui.query("share_of_views", filters)
 totals = ui.query("platform_totals", filters)
 sources = ui.query("sources_used", filters)
 files = files_text(source_names(sources, lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 
 views_col, platforms_col, period_col = st.columns([1, 1, 2])
 views_col.metric(t("overview.kpi.views", lang), fmt_int(summary["total_views"], lang))

@@ -42,6 +42,7 @@ filename = chart_filename(t(f"present.slide.{name}", lang), filters.start, filte
 st.plotly_chart(
     for_screen(figures[name]), theme=None, config=figure_config(filename), key="present_chart"
 )
+ui.filters_caption(filters)
 st.caption(t("present.hint", lang))
 ui.all_charts_download(
     {

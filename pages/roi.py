@@ -3,7 +3,7 @@
 import streamlit as st
 
 from canalyse import efforts, roi, store
-from canalyse.charts import chart_filename, figure_config, source_line
+from canalyse.charts import chart_filename, figure_config, summary_source_line
 from canalyse.efforts import format_amount
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
@@ -96,7 +96,7 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
 table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
 files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 period = (summary["date_min"], summary["date_max"])
 
 st.subheader(t("roi.hours.heading", lang))

@@ -107,7 +107,13 @@ def page_link(path: str, label: str, container=None, **options) -> None:
 def header(title: str, filters: Filters | None = None) -> None:
     """A page's title, and the filters it shows the figures of, in plain words."""
     st.title(title)
-    if filters is not None and not store.is_empty(cursor()):
+    if filters is not None:
+        filters_caption(filters)
+
+
+def filters_caption(filters: Filters) -> None:
+    """The filters the page shows the figures of, in plain words (nothing on an empty workspace)."""
+    if not store.is_empty(cursor()):
         st.caption(plain(describe_filters(filters, lang())), help=t("filters.header_help", lang()))
 
 

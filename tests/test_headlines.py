@@ -5,6 +5,7 @@ a month (tests/fixtures/roi/neuf_reseaux_2025.csv)."""
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import pytest
 
@@ -137,3 +138,20 @@ def test_the_share_of_views_title_never_names_a_network_without_views(nine):
     figure = share_of_views_bar(shares, "fr", "Source")
     # 732 000 of 2 436 000 views (Bluesky and Mastodon publish none): 30 %.
     assert figure.layout.title.text == f"Facebook a apporté 30{NBSP}% des vues"
+
+
+def test_a_source_line_says_when_undated_summaries_count_beyond_its_period():
+    import pandas as pd
+
+    from canalyse.charts import summary_source_line
+
+    dated = pd.Series({"date_min": date(2025, 1, 1), "date_max": date(2025, 12, 31)})
+    without_summary = pd.concat([dated, pd.Series({"undated_rows": 0})])
+    assert summary_source_line("a.csv", without_summary, "fr") == (
+        f"Source{NBSP}: a.csv · du 01/01/2025 au 31/12/2025"
+    )
+    with_summary = pd.concat([dated, pd.Series({"undated_rows": 4})])
+    assert summary_source_line("a.csv", with_summary, "fr") == (
+        f"Source{NBSP}: a.csv · du 01/01/2025 au 31/12/2025, et des bilans sans dates"
+    )
+    assert summary_source_line("a.csv", with_summary, "en").endswith(", plus undated summaries")
