@@ -118,7 +118,7 @@ def _build_template() -> go.layout.Template:
 TITLE_CHARS = 60
 # Extra height a wrapped title or subtitle line takes.
 TITLE_LINE = 30
-SUBTITLE_LINE = 22
+SUBTITLE_LINE = 26
 
 
 def _shown_length(text: str) -> int:

@@ -96,6 +96,17 @@ def hours_vs_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure
                 constraintext="none",
                 cliponaxis=False,
                 hovertemplate="%{y} · %{text}<extra></extra>",
+                showlegend=False,
+            ),
+            # The views bars take each network's colour: the legend shows a neutral swatch, not
+            # the colour of whichever network comes first.
+            go.Scatter(
+                name=t("roi.chart.hours.views", lang),
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol="square", size=12, color=TEXT_COLOUR),
+                hoverinfo="skip",
             ),
         ]
     )

@@ -28,6 +28,7 @@ from canalyse.charts import (
     wrap_title,
 )
 from canalyse.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
+from canalyse.filters import join_words
 from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
 from canalyse.i18n import t
 from canalyse.platforms import colour, label
@@ -1037,18 +1038,34 @@ def excluded_text(result: BeforeAfter, lang: str) -> str:
 
 
 def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
-    """« Après « Arrêt de X », les vues mensuelles ont baissé de 12 % »."""
+    """« Après « Arrêt de X », les vues mensuelles ont baissé de 12 % »; when some networks with
+    figures are not compared, the title names those that are (« les vues mensuelles de Facebook
+    ont augmenté de 7 % »), so a total is never read as everyone's."""
     shown = str(event_label)
     if len(shown) > _EVENT_LABEL_MAX:
         shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
     per = t(f"trends.before_after.views_per.{result.grain}", lang)
+    compared = result.compared["platform"].tolist()
+    if compared and len(compared) < len(result.per_platform):
+        platforms = join_words([_plain(label(p)) for p in compared], lang)
+        views = t("trends.before_after.views_of", lang, per=per, platforms=platforms)
+    else:
+        views = t("trends.before_after.views", lang, per=per)
+    event = _plain(shown)
     if result.change is None:
-        title = t("trends.before_after.title_plain", lang, event=_plain(shown), per=per)
-        return title[:1].upper() + title[1:]
-    if abs(result.change) < _STABLE:
-        return t("trends.before_after.title_stable", lang, event=_plain(shown), per=per)
-    key = "trends.before_after.title_up" if result.change > 0 else "trends.before_after.title_down"
-    return t(key, lang, event=_plain(shown), per=per, percent=_title_percent(result.change, lang))
+        title = t("trends.before_after.title_plain", lang, event=event, views=views)
+    elif abs(result.change) < _STABLE:
+        title = t("trends.before_after.title_stable", lang, event=event, views=views)
+    else:
+        key = "up" if result.change > 0 else "down"
+        title = t(
+            f"trends.before_after.title_{key}",
+            lang,
+            event=event,
+            views=views,
+            percent=_title_percent(result.change, lang),
+        )
+    return title[:1].upper() + title[1:]
 
 
 def _why_not(row, result: BeforeAfter, lang: str) -> str:

@@ -138,6 +138,10 @@ def test_a_platform_with_only_months_there_is_compared_only_by_month():
     # X covers 10 days before (10–19) and 10 after (21–30): the default window.
     assert result.periods == 10
     assert pd.isna(rows.loc["youtube", "avg_before"])
+    # YouTube is left out of the total: the title names the network it is about.
+    assert before_after_title(result, "Lancement", "fr") == (
+        "Après « Lancement », les vues quotidiennes de X sont restées stables"
+    )
 
 
 def test_before_after_with_monthly_figures_only_compares_months_never_a_fall_to_zero(con):
