@@ -118,7 +118,7 @@ def _build_template() -> go.layout.Template:
 TITLE_CHARS = 60
 # Extra height a wrapped title or subtitle line takes.
 TITLE_LINE = 30
-SUBTITLE_LINE = 26
+SUBTITLE_LINE = 30
 
 
 def _shown_length(text: str) -> int:
@@ -325,7 +325,14 @@ def x_max(views: pd.Series, value_labels: list[str]) -> float:
     return largest / (1 - headroom)
 
 
-def figure_config(filename: str) -> dict:
+def export_height(figure: go.Figure | None = None) -> int:
+    """The height of a saved picture: the slide-sized 600 px, or the chart's own height when it
+    needs more (many bars, a wrapped title), so that nothing is squeezed or cut."""
+    own = figure.layout.height if figure is not None and figure.layout.height else 0
+    return max(EXPORT_HEIGHT, int(own))
+
+
+def figure_config(filename: str, figure: go.Figure | None = None) -> dict:
     """The `config` for `st.plotly_chart`/`fig.show`: camera saves a sharp slide-sized PNG."""
     return {
         "displaylogo": False,
@@ -334,7 +341,7 @@ def figure_config(filename: str) -> dict:
             "format": "png",
             "scale": 3,
             "filename": filename,
-            "height": EXPORT_HEIGHT,
+            "height": export_height(figure),
             "width": EXPORT_WIDTH,
         },
     }

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from openpyxl.utils import get_column_letter
 
 from canalyse import tables
-from canalyse.charts import EXPORT_HEIGHT, EXPORT_WIDTH
+from canalyse.charts import EXPORT_WIDTH, export_height
 from canalyse.errors import CanalyseError
 from canalyse.formatting import MISSING
 
@@ -179,7 +179,8 @@ def _start_kaleido() -> None:
 
 
 def chart_image(figure: go.Figure, fmt: str) -> bytes:
-    """The chart as a slide-sized PNG (3×) or SVG; a clear error when no browser can draw it."""
+    """The chart as a slide-sized PNG (3×) or SVG, taller when the chart needs it; a clear error
+    when no browser can draw it."""
     if not browser_available():
         raise CanalyseError("downloads.error.no_browser")
     _start_kaleido()
@@ -190,7 +191,7 @@ def chart_image(figure: go.Figure, fmt: str) -> bytes:
             # the defaults we want anyway.
             warnings.simplefilter("ignore", UserWarning)
             return figure.to_image(
-                format=fmt, width=EXPORT_WIDTH, height=EXPORT_HEIGHT, scale=scale
+                format=fmt, width=EXPORT_WIDTH, height=export_height(figure), scale=scale
             )
     except Exception as exc:  # noqa: BLE001 — Kaleido fails in many ways; the user gets one message
         raise CanalyseError("downloads.error.image_failed", detail=type(exc).__name__) from exc

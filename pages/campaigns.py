@@ -108,14 +108,14 @@ else:
             figure = views_by_campaign_bar(comparison, totals, lang, line)
             name = chart_filename(t("campaigns.chart.views.filename", lang), start, end)
             st.plotly_chart(
-                figure, theme=None, config=figure_config(name), key="campaign_views_chart"
+                figure, theme=None, config=figure_config(name, figure), key="campaign_views_chart"
             )
             ui.chart_downloads(figure, name, key="campaign_views_image")
         if totals["cost_per_1000_views"].notna().any():
             figure = cost_per_1000_bar(totals, lang, line)
             name = chart_filename(t("campaigns.chart.cost.filename", lang), start, end)
             st.plotly_chart(
-                figure, theme=None, config=figure_config(name), key="campaign_cost_chart"
+                figure, theme=None, config=figure_config(name, figure), key="campaign_cost_chart"
             )
             ui.chart_downloads(figure, name, key="campaign_cost_image")
         else:

@@ -117,7 +117,7 @@ st.subheader(t("decision.card.heading", lang))
 card = decision.scorecard(table, trend, answers, weights, lang)
 figure = decision.scorecard_bar(card, lang, line)
 name = chart_filename(t("decision.chart.filename", lang), *period)
-st.plotly_chart(figure, theme=None, config=figure_config(name), key="scorecard_chart")
+st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="scorecard_chart")
 ui.chart_downloads(figure, name, key="scorecard_image")
 st.download_button(
     t("deck.download", lang),

@@ -61,7 +61,9 @@ else:
     filename = chart_filename(
         t("chart.share_of_views.filename", lang), summary["date_min"], summary["date_max"]
     )
-    st.plotly_chart(figure, theme=None, config=figure_config(filename), key="share_of_views_chart")
+    st.plotly_chart(
+        figure, theme=None, config=figure_config(filename, figure), key="share_of_views_chart"
+    )
     ui.chart_downloads(figure, filename, key="share_of_views_image")
 
 # ---- Per platform --------------------------------------------------------------------------------

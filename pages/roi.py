@@ -104,7 +104,7 @@ figures = {}
 try:
     figure = hours_vs_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.hours.filename", lang), *period)
-    st.plotly_chart(figure, theme=None, config=figure_config(name), key="hours_chart")
+    st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="hours_chart")
     ui.chart_downloads(figure, name, key="hours_image")
     figures[name] = figure
 except ValueError:
@@ -115,7 +115,7 @@ st.subheader(t("roi.cost.heading", lang))
 try:
     figure = cost_per_1000_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.cost.filename", lang), *period)
-    st.plotly_chart(figure, theme=None, config=figure_config(name), key="cost_chart")
+    st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="cost_chart")
     st.caption(t("roi.cost.how", lang, cost=fmt_money(cost, lang)))
     ui.chart_downloads(figure, name, key="cost_image")
     figures[name] = figure

@@ -60,7 +60,7 @@ def _delete_event() -> None:
 
 def _plotly(figure, name: str, start, end, key: str) -> None:
     filename = chart_filename(t(name, lang), start, end)
-    st.plotly_chart(figure, theme=None, config=figure_config(filename), key=key)
+    st.plotly_chart(figure, theme=None, config=figure_config(filename, figure), key=key)
     ui.chart_downloads(figure, filename, key=f"{key}_image")
 
 
