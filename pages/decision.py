@@ -119,13 +119,14 @@ figure = decision.scorecard_bar(card, lang, line)
 name = chart_filename(t("decision.chart.filename", lang), *period)
 st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="scorecard_chart")
 ui.chart_downloads(figure, name, key="scorecard_image")
-st.download_button(
+ui.download(
+    st,
     t("deck.download", lang),
-    data=lambda: build_deck(ui.cursor(), filters, lang, cost, scorecard=card),
-    file_name=deck_filename(filters, lang),
-    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    lambda: build_deck(ui.cursor(), filters, lang, cost, scorecard=card),
+    deck_filename(filters, lang),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "deck_download",
     help=t("deck.download_help", lang),
-    key="deck_download",
     icon=":material/slideshow:",
     type="primary",
 )
