@@ -80,8 +80,8 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 def _export_value(value: object, kind: str, missing: str) -> object:
     """A cell as a download holds it: a number, text, the column's word for a missing figure
     (« pas de vues publiées ») or nothing (« — » is for the screen only)."""
-    if tables.is_missing(value):
-        return None if missing == MISSING else missing
+    if tables.is_missing(value) or value == "":
+        return None if missing == MISSING or value == "" else missing
     if kind == tables.TEXT or isinstance(value, str):
         return str(value)
     return float(value)
