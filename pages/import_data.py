@@ -30,7 +30,7 @@ from canalyse.platforms import PLATFORMS, label
 from pages import ui
 
 lang = ui.frame()
-st.title(t("import.title", lang))
+ui.header(t("import.title", lang))
 st.markdown(t("import.intro", lang))
 ui.viewer_note()
 editor = ui.can_edit()

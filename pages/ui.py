@@ -17,9 +17,16 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from canalyse import downloads, queries, roi, store, workspaces
+from canalyse import downloads, queries, roi, store, tables, workspaces
 from canalyse.errors import CanalyseError
-from canalyse.filters import Filters, filters_from_state
+from canalyse.filters import (
+    LANG_PARAM,
+    NO_CAMPAIGN,
+    Filters,
+    address_params,
+    describe_filters,
+    filters_from_params,
+)
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.platforms import label as platform_label
 from canalyse.text import escape_markdown
@@ -32,6 +39,10 @@ TRENDS = "pages/trends.py"
 CAMPAIGNS = "pages/campaigns.py"
 IMPORT = "pages/import_data.py"
 GLOSSARY = "pages/glossary.py"
+# The language switch's key (the address calls it `lang`).
+LANGUAGE_KEY = "language"
+# How a date picker writes dates in each language.
+DATE_FORMAT = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 ICONS = {
     OVERVIEW: ":material/bar_chart:",
     ROI: ":material/euro:",
@@ -57,6 +68,11 @@ TITLES = {
 def frame(sidebar: str = "auto") -> str:
     """The frame every page shares: page setup, sidebar links, language, filters. Returns the language.
 
+    The page's address holds the language and the filters (`?lang=en&from=2025-01-01&to=…`): the
+    sidebar's widgets start from it and write their values back into it on every run, and the
+    sidebar's links carry it to the next page. So a choice survives page switches and reloads, and
+    a copied link or a bookmark reopens the same view. (Each page draws this frame itself, and a
+    widget belongs to the page that draws it: the address, not the widget, carries the choice.)
     `sidebar="collapsed"` folds the sidebar away (presentation mode); its filters still apply.
     """
     st.set_page_config(
@@ -70,14 +86,49 @@ def frame(sidebar: str = "auto") -> str:
     require_sign_in(language)
     st.sidebar.markdown(f"### {t('app.name', language)}")
     st.sidebar.caption(t("app.tagline", language))
-    for path, key in TITLES.items():
-        st.sidebar.page_link(path, label=t(key, language), icon=ICONS[path])
-    language_switch()
+    # Drawn last, once the widgets below have set the address the links carry.
+    links = st.sidebar.container()
+    language = language_switch()
     workspace_switch(language)
     restore_message()
-    sidebar_filters()
+    chosen = sidebar_filters()
+    remember_in_address(language, chosen)
+    for path, key in TITLES.items():
+        page_link(path, t(key, language), container=links)
     account_box(language)
     return language
+
+
+def remember_in_address(language: str, filters: Filters) -> None:
+    """Write the language and the filters into the page's address, when they changed."""
+    wanted = address_params(language, filters)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def page_link(path: str, label: str, container=None, **options) -> None:
+    """A link to another page that keeps the language and the filters."""
+    (container if container is not None else st).page_link(
+        path,
+        label=label,
+        icon=ICONS[path],
+        query_params=_params(),
+        **options,
+    )
+
+
+def header(title: str, filters: Filters | None = None) -> None:
+    """A page's title, and the filters it shows the figures of, in plain words."""
+    st.title(title)
+    if filters is not None:
+        filters_caption(filters)
+
+
+def filters_caption(filters: Filters) -> None:
+    """The filters the page shows the figures of, in plain words (nothing on an empty workspace)."""
+    if not store.is_empty(cursor()):
+        st.caption(plain(describe_filters(filters, lang())), help=t("filters.header_help", lang()))
 
 
 # ---- Sign-in and workspaces ----------------------------------------------------------------------
@@ -155,10 +206,12 @@ def workspace_switch(language: str) -> None:
 
 
 def _forget_workspace_state() -> None:
-    # Another workspace: its filters, choices (an import to delete is #1 in both) and pending
-    # uploads belong to the one left, so the page starts afresh; the language stays.
-    for key in [k for k in st.session_state if k not in ("lang", "workspace")]:
+    # Another workspace: its filters (in the address), choices (an import to delete is #1 in both)
+    # and pending uploads belong to the one left, so the page starts afresh; the language stays.
+    language = lang()
+    for key in [k for k in st.session_state if k not in (LANGUAGE_KEY, "workspace")]:
         del st.session_state[key]
+    st.query_params.from_dict({LANG_PARAM: language})
 
 
 def scoped(key: str) -> str:
@@ -459,31 +512,22 @@ def _checked(path: str, version: tuple) -> bool:
 
 def lang() -> str:
     """The interface language chosen in the sidebar (French by default, `?lang=en` in the address)."""
-    if "lang" not in st.session_state:
-        asked = st.query_params.get("lang", DEFAULT_LANGUAGE)
-        st.session_state["lang"] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
-    chosen = st.session_state["lang"]
-    # The switch can be clicked off (None) before its callback puts French back.
+    chosen = st.session_state.get(LANGUAGE_KEY) or st.query_params.get(LANG_PARAM)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def language_switch() -> None:
-    """The sidebar language selector; keeps the choice in the address so a reload keeps it too."""
-    lang()
+def language_switch() -> str:
+    """The sidebar language selector, starting from the address; returns the language."""
+    asked = st.query_params.get(LANG_PARAM)
     st.sidebar.segmented_control(
         t("ui.language", lang()),
         options=list(LANGUAGES),
+        default=asked if asked in LANGUAGES else DEFAULT_LANGUAGE,
+        required=True,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-        key="lang",
-        on_change=_remember_language,
+        key=LANGUAGE_KEY,
     )
-
-
-def _remember_language() -> None:
-    # A segmented control can be clicked off; fall back to French rather than to nothing.
-    if st.session_state.get("lang") not in LANGUAGES:
-        st.session_state["lang"] = DEFAULT_LANGUAGE
-    st.query_params["lang"] = st.session_state["lang"]
+    return lang()
 
 
 def plain(text: str) -> str:
@@ -491,73 +535,130 @@ def plain(text: str) -> str:
     return escape_markdown(text)
 
 
-def sidebar_filters() -> None:
-    """The filters shared by every page, in the sidebar; their widget state persists across pages."""
+def sidebar_filters() -> Filters:
+    """The filters shared by every page, in the sidebar, starting from the address; returns them."""
     language = lang()
     with _reading() as con:
         if store.is_empty(con):
-            return
+            return Filters()
+    asked = filters_from_params(_params())
     bounds = query("overview").iloc[0]
     st.sidebar.subheader(t("filters.title", language))
+    period = None
     if pd.notna(bounds["date_min"]):
         low, high = bounds["date_min"].date(), bounds["date_max"].date()
-        st.sidebar.date_input(
+        inside = asked.start is not None and low <= asked.start <= asked.end <= high
+        period = st.sidebar.date_input(
             t("filters.period", language),
-            value=(),
+            value=(asked.start, asked.end) if inside else (),
             min_value=low,
             max_value=high,
-            format="DD/MM/YYYY" if language == "fr" else "YYYY-MM-DD",
-            key="filter_period",
+            format=DATE_FORMAT[language],
+            key=f"filter_period_{language}",
             help=t("filters.period_help", language),
         )
-    st.sidebar.multiselect(
+    platforms = query("platforms")["platform"].tolist()
+    chosen_platforms = st.sidebar.multiselect(
         t("filters.platforms", language),
-        query("platforms")["platform"].tolist(),
+        platforms,
+        default=[p for p in asked.platforms or () if p in platforms],
         format_func=platform_label,
         placeholder=t("filters.all_platforms", language),
         key="filter_platforms",
+        select_all=False,
     )
     accounts = query("accounts")["account"].tolist()
+    chosen_accounts = []
     if len(accounts) > 1:
-        st.sidebar.multiselect(
+        chosen_accounts = st.sidebar.multiselect(
             t("filters.accounts", language),
             accounts,
+            default=[a for a in asked.accounts or () if a in accounts],
             placeholder=t("filters.all_accounts", language),
             key="filter_accounts",
+            select_all=False,
         )
     campaigns = query("campaigns")["campaign"].tolist()
+    campaign = None
     if campaigns:
-        st.sidebar.selectbox(
+        choices = [None, NO_CAMPAIGN, *campaigns]
+        # Keyed by language: its choices are labelled in it, and a select box remembers a choice
+        # by its label. A new widget starts again from the address.
+        campaign = st.sidebar.selectbox(
             t("filters.campaign", language),
-            [None, *campaigns],
-            format_func=lambda c: t("filters.all_campaigns", language) if c is None else c,
-            key="filter_campaign",
+            choices,
+            index=choices.index(asked.campaign) if asked.campaign in choices else 0,
+            format_func=lambda choice: campaign_choice(choice, language),
+            key=f"filter_campaign_{language}",
         )
+    start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+    return Filters(
+        start=start,
+        end=end,
+        platforms=tuple(chosen_platforms) or None,
+        campaign=campaign,
+        accounts=tuple(chosen_accounts) or None,
+    )
+
+
+def _params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def campaign_choice(choice: str | None, language: str) -> str:
+    """How the campaign filter names a choice: every campaign, the figures of none, or one."""
+    if choice is None:
+        return t("filters.all_campaigns", language)
+    if choice == NO_CAMPAIGN:
+        return t("filters.no_campaign", language)
+    return choice
 
 
 def current_filters() -> Filters:
-    """The selection made in the sidebar filters (everything when nothing is chosen)."""
-    return filters_from_state(st.session_state)
+    """The selection made in the sidebar filters (everything when nothing is chosen), as the page's
+    address holds it once the sidebar is drawn."""
+    return filters_from_params(_params())
 
 
-def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel download buttons for a table shown on the page (formulas neutralised)."""
+def show_table(table: tables.Table, key: str, **options) -> None:
+    """A table as the page shows it: every figure written in the page's language."""
+    st.dataframe(table.display(lang()), hide_index=True, key=key, **options)
+
+
+def download(container, label: str, data, file_name: str, mime: str, key: str, **options) -> None:
+    """A download button whose file is made when clicked (`data` is a function), first click.
+
+    A click on a download button normally also reruns the page; the rerun registers a new file
+    function for every such button and, when it ends before the click is served, drops the one
+    the click asked for (« MediaFileStorageError: Deferred file … not found », about one click in
+    a dozen). Not rerunning keeps the function the button was drawn with until the next rerun.
+    """
+    container.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", **options
+    )
+
+
+def table_downloads(table: tables.Table, name: str, key: str) -> None:
+    """CSV and Excel download buttons for a table shown on the page: the same rows and columns,
+    numbers as numbers, formulas neutralised."""
     language = lang()
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    download(
+        left,
         f"{t('downloads.label', language)} {t('downloads.csv', language)}",
-        data=lambda: downloads.table_csv(frame, language),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
+        lambda: downloads.table_csv(table, language),
+        f"{name}.csv",
+        "text/csv",
+        f"{key}_csv",
         icon=":material/download:",
     )
-    right.download_button(
+    download(
+        right,
         f"{t('downloads.label', language)} {t('downloads.xlsx', language)}",
-        data=lambda: downloads.table_xlsx(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
+        lambda: downloads.table_xlsx(table, language),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{key}_xlsx",
         icon=":material/download:",
     )
 
@@ -569,20 +670,22 @@ def chart_downloads(figure, filename: str, key: str) -> None:
         st.caption(t("downloads.error.no_browser", language))
         return
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    download(
+        left,
         t("downloads.png", language),
-        data=lambda: downloads.chart_image(figure, "png"),
-        file_name=f"{filename}.png",
-        mime="image/png",
-        key=f"{key}_png",
+        lambda: downloads.chart_image(figure, "png"),
+        f"{filename}.png",
+        "image/png",
+        f"{key}_png",
         icon=":material/image:",
     )
-    right.download_button(
+    download(
+        right,
         t("downloads.svg", language),
-        data=lambda: downloads.chart_image(figure, "svg"),
-        file_name=f"{filename}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
+        lambda: downloads.chart_image(figure, "svg"),
+        f"{filename}.svg",
+        "image/svg+xml",
+        f"{key}_svg",
         icon=":material/image:",
     )
 
@@ -591,11 +694,12 @@ def all_charts_download(figures: dict, name: str, key: str) -> None:
     """One button for every chart of the page as PNG files in a zip."""
     language = lang()
     if figures and downloads.browser_available():
-        st.download_button(
+        download(
+            st,
             t("downloads.all_png", language),
-            data=lambda: downloads.charts_zip(figures),
-            file_name=f"{name}.zip",
-            mime="application/zip",
-            key=key,
+            lambda: downloads.charts_zip(figures),
+            f"{name}.zip",
+            "application/zip",
+            key,
             icon=":material/photo_library:",
         )

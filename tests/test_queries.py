@@ -126,22 +126,6 @@ def test_a_query_refuses_missing_or_unexpected_parameters(con):
         queries.run(con, "campaigns", start=None)
 
 
-def test_sidebar_widget_values_become_filters():
-    from canalyse.filters import filters_from_state
-
-    assert filters_from_state({}) == Filters()
-    half_chosen = {"filter_period": (date(2025, 1, 1),), "filter_platforms": []}
-    assert filters_from_state(half_chosen) == Filters()
-    chosen = {
-        "filter_period": (date(2025, 1, 1), date(2025, 3, 31)),
-        "filter_platforms": ["x", "facebook"],
-        "filter_campaign": "Crue",
-    }
-    assert filters_from_state(chosen) == Filters(
-        date(2025, 1, 1), date(2025, 3, 31), ("x", "facebook"), "Crue"
-    )
-
-
 def test_the_ratio_registry_and_the_roi_query_name_the_same_ratios(varied):
     from canalyse.i18n import catalog
     from canalyse.ratios import RATIO_NAMES
