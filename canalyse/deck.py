@@ -41,7 +41,7 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from canalyse import queries, roi
+from canalyse import queries, roi, store
 from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
 from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
@@ -839,3 +839,10 @@ def _capitalised(text: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"\s+", "-", fold(text))
+
+
+def deck_bytes(path: str, filters: Filters, lang: str, cost: float | None, scorecard) -> bytes:
+    """The deck of the workspace file `path`, read in its own read-only turn (a download asks for
+    it after the page has finished its run and closed its connections)."""
+    with store.reading(path) as con:
+        return build_deck(con, filters, lang, cost, scorecard=scorecard)

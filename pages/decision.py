@@ -1,11 +1,13 @@
 """Decide: a stay-or-leave scorecard per network and a what-if simulator."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from canalyse import decision, roi, store
 from canalyse.charts import chart_filename, figure_config, summary_source_line
-from canalyse.deck import build_deck, deck_filename
+from canalyse.deck import deck_bytes, deck_filename
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
 from canalyse.overview import files_text, source_names
@@ -127,7 +129,7 @@ ui.chart_downloads(figure, name, key="scorecard_image")
 ui.download(
     st,
     t("deck.download", lang),
-    lambda: build_deck(ui.cursor(), filters, lang, cost, scorecard=card),
+    functools.partial(deck_bytes, ui.db_path(), filters, lang, cost, card),
     deck_filename(filters, lang),
     "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "deck_download",
