@@ -108,18 +108,13 @@ def _serve(db, tmp_path):
 
 
 @pytest.fixture
-def page():
-    """A Chromium page at a slide-friendly size."""
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="fr-FR")
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        yield tab
-        browser.close()
+def page(browser):
+    """A fresh tab (its own cookies and storage) at a slide-friendly size."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="fr-FR")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
 
 
 _SETTLED = """() => {
@@ -248,14 +243,16 @@ def test_a_zip_and_a_french_export_import_through_the_page(page, server):
     _save(page, "overview_exports_fr.png")
 
 
-@pytest.fixture
-def full_server(tmp_path):
+@pytest.fixture(scope="module")
+def full_server(tmp_path_factory):
     """A server on a workspace with a year of monthly figures, hours and spend, the Rennes summary,
-    an X export and an event: every page has something to show."""
+    an X export and an event: every page has something to show. Shared by the tests that only
+    read it."""
     _require_chromium()
     from canalyse import events, store
     from canalyse.importing.pipeline import import_file
 
+    tmp_path = tmp_path_factory.mktemp("full")
     db = tmp_path / "workspace.duckdb"
     con = store.connect(db)
     for path in (

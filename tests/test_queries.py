@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from canalyse import queries
+from canalyse import queries, store
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import ImportAnswers, import_file
 from canalyse.samples import example_files
@@ -22,11 +22,12 @@ def rennes(con):
     return con
 
 
-@pytest.fixture
-def varied(con):
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory):
     """X posts (campaign « Novembre ») and days of the account « rennes » (posts set aside on the
     days the day series covers) and a typed X day without an account kept apart: every query has
-    rows."""
+    rows. Built once: the tests only read it."""
+    con = store.connect(tmp_path_factory.mktemp("varied") / "workspace.duckdb")
     import_file(
         con,
         *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv"),
@@ -41,7 +42,8 @@ def varied(con):
         con, "jour.csv", "Date;Réseau;Vues\n2021-11-29;X;10\n".encode(), answers=apart
     )
     assert report.status == "imported", report.message
-    return con
+    yield con
+    con.close()
 
 
 @pytest.mark.parametrize("name", queries.available())

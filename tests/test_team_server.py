@@ -21,12 +21,9 @@ from canalyse import store
 from canalyse.importing.pipeline import import_file
 from tests.conftest import FIXTURES, ROOT
 from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     _assert_no_exception,
     _free_port,
     _open,
-    _require_chromium,
     _save,
     _settle,
     _text,
@@ -86,17 +83,6 @@ def _app(tmp_path: Path, env: dict, secrets: str | None = None):
     finally:
         _stop(process)
         log.close()
-
-
-@pytest.fixture
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def _tab(browser):
