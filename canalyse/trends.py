@@ -455,7 +455,7 @@ def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeri
     )
     levels = latest.groupby(["period", "platform"], as_index=False)["followers_total"].sum()
 
-    flows = frame[~frame["platform"].isin(counted["platform"])]
+    flows = frame[~frame["platform"].isin(counted["platform"].unique())]
     first = bucket_start(flows["period_start"], granularity)
     fits = first == bucket_start(flows["period_end"], granularity)
     flows = flows[fits].assign(

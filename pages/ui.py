@@ -287,6 +287,9 @@ def db_path() -> str:
 # run's variables alive: left to the garbage collector, they would hold the workspace (and keep
 # out every writer) for as long as the page stays open.
 _READERS: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+# The one reader each session's run opens (workspace path, connection): every query and cursor of
+# the run uses it, so a page opens the workspace once, not once per query.
+_SHARED: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
 _READERS_GUARD = threading.Lock()
 _HOOKED: weakref.WeakSet = weakref.WeakSet()
 
@@ -330,6 +333,7 @@ def release_readers(session: str | None = None) -> None:
     session = session or _session()
     with _READERS_GUARD:
         opened = _READERS.pop(session, []) if session is not None else []
+        _SHARED.pop(session, None)
     for con in opened:
         con.close()
 
@@ -343,15 +347,30 @@ def _open_reader(path: str) -> duckdb.DuckDBPyConnection:
     return store.open_reader(path)
 
 
-def cursor() -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the current workspace for this rerun.
+def _shared_reader(path: str) -> duckdb.DuckDBPyConnection:
+    """This run's read-only connection to `path`, opened on first use (outside a run, as in a
+    download asked for after the page finished, a reader of its own)."""
+    session = _session()
+    with _READERS_GUARD:
+        found = _SHARED.get(session) if session is not None else None
+    if found is not None and found[0] == path:
+        return found[1]
+    con = _track(_open_reader(path))
+    if session is not None:
+        with _READERS_GUARD:
+            _SHARED[session] = (path, con)
+    return con
 
-    It is closed when the run ends (or before this session writes), so no lock is held between
-    reruns: imports from the command line or another page go on while the page is open. A store
-    error is shown in words and the page stops.
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A read-only cursor on the current workspace for this rerun (closing it is harmless).
+
+    The run's reader is closed when the run ends (or before this session writes), so no lock is
+    held between reruns: imports from the command line or another page go on while the page is
+    open. A store error is shown in words and the page stops.
     """
     try:
-        return _track(_open_reader(db_path()))
+        return _track(_shared_reader(db_path()).cursor())
     except CanalyseError as exc:
         store_error(exc)
     except duckdb.Error as exc:
@@ -461,7 +480,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
-    with store.reading(path) as con:
+    with _shared_reader(path).cursor() as con:
         return queries.run(con, name, **dict(params))
 
 
@@ -480,7 +499,7 @@ def query(name: str, filters: Filters | None = None, **extra: object) -> pd.Data
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
-    with store.reading(path) as con:
+    with _shared_reader(path).cursor() as con:
         return roi.roi_table(con, filters, cost)
 
 
