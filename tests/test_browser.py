@@ -130,7 +130,7 @@ def _settle(page) -> None:
     """Wait until the script run is over and the page drawn: settled twice, a moment apart."""
     for _ in range(2):
         page.wait_for_function(_SETTLED, timeout=60_000)
-        page.wait_for_timeout(700)
+        page.wait_for_timeout(250)
     page.wait_for_function(_SETTLED, timeout=60_000)
 
 
@@ -381,10 +381,15 @@ def _choose_filters(page) -> None:
 
 def _assert_filters(page, shown: str, path: str, lang: str) -> None:
     """The address, the sidebar's widgets and the page header all hold the same selection."""
-    assert "from=2025-01-01&to=2025-06-30&platform=facebook&platform=x&campaign=Printemps" in (
-        page.url
-    ), page.url
-    assert ("lang=en" in page.url) == (lang == "en")
+    # The address is written by the run that follows a choice: wait for it rather than a delay.
+    english = "true" if lang == "en" else "false"
+    page.wait_for_function(
+        "() => location.href.includes("
+        "'from=2025-01-01&to=2025-06-30&platform=facebook&platform=x&campaign=Printemps')"
+        f" && location.href.includes('lang=en') === {english}",
+        timeout=30_000,
+    )
+    _settle(page)
     side = _sidebar(page)
     chips = [
         _text(chip) for chip in side.locator('[data-testid="stMultiSelect"] span[title]').all()
