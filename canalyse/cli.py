@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from canalyse import store, workspaces
+from canalyse import store
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
@@ -20,6 +20,7 @@ from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
 from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
 from canalyse.platforms import label, normalise_platform
+from canalyse.store import workspaces
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -125,8 +126,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _deck(con, args) -> int:
     # Heavy modules (python-pptx, Plotly) only for the command that needs them: start-up counts.
-    from canalyse.decision import saved_scorecard
-    from canalyse.deck import build_deck
+    from canalyse.analysis.decision import saved_scorecard
+    from canalyse.output.deck import build_deck
 
     filters = Filters(start=args.start, end=args.end, campaign=args.campaign)
     scorecard = saved_scorecard(con, filters, args.lang, args.hourly_cost)
@@ -359,7 +360,7 @@ def _answers(args) -> ImportAnswers:
 
 
 def _report(con, args) -> int:
-    from canalyse.report import build_report
+    from canalyse.output.report import build_report
 
     filters = Filters(
         start=args.start,

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from canalyse import roi
-from canalyse.campaigns import (
+from canalyse.analysis import roi
+from canalyse.analysis.campaigns import (
     MAX_COMPARED,
     add_campaign_range,
     campaign_names,
@@ -19,7 +19,7 @@ from canalyse.campaigns import (
     views_by_campaign_bar,
     workspace_days,
 )
-from canalyse.charts import chart_filename, figure_config
+from canalyse.charts.base import chart_filename, figure_config
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_money, fmt_period
 from canalyse.i18n import t

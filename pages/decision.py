@@ -5,12 +5,13 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from canalyse import decision, roi, store
-from canalyse.charts import chart_filename, figure_config, summary_source_line
-from canalyse.deck import deck_bytes, deck_filename
+from canalyse import store
+from canalyse.analysis import decision, roi
+from canalyse.charts.base import chart_filename, figure_config, summary_source_line
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
-from canalyse.overview import files_text, source_names
+from canalyse.output.deck import deck_bytes, deck_filename
+from canalyse.output.overview import files_text, source_names
 from canalyse.platforms import label
 from pages import ui
 

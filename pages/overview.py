@@ -3,7 +3,7 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import (
+from canalyse.charts.base import (
     chart_filename,
     figure_config,
     share_of_views_bar,
@@ -12,7 +12,7 @@ from canalyse.charts import (
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
-from canalyse.overview import (
+from canalyse.output.overview import (
     account_overlap_lines,
     figure_origins,
     files_text,

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from canalyse import efforts, roi, store
-from canalyse.charts import chart_filename, figure_config, summary_source_line
-from canalyse.efforts import format_amount
+from canalyse import store
+from canalyse.analysis import efforts, roi
+from canalyse.analysis.efforts import format_amount
+from canalyse.charts.base import chart_filename, figure_config, summary_source_line
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import files_text, roi_display_table, source_names
+from canalyse.output.overview import files_text, roi_display_table, source_names
 from canalyse.platforms import PLATFORMS, label
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
 
 lang = ui.frame()

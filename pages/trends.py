@@ -3,8 +3,7 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import chart_filename, figure_config, source_line
-from canalyse.events import (
+from canalyse.analysis.events import (
     MAX_LABEL_LENGTH,
     MAX_PERIODS,
     add_event,
@@ -12,10 +11,7 @@ from canalyse.events import (
     delete_event,
     list_events,
 )
-from canalyse.formatting import fmt_date, fmt_int
-from canalyse.i18n import t
-from canalyse.overview import files_text, source_names
-from canalyse.trends import (
+from canalyse.analysis.trends import (
     GRANULARITIES,
     before_after_chart,
     before_after_table,
@@ -34,6 +30,10 @@ from canalyse.trends import (
     views_over_time_chart,
     views_series,
 )
+from canalyse.charts.base import chart_filename, figure_config, source_line
+from canalyse.formatting import fmt_date, fmt_int
+from canalyse.i18n import t
+from canalyse.output.overview import files_text, source_names
 from pages import ui
 
 lang = ui.frame()

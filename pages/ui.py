@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from canalyse import downloads, queries, roi, store, tables, workspaces
+from canalyse import queries, store
+from canalyse.analysis import roi
 from canalyse.errors import CanalyseError
 from canalyse.filters import (
     LANG_PARAM,
@@ -28,7 +29,9 @@ from canalyse.filters import (
     filters_from_params,
 )
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from canalyse.output import downloads, tables
 from canalyse.platforms import label as platform_label
+from canalyse.store import workspaces
 from canalyse.text import escape_markdown
 
 OVERVIEW = "pages/overview.py"

@@ -8,8 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse import roi
-from canalyse.campaigns import (
+from canalyse.analysis import roi
+from canalyse.analysis.campaigns import (
     add_campaign_range,
     campaign_names,
     campaign_ranges,

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from canalyse.charts import (
+from canalyse.charts.base import (
     TEMPLATE_NAME,
     chart_filename,
     figure_config,

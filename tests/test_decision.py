@@ -17,7 +17,8 @@ import math
 import pandas as pd
 import pytest
 
-from canalyse import decision, queries, roi
+from canalyse import queries
+from canalyse.analysis import decision, roi
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
 from tests.conftest import fixture_bytes

@@ -7,16 +7,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse import events
-from canalyse.events import COMPARED, NOT_COVERED, SHORT, before_after, compare_around
-from canalyse.filters import Filters
-from canalyse.importing.pipeline import import_file
-from canalyse.trends import (
+from canalyse.analysis import events
+from canalyse.analysis.events import COMPARED, NOT_COVERED, SHORT, before_after, compare_around
+from canalyse.analysis.trends import (
     before_after_table,
     before_after_title,
     comparison_text,
     excluded_text,
 )
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import import_file
 
 NBSP = "\u00a0"
 EVENT = date(2025, 1, 20)

@@ -9,11 +9,12 @@ from datetime import date
 
 import pytest
 
-from canalyse import decision, queries, roi
-from canalyse.charts import TITLE_CHARS, share_of_views_bar, wrap_title
+from canalyse import queries
+from canalyse.analysis import decision, roi
+from canalyse.charts.base import TITLE_CHARS, share_of_views_bar, wrap_title
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from tests.conftest import FIXTURES
 
 NBSP = "\u00a0"
@@ -116,7 +117,7 @@ def test_the_deck_flags_a_network_ranked_on_answers_alone_and_titles_a_measured_
 
     from pptx import Presentation
 
-    from canalyse.deck import build_deck
+    from canalyse.output.deck import build_deck
 
     decision.save_answers(nine, {"bluesky": dict.fromkeys(decision.QUALITATIVE, 4)})
     card = decision.saved_scorecard(nine, Filters(), "fr", 35)
@@ -143,7 +144,7 @@ def test_the_share_of_views_title_never_names_a_network_without_views(nine):
 def test_a_source_line_says_when_undated_summaries_count_beyond_its_period():
     import pandas as pd
 
-    from canalyse.charts import summary_source_line
+    from canalyse.charts.base import summary_source_line
 
     dated = pd.Series({"date_min": date(2025, 1, 1), "date_max": date(2025, 12, 31)})
     without_summary = pd.concat([dated, pd.Series({"undated_rows": 0})])

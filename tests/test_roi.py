@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from canalyse import roi
+from canalyse.analysis import roi
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse.trends import (
+from canalyse.analysis.trends import (
     add_event_markers,
     bucket_start,
     default_granularity,

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from canalyse import events, store
+from canalyse import store
+from canalyse.analysis import events
 from canalyse.importing.pipeline import import_file
 from tests.conftest import ROOT, fixture_bytes
 

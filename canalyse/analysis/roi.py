@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from canalyse import queries, store
-from canalyse.efforts import format_amount, parse_amount
+from canalyse.analysis.efforts import format_amount, parse_amount
 from canalyse.filters import Filters
 from canalyse.platforms import label
 

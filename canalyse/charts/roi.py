@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
+from canalyse.charts.base import (
+    LABEL_GAP,
+    MUTED_COLOUR,
+    TEXT_COLOUR,
+    finish_bar_figure,
+    plain,
+    x_max,
+)
 from canalyse.filters import join_words
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t

@@ -13,10 +13,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from openpyxl.utils import get_column_letter
 
-from canalyse import tables
-from canalyse.charts import EXPORT_WIDTH, export_height
+from canalyse.charts.base import EXPORT_WIDTH, export_height
 from canalyse.errors import CanalyseError
 from canalyse.formatting import MISSING
+from canalyse.output import tables
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection):
 # such text gets a leading apostrophe, which Excel and LibreOffice show as plain text. The same

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from canalyse import tables
 from canalyse.formatting import fmt_date, fmt_int, fmt_period
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
+from canalyse.output import tables
 from canalyse.platforms import label
 from canalyse.ratios import RATIOS
 

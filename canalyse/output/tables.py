@@ -3,7 +3,7 @@
 A `Table` holds numbers as numbers under readable headers in the user's language, and says what
 each column holds (a count, euros, a share…). The page shows `display()` — every figure written
 the French or English way, a word where a figure is missing — and the downloads write the same
-rows and columns with real numbers (`canalyse.downloads`), so Excel can add them up.
+rows and columns with real numbers (`canalyse.output.downloads`), so Excel can add them up.
 """
 
 from __future__ import annotations

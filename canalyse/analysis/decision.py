@@ -36,11 +36,12 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import store, tables
-from canalyse.charts import MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
+from canalyse import store
+from canalyse.charts.base import MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
+from canalyse.output import tables
 from canalyse.platforms import label
 
 # ---- Criteria, answers and thresholds ------------------------------------------------------------
@@ -872,7 +873,8 @@ def saved_scorecard(
     con: duckdb.DuckDBPyConnection, filters: Filters, lang: str, hourly_cost: float | None = None
 ) -> pd.DataFrame:
     """The scorecard from the answers and weights saved in the workspace (for the deck and CLI)."""
-    from canalyse import queries, roi
+    from canalyse import queries
+    from canalyse.analysis import roi
 
     months = queries.run(con, "decision_trend", **filters.params())
     return scorecard(

@@ -7,7 +7,8 @@ import math
 import duckdb
 import pandas as pd
 
-from canalyse import queries, roi
+from canalyse import queries
+from canalyse.analysis import roi
 from canalyse.filters import Filters
 from canalyse.metrics import METRIC_NAMES
 from canalyse.ratios import RATIO_NAMES

@@ -9,7 +9,7 @@ from canalyse.i18n import t
 from canalyse.importing.layouts import all_layouts
 from canalyse.importing.pipeline import TableReport
 from canalyse.metrics import METRICS
-from canalyse.overview import period_text, source_names
+from canalyse.output.overview import period_text, source_names
 from canalyse.platforms import label
 
 

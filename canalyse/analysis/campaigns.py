@@ -16,8 +16,9 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import queries, roi, store, tables
-from canalyse.charts import (
+from canalyse import queries, store
+from canalyse.analysis import roi
+from canalyse.charts.base import (
     EDGE,
     MUTED_COLOUR,
     TEXT_COLOUR,
@@ -36,7 +37,8 @@ from canalyse.formatting import (
     plotly_separators,
 )
 from canalyse.i18n import t
-from canalyse.overview import files_text, source_names
+from canalyse.output import tables
+from canalyse.output.overview import files_text, source_names
 from canalyse.platforms import PLATFORMS, colour, label
 
 # More campaigns than this make grouped bars unreadable on a slide.

@@ -19,18 +19,18 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import tables
-from canalyse.charts import (
+from canalyse.analysis.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
+from canalyse.charts.base import (
     MUTED_COLOUR,
     TEXT_COLOUR,
     source_annotation,
     template,
     wrap_title,
 )
-from canalyse.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
 from canalyse.filters import join_words
 from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
 from canalyse.i18n import t
+from canalyse.output import tables
 from canalyse.platforms import colour, label
 
 GRANULARITIES = ("day", "week", "month")
@@ -953,7 +953,7 @@ def add_event_markers(
     """Draw each event as a vertical dashed line labelled « Arrêt de X — 20/01/2025 » at the top.
 
     Works on any figure whose x axis holds dates. `events_df` has columns `day` and `label` (as
-    returned by `canalyse.events.list_events`); labels are user text and are escaped. Only events
+    returned by `canalyse.analysis.events.list_events`); labels are user text and are escaped. Only events
     inside `span` (first, last day) are drawn, by default the range of the traces' x values, so
     that a marker never stretches the axis. Labels of successive events are staggered on two
     rows so that close dates stay readable; labels in the last third of the axis read leftwards.

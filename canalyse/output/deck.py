@@ -41,16 +41,17 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from canalyse import queries, roi, store
-from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
+from canalyse import queries, store
+from canalyse.analysis import roi
+from canalyse.analysis.trends import views_series
+from canalyse.charts.base import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
+from canalyse.charts.roi import HOURS_COLOUR, cost_title, hours_title
 from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
-from canalyse.overview import files_text, period_text, source_names
+from canalyse.output.overview import files_text, period_text, source_names
 from canalyse.platforms import colour, fold, label
-from canalyse.roi_charts import HOURS_COLOUR, cost_title, hours_title
-from canalyse.trends import views_series
 
 # 16:9 at PowerPoint's default widescreen size (13.33 × 7.5 in).
 SLIDE_WIDTH = Emu(12_192_000)

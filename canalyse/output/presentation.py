@@ -5,19 +5,20 @@ from __future__ import annotations
 import duckdb
 import plotly.graph_objects as go
 
-from canalyse import queries, roi
-from canalyse.charts import share_of_views_bar, source_line, summary_source_line
-from canalyse.decision import saved_scorecard, scorecard_bar
-from canalyse.events import list_events
-from canalyse.filters import Filters
-from canalyse.overview import files_text, source_names
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
-from canalyse.trends import (
+from canalyse import queries
+from canalyse.analysis import roi
+from canalyse.analysis.decision import saved_scorecard, scorecard_bar
+from canalyse.analysis.events import list_events
+from canalyse.analysis.trends import (
     default_granularity,
     share_over_time_chart,
     views_over_time_chart,
     views_series,
 )
+from canalyse.charts.base import share_of_views_bar, source_line, summary_source_line
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
+from canalyse.filters import Filters
+from canalyse.output.overview import files_text, source_names
 
 # The order slides are shown in: reach first, then what it costs, then how it moves.
 SLIDES = (
