@@ -97,6 +97,14 @@ def fmt_money(x: object, lang: str, decimals: int = 2) -> str:
     return f"{sign}€{number}" if lang == "en" else f"{sign}{number}{NBSP}€"
 
 
+def signed(value: object, text: str) -> str:
+    """`text`, the written `value`, with a plus sign for a rise: « +2 000 », « -64 »; « 0 » and
+    « — » unsigned (a plus sign only when the rounded figure shows something above zero)."""
+    shows_digits = any(c in "123456789" for c in text)
+    positive = text != MISSING and not text.startswith("-") and float(value) > 0
+    return f"+{text}" if positive and shows_digits else text
+
+
 def _as_date(d: object) -> date | None:
     if d is None:
         return None

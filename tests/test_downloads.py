@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from canalyse.charts.base import share_of_views_bar
+from canalyse.charts.overview import share_of_views_bar
 from canalyse.errors import CanalyseError
 from canalyse.output import downloads, tables
 

@@ -19,12 +19,18 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _forms(text: object) -> list[str]:
+    """The texts of one language of an entry: one, or one per plural form."""
+    return list(text.values()) if isinstance(text, dict) else [text]
+
+
 @pytest.mark.parametrize("key", sorted(catalog()))
 def test_every_message_exists_in_french_and_english_with_the_same_placeholders(key):
     texts = catalog()[key]
     assert set(texts) == set(LANGUAGES)
-    assert all(texts[lang].strip() for lang in LANGUAGES)
-    assert _placeholders(texts["fr"]) == _placeholders(texts["en"])
+    assert all(form.strip() for lang in LANGUAGES for form in _forms(texts[lang]))
+    used = {lang: set().union(*map(_placeholders, _forms(texts[lang]))) for lang in LANGUAGES}
+    assert used["fr"] == used["en"]
 
 
 def test_every_key_the_code_uses_is_in_the_catalog():

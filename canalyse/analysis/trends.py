@@ -1,4 +1,4 @@
-"""Views and followers over time: series by day, ISO week or month, and the charts that show them.
+"""Views and followers over time: series by day, ISO week or month, growth, and periods in words.
 
 Rows arrive from `queries/views_by_period.sql` and `queries/followers_by_day.sql`, one per platform
 and dated period. A row counts in a bucket (a day, a week starting on Monday, a calendar month) only
@@ -7,46 +7,29 @@ granularity only. A month cannot honestly be split into days or weeks (spreading
 draw a flat line nobody measured), so in day and week granularity such rows are left out and the
 page says how many. Undated rows never reach these functions.
 
-Every chart uses the one "canalyse" template, states its finding in the title and carries its
-source line inside the figure; `add_event_markers` draws the workspace's events on any time chart.
+The charts that draw these series are in `canalyse.charts.trends`, their titles in
+`canalyse.analysis.findings`.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, replace
 
+import duckdb
 import pandas as pd
-import plotly.graph_objects as go
 
-from canalyse.analysis.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
-from canalyse.charts.base import (
-    MUTED_COLOUR,
-    TEXT_COLOUR,
-    source_annotation,
-    template,
-    wrap_title,
-)
-from canalyse.filters import join_words
-from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
+from canalyse import queries
+from canalyse.filters import Filters
+from canalyse.formatting import fmt_date
 from canalyse.i18n import t
-from canalyse.output import tables
-from canalyse.platforms import colour, label
 
 GRANULARITIES = ("day", "week", "month")
 # The rolling average's window, in periods of each granularity: a week of days, about a month of
 # weeks, a quarter of months.
 ROLLING_WINDOW = {"day": 7, "week": 4, "month": 3}
-_FREQUENCY = {"day": "D", "week": "W-MON", "month": "MS"}
-# Plotly draws a point of a week or a month in the middle of the period it stands for, so that an
-# event on the 20th sits inside its month's bar, not after it.
-_PLOTLY_PERIOD = {"week": 7 * 24 * 3600 * 1000, "month": "M1"}
-_A_MONDAY = "2000-01-03"
-# Below this change (in absolute value) a title says "stable" rather than "rose by 0 %".
-_STABLE = 0.005
-# Fixed left margin for time charts, so that the source line can line up with the title.
-_LEFT_MARGIN = 100
-_EVENT_LABEL_MAX = 40
+FREQUENCY = {"day": "D", "week": "W-MON", "month": "MS"}
+# A Monday: weeks are counted from it.
+A_MONDAY = "2000-01-03"
 
 
 # ---- Buckets -------------------------------------------------------------------------------------
@@ -64,13 +47,31 @@ def bucket_start(days: pd.Series, granularity: str) -> pd.Series:
     raise ValueError(f"unknown granularity {granularity!r}")
 
 
-def bucket_end(starts: pd.Series, granularity: str) -> pd.Series:
-    """The last day of the buckets starting on `starts`."""
+def bucket_end(starts, granularity: str):
+    """The last day of the buckets (or the one bucket) starting on `starts`."""
     if granularity == "day":
         return starts
     if granularity == "week":
         return starts + pd.Timedelta(days=6)
     return starts + pd.offsets.MonthEnd(0)
+
+
+def default_granularity(views: pd.DataFrame) -> str:
+    """Months over half a year of data, weeks over six weeks, else days — coarser when some rows
+    (months) would not fit, so that the first chart shows every dated view."""
+    if views.empty:
+        return "month"
+    starts = pd.to_datetime(views["period_start"])
+    ends = pd.to_datetime(views["period_end"])
+    span = (ends.max() - starts.min()).days
+    by_span = "month" if span >= 180 else "week" if span >= 42 else "day"
+    for granularity in GRANULARITIES[GRANULARITIES.index(by_span) :]:
+        if (bucket_start(starts, granularity) == bucket_start(ends, granularity)).all():
+            return granularity
+    return "month"
+
+
+# ---- Periods in words -----------------------------------------------------------------------------
 
 
 def period_label(start: object, granularity: str, lang: str) -> str:
@@ -112,30 +113,20 @@ def between(first: object, last: object, granularity: str, lang: str) -> str:
             last=period_label(b, granularity, lang),
         )
     # Within one year the first date goes without it: « entre le 06/01 et le 22/12/2025 ».
-    first_text = _day_month(a, lang) if a.year == b.year else fmt_date(a, lang)
+    first_text = day_month(a, lang) if a.year == b.year else fmt_date(a, lang)
     return t(f"trends.between.{granularity}", lang, first=first_text, last=fmt_date(b, lang))
 
 
-def _day_month(day: pd.Timestamp, lang: str) -> str:
+def day_month(day: pd.Timestamp, lang: str) -> str:
     """« 06/01 » or « 6 Jan »."""
     if lang == "en":
         return f"{day.day} {t('trends.months_short', lang).split(',')[day.month - 1]}"
     return day.strftime("%d/%m")
 
 
-def default_granularity(views: pd.DataFrame) -> str:
-    """Months over half a year of data, weeks over six weeks, else days — coarser when some rows
-    (months) would not fit, so that the first chart shows every dated view."""
-    if views.empty:
-        return "month"
-    starts = pd.to_datetime(views["period_start"])
-    ends = pd.to_datetime(views["period_end"])
-    span = (ends.max() - starts.min()).days
-    by_span = "month" if span >= 180 else "week" if span >= 42 else "day"
-    for granularity in GRANULARITIES[GRANULARITIES.index(by_span) :]:
-        if (bucket_start(starts, granularity) == bucket_start(ends, granularity)).all():
-            return granularity
-    return "month"
+def span_words(count: int, grain: str, lang: str) -> str:
+    """« 3 mois », « 1 semaine », « 30 jours »."""
+    return t(f"trends.span.{grain}", lang, count=count)
 
 
 # ---- Views series ----------------------------------------------------------------------------------
@@ -208,18 +199,18 @@ class ViewsSeries:
 GAP_PERIODS = {"day": 7, "week": 2, "month": 2}
 
 
-def _bucket_index(periods: pd.Series, granularity: str) -> pd.Series:
+def bucket_index(periods: pd.Series, granularity: str) -> pd.Series:
     """A running number per bucket, consecutive buckets one apart."""
     stamps = pd.to_datetime(periods)
     if granularity == "month":
         return stamps.dt.year * 12 + stamps.dt.month
-    days = (stamps - pd.Timestamp(_A_MONDAY)).dt.days
+    days = (stamps - pd.Timestamp(A_MONDAY)).dt.days
     return days // 7 if granularity == "week" else days
 
 
 def _stretch_starts(periods: pd.Series, granularity: str) -> pd.Series:
     """For sorted, distinct periods with data: True where a stretch of data starts."""
-    index = _bucket_index(periods, granularity)
+    index = bucket_index(periods, granularity)
     return (index.diff() - 1).fillna(GAP_PERIODS[granularity]) >= GAP_PERIODS[granularity]
 
 
@@ -295,7 +286,7 @@ def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> p
     periods = pd.date_range(
         coverage["first_period"].min(),
         coverage["last_period"].max(),
-        freq=_FREQUENCY[granularity],
+        freq=FREQUENCY[granularity],
     )
     grid = pd.MultiIndex.from_product(
         [coverage["platform"], periods], names=["platform", "period"]
@@ -315,7 +306,7 @@ def leading_platforms(series: pd.DataFrame) -> list[str]:
     return ranked["platform"].tolist()
 
 
-def _last_run(result: ViewsSeries, platform: str) -> pd.DataFrame:
+def last_run(result: ViewsSeries, platform: str) -> pd.DataFrame:
     """A platform's complete periods with a figure, from its last gap on: periods a headline may
     compare, since nothing is missing between them."""
     rows = result.series[result.series["platform"] == platform].reset_index(drop=True)
@@ -323,6 +314,41 @@ def _last_run(result: ViewsSeries, platform: str) -> pd.DataFrame:
     breaks = (~usable).cumsum()
     last = rows[usable & (breaks == breaks[usable].max())] if usable.any() else rows[usable]
     return last
+
+
+def shares_by_period(result: ViewsSeries) -> pd.DataFrame:
+    """period, platform, views, share: each platform's part of the period's views (0–1)."""
+    frame = result.series.copy()
+    totals = frame.groupby("period")["views"].transform("sum")
+    frame["share"] = frame["views"] / totals.where(totals > 0)
+    return frame
+
+
+def monthly_views(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Views per month (rows: first days of months, none skipped) and platform (columns, most
+    viewed first), as the Trends page counts them (for the deck's trend slide); a month a platform has no figure for, or
+    only part of one, is NaN, drawn as a gap. Empty if undated.
+
+    The months cover the filtered period when one is chosen, else the most recent continuous
+    stretch of data (older figures separated by a gap would spread the slide over years of
+    nothing).
+    """
+    views = queries.run(con, "views_by_period", **filters.params())
+    if views.empty:
+        return pd.DataFrame()
+    series = views_series(views, "month")
+    if series.empty:
+        return pd.DataFrame()
+    if filters.start is not None and filters.end is not None:
+        first, last = pd.Timestamp(filters.start).to_period("M").to_timestamp(), filters.end
+    else:
+        first, last = series.recent_stretch()
+        series = series.since(first)
+    counted = series.series.assign(views=series.series["views"].where(series.series["complete"]))
+    wide = counted.pivot(index="period", columns="platform", values="views").astype("float64")
+    wide = wide.reindex(pd.date_range(first, last, freq="MS"))
+    totals = wide.sum()
+    return wide[sorted(totals.index, key=lambda p: (-totals[p], p))]
 
 
 # ---- Period-over-period growth -----------------------------------------------------------------------
@@ -361,7 +387,7 @@ def growth(result: ViewsSeries) -> Growth | None:
     if candidates.empty:
         return None
     current = candidates.iloc[-1]
-    previous = current - pd.tseries.frequencies.to_offset(_FREQUENCY[result.granularity])
+    previous = current - pd.tseries.frequencies.to_offset(FREQUENCY[result.granularity])
     if previous not in set(with_figures):
         return None
     later = periods[periods > current]
@@ -381,37 +407,6 @@ def growth(result: ViewsSeries) -> Growth | None:
     )
 
 
-def growth_table(result: Growth, granularity: str, lang: str) -> tables.Table:
-    """The growth table: views this period and the previous one, the change and its percentage;
-    « — » when unknown."""
-    current = period_label(result.current, granularity, lang)
-    previous = period_label(result.previous, granularity, lang)
-    frame = result.table
-    columns = {
-        t("trends.growth.platform", lang): (frame["platform"].map(label), tables.TEXT),
-        current: (frame["views"], tables.COUNT),
-        previous: (frame["previous_views"], tables.COUNT),
-        t("trends.growth.change", lang): (frame["change"], tables.SIGNED_COUNT),
-        t("trends.growth.change_percent", lang): (frame["change_ratio"], tables.SIGNED_PERCENT),
-    }
-    return _table(columns)
-
-
-def _table(columns: dict[str, tuple[object, str]]) -> tables.Table:
-    frame = pd.DataFrame({header: list(values) for header, (values, _) in columns.items()})
-    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
-
-
-def _signed_int(value: object, lang: str) -> str:
-    """« +2 000 » for a rise, « -64 » for a fall, « 0 » and « — » unsigned."""
-    return tables.signed(value, fmt_int(value, lang))
-
-
-def _signed_percent(value: object, lang: str) -> str:
-    """« +20,0 % » for a rise, « -2,7 % » for a fall, « 0,0 % » and « — » unsigned."""
-    return tables.signed(value, fmt_percent(value, lang))
-
-
 # ---- Followers ----------------------------------------------------------------------------------------
 
 
@@ -427,6 +422,15 @@ class FollowersSeries:
     granularity: str
     levels: pd.DataFrame
     net_gains: pd.DataFrame
+
+    def by_audience(self) -> list[str]:
+        """Platforms with a follower count, the largest latest count first."""
+        latest = self.levels.sort_values("period").groupby("platform").last()
+        return latest.sort_values("followers_total", ascending=False, kind="stable").index.tolist()
+
+    def final_net_gains(self) -> pd.Series:
+        """Each platform's cumulative net gain at its last period, the largest first."""
+        return self.net_gains.groupby("platform")["cumulative"].last().sort_values(ascending=False)
 
     def since(self, first_period: object) -> FollowersSeries:
         """The same series from `first_period` on (the views charts' stretch)."""
@@ -479,734 +483,8 @@ def _with_gaps(frame: pd.DataFrame, granularity: str) -> pd.DataFrame:
     parts = []
     for platform, rows in frame.groupby("platform", sort=True):
         periods = pd.date_range(
-            rows["period"].min(), rows["period"].max(), freq=_FREQUENCY[granularity]
+            rows["period"].min(), rows["period"].max(), freq=FREQUENCY[granularity]
         )
         full = rows.set_index("period").reindex(periods).rename_axis("period").reset_index()
         parts.append(full.assign(platform=platform))
     return pd.concat(parts, ignore_index=True)[list(frame.columns)]
-
-
-# ---- Chart helpers -------------------------------------------------------------------------------------
-
-
-def _plain(text: object) -> str:
-    """User or file text shown literally: Plotly would read tags in it as markup."""
-    return html.escape(str(text), quote=False)
-
-
-def _period_axis(trace: dict, granularity: str) -> dict:
-    """Draw a week's or a month's value across its period, not on its first day."""
-    if granularity in _PLOTLY_PERIOD:
-        trace.update(xperiod=_PLOTLY_PERIOD[granularity], xperiodalignment="middle")
-        if granularity == "week":
-            trace["xperiod0"] = _A_MONDAY
-    return trace
-
-
-def _finish(
-    fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 560
-) -> go.Figure:
-    """Template, title, French or English separators and the source line inside the figure."""
-    wrapped = wrap_title(title)
-    extra = 30 * wrapped.count("<br>")
-    fig.update_layout(
-        template=template(),
-        title=dict(text=wrapped, subtitle=dict(text=subtitle)),
-        separators=plotly_separators(lang),
-        height=height + extra,
-        margin=dict(l=_LEFT_MARGIN, t=150 + extra, b=110),
-        legend=dict(y=1.0, yanchor="bottom", font=dict(size=15)),
-    )
-    # Below the date ticks, back from the plot's left edge to the title's.
-    fig.add_annotation(**source_annotation(source, _LEFT_MARGIN, yshift=-52))
-    return fig
-
-
-def _date_ticks(
-    first: pd.Timestamp, last: pd.Timestamp, granularity: str, lang: str
-) -> tuple[list, list[str]]:
-    """Tick positions and labels in the reader's language (Plotly's own month names are English).
-
-    Up to two months: one tick a week (every day for ten days or less), « 20/01 » or « 20 Jan ».
-    Beyond: one tick every 1, 2, 3 or 6 months from January, « janv. 2025 » then « févr. »…, or
-    one a year (« 2024 ») or every few years for long spans. When the chart spans more than one
-    year every tick carries its year, so that two Septembers are never confused; for monthly
-    values the tick sits mid-month, under its point.
-    """
-    span = (last - first).days
-    several_years = first.year != last.year
-    if span <= 62:
-        step = "D" if span <= 10 else "W-MON"
-        days = pd.date_range(first, last, freq=step)
-        if several_years:
-            return list(days), [fmt_date(d, lang) for d in days]
-        return list(days), [_day_month(d, lang) for d in days]
-    months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
-    every = next((n for n in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / n <= 13), 120)
-    if every >= 12:
-        months = months[(months.month == 1) & (months.year % (every // 12) == 0)]
-        texts = [str(m.year) for m in months]
-    else:
-        months = months[(months.month - 1) % every == 0]
-        names = t("trends.months_short", lang).split(",")
-        texts = [
-            f"{names[m.month - 1]} {m.year}" if several_years or i == 0 else names[m.month - 1]
-            for i, m in enumerate(months)
-        ]
-    shift = pd.Timedelta(days=14) if granularity == "month" and every < 12 else pd.Timedelta(0)
-    return list(months + shift), texts
-
-
-def _time_axes(
-    fig: go.Figure,
-    periods: pd.Series,
-    granularity: str,
-    lang: str,
-    events: pd.DataFrame | None,
-    *,
-    from_zero: bool = True,
-) -> go.Figure:
-    """Date ticks in the reader's language, whole numbers on the value axis, and the events,
-    with room left above the data for their labels."""
-    first, last = _span(periods, granularity)
-    ticks, texts = _date_ticks(first, last, granularity, lang)
-    fig.update_xaxes(tickvals=ticks, ticktext=texts, showgrid=False, fixedrange=True, range=None)
-    values = pd.concat([pd.Series(trace.y, dtype=float) for trace in fig.data]).dropna()
-    low, high = (float(values.min()), float(values.max())) if not values.empty else (0.0, 1.0)
-    if from_zero:
-        low = min(low, 0.0)
-    shown = _events_inside(events, first, last)
-    room = 0.3 if not shown.empty else 0.06
-    high = high + (high - low) * room if high > low else high + 1
-    if not from_zero:
-        low = low - (high - low) * 0.05
-    fig.update_yaxes(range=[low, high], tickformat=",d", fixedrange=True)
-    if not shown.empty:
-        add_event_markers(fig, shown, lang, span=(first, last))
-    return fig
-
-
-def _events_inside(events: pd.DataFrame | None, first: object, last: object) -> pd.DataFrame:
-    if events is None or events.empty:
-        return pd.DataFrame(columns=["day", "label"])
-    days = pd.to_datetime(events["day"])
-    return events[(days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))]
-
-
-def _span(result_periods: pd.Series, granularity: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    first = result_periods.min()
-    return first, bucket_end(pd.Series([result_periods.max()]), granularity).iloc[0]
-
-
-def _change_words(change: float, lang: str) -> str:
-    if abs(change) < _STABLE:
-        return t("trends.change.stable", lang)
-    key = "trends.change.up" if change > 0 else "trends.change.down"
-    return t(key, lang, percent=_title_percent(change, lang))
-
-
-def _title_percent(change: float, lang: str) -> str:
-    # Whole percents in a title, except below 10 % where « 4 % » would hide a table's « 3,5 % ».
-    return fmt_percent(abs(change), lang, decimals=0 if abs(change) >= 0.1 else 1)
-
-
-# ---- Views over time --------------------------------------------------------------------------------
-
-
-def views_title(result: ViewsSeries, lang: str) -> str:
-    """« Les vues de LinkedIn ont augmenté de 35 % entre janvier 2025 et décembre 2025 ».
-
-    Compares the leading platform's first and last complete periods of its last run of figures
-    (nothing missing between them; weeks or months: single days are too noisy to sum up a
-    trend); otherwise names the platform that leads.
-    """
-    leader = leading_platforms(result.series)[0]
-    name = _plain(label(leader))
-    run = _last_run(result, leader)
-    if result.granularity != "day" and len(run) >= 2 and run["views"].iloc[0] > 0:
-        first, last = run.iloc[0], run.iloc[-1]
-        return t(
-            "trends.views.title_change",
-            lang,
-            platform=name,
-            change=_change_words(last["views"] / first["views"] - 1, lang),
-            between=between(first["period"], last["period"], result.granularity, lang),
-        )
-    total = result.series.loc[result.series["platform"] == leader, "views"].sum()
-    return t("trends.views.title_leader", lang, platform=name, views=fmt_int(total, lang))
-
-
-def views_over_time_chart(
-    result: ViewsSeries,
-    lang: str,
-    source: str,
-    *,
-    rolling: bool = False,
-    events: pd.DataFrame | None = None,
-) -> go.Figure:
-    """One line per platform (its colour), titled with the finding; the rolling average on demand.
-
-    Raises ValueError when there is nothing to draw, so callers show an empty state instead.
-    """
-    if result.empty:
-        raise ValueError("views_over_time_chart needs at least one dated view")
-    granularity = result.granularity
-    fig = go.Figure()
-    drawn = result.series[result.series["complete"]]
-    for platform in leading_platforms(result.series):
-        rows = drawn[drawn["platform"] == platform]
-        if rows.empty:
-            rows = result.series[result.series["platform"] == platform]
-        name = _plain(label(platform))
-        hover = [
-            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-            + t("trends.hover.views", lang, views=fmt_int(v, lang))
-            for p, v in zip(rows["period"], rows["views"], strict=True)
-        ]
-        fig.add_trace(
-            go.Scatter(
-                _period_axis(
-                    dict(
-                        x=rows["period"],
-                        y=rows["views"],
-                        name=name,
-                        mode="lines+markers" if len(rows) <= 24 else "lines",
-                        line=dict(color=colour(platform), width=1.5 if rolling else 3),
-                        marker=dict(size=7),
-                        opacity=0.35 if rolling else 1.0,
-                        hovertext=hover,
-                        hovertemplate="%{hovertext}<extra></extra>",
-                        showlegend=not rolling,
-                        legendgroup=platform,
-                    ),
-                    granularity,
-                )
-            )
-        )
-        if rolling:
-            fig.add_trace(
-                go.Scatter(
-                    _period_axis(
-                        dict(
-                            x=rows["period"],
-                            y=rows["rolling"],
-                            name=name,
-                            mode="lines",
-                            line=dict(color=colour(platform), width=3.5, shape="spline"),
-                            hovertext=[
-                                f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-                                + t("trends.hover.rolling", lang, views=fmt_int(v, lang))
-                                for p, v in zip(rows["period"], rows["rolling"], strict=True)
-                            ],
-                            hovertemplate="%{hovertext}<extra></extra>",
-                            legendgroup=platform,
-                        ),
-                        granularity,
-                    )
-                )
-            )
-    subtitle = t(f"trends.views.subtitle.{granularity}", lang)
-    if rolling:
-        subtitle += t(f"trends.views.rolling_note.{granularity}", lang)
-    fig.update_layout(showlegend=True)
-    _finish(fig, views_title(result, lang), subtitle, source, lang)
-    return _time_axes(fig, result.series["period"], granularity, lang, events)
-
-
-# ---- Share of views over time --------------------------------------------------------------------------
-
-
-def shares_by_period(result: ViewsSeries) -> pd.DataFrame:
-    """period, platform, views, share: each platform's part of the period's views (0–1)."""
-    frame = result.series.copy()
-    totals = frame.groupby("period")["views"].transform("sum")
-    frame["share"] = frame["views"] / totals.where(totals > 0)
-    return frame
-
-
-def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
-    """« La part de LinkedIn est passée de 30 % à 45 % des vues entre janvier et décembre 2025 ».
-
-    Only periods where every platform shown has figures are compared, so that a network imported
-    later does not seem to grow from nothing, and never single days (too noisy to sum up a trend);
-    otherwise the leader's share over the whole range.
-    """
-    platforms = shares["platform"].nunique()
-    present = shares.groupby("period")["views"].transform("count") == platforms
-    common = shares[present & shares["share"].notna()]
-    periods = pd.Series(sorted(common["period"].unique()), dtype="datetime64[ns]")
-    # Only the last run of periods in a row: never across a gap.
-    run = (_bucket_index(periods, result.granularity).diff() != 1).cumsum()
-    periods = periods[run == run.max()].tolist() if len(periods) else []
-    if platforms > 1 and len(periods) >= 2 and result.granularity != "day":
-        wide = common.pivot(index="period", columns="platform", values="share")
-        moved = (wide.loc[periods[-1]] - wide.loc[periods[0]]).abs()
-        moved = moved.sort_index().sort_values(ascending=False, kind="stable")
-        platform = moved.index[0]
-        return t(
-            "trends.share.title_change",
-            lang,
-            platform=_plain(label(platform)),
-            before=fmt_percent(wide.loc[periods[0], platform], lang, decimals=0),
-            after=fmt_percent(wide.loc[periods[-1], platform], lang, decimals=0),
-            between=between(periods[0], periods[-1], result.granularity, lang),
-        )
-    leader = leading_platforms(result.series)[0]
-    share = result.series.loc[result.series["platform"] == leader, "views"].sum() / (
-        result.series["views"].sum()
-    )
-    return t(
-        "trends.share.title_leader",
-        lang,
-        platform=_plain(label(leader)),
-        share=fmt_percent(share, lang, decimals=0),
-    )
-
-
-def share_over_time_chart(
-    result: ViewsSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
-) -> go.Figure:
-    """Each platform's share of the period's views, stacked to 100 %; a period without figures
-    stays empty."""
-    if result.empty:
-        raise ValueError("share_over_time_chart needs at least one dated view")
-    granularity = result.granularity
-    shares = shares_by_period(result)
-    percent_suffix = "%" if lang == "en" else "\u00a0%"
-    fig = go.Figure()
-    for platform in leading_platforms(result.series):
-        rows = shares[shares["platform"] == platform]
-        name = _plain(label(platform))
-        hover = [
-            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-            + t(
-                "trends.hover.share",
-                lang,
-                share=fmt_percent(s, lang, decimals=1),
-                views=fmt_int(v, lang),
-            )
-            for p, s, v in zip(rows["period"], rows["share"], rows["views"], strict=True)
-        ]
-        common = dict(
-            x=rows["period"],
-            y=rows["share"] * 100,
-            name=name,
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
-        # Bars, days included: a stacked area would draw a day without figures as 0 %.
-        fig.add_trace(go.Bar(**_period_axis(common, granularity), marker_color=colour(platform)))
-    fig.update_layout(
-        showlegend=True,
-        barmode="stack",
-        bargap=0 if granularity == "day" else 0.15,
-        legend_traceorder="normal",
-    )
-    _finish(
-        fig,
-        share_title(result, shares, lang),
-        t(f"trends.share.subtitle.{granularity}", lang),
-        source,
-        lang,
-    )
-    _time_axes(fig, result.series["period"], granularity, lang, events)
-    # A band above 100 % holds the events' labels; the ticks stop at 100 %.
-    top = (
-        130
-        if not _events_inside(events, *_span(result.series["period"], granularity)).empty
-        else 100
-    )
-    fig.update_yaxes(
-        range=[0, top],
-        tickvals=[0, 25, 50, 75, 100],
-        ticktext=[f"{tick}{percent_suffix}" for tick in (0, 25, 50, 75, 100)],
-    )
-    return fig
-
-
-# ---- Followers charts ------------------------------------------------------------------------------------
-
-
-def _platform_line(
-    platform: str,
-    periods: pd.Series,
-    values: pd.Series,
-    hover: list[str],
-    granularity: str,
-    lang: str,
-) -> go.Scatter:
-    """One platform's line in its colour, each point's hover headed by the platform and period."""
-    name = _plain(label(platform))
-    return go.Scatter(
-        _period_axis(
-            dict(
-                x=periods,
-                y=values,
-                name=name,
-                mode="lines+markers" if len(periods) <= 24 else "lines",
-                line=dict(color=colour(platform), width=3),
-                hovertext=[
-                    f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>{text}"
-                    for p, text in zip(periods, hover, strict=True)
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            ),
-            granularity,
-        )
-    )
-
-
-def followers_chart(
-    followers: FollowersSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
-) -> go.Figure:
-    """Follower counts per platform (a level per period, never a sum), titled with the largest audience."""
-    levels = followers.levels
-    if levels.empty:
-        raise ValueError("followers_chart needs at least one follower count")
-    granularity = followers.granularity
-    latest = levels.sort_values("period").groupby("platform").last()
-    order = latest.sort_values("followers_total", ascending=False, kind="stable").index.tolist()
-    fig = go.Figure()
-    for platform in order:
-        rows = levels[levels["platform"] == platform]
-        hover = [
-            t("trends.hover.followers", lang, count=fmt_int(v, lang))
-            for v in rows["followers_total"]
-        ]
-        fig.add_trace(
-            _platform_line(
-                platform, rows["period"], rows["followers_total"], hover, granularity, lang
-            )
-        )
-    top = order[0]
-    rows = levels[levels["platform"] == top]
-    first, last = rows.iloc[0], rows.iloc[-1]
-    if len(rows) >= 2:
-        title = t(
-            "trends.followers.title_change",
-            lang,
-            platform=_plain(label(top)),
-            before=fmt_int(first["followers_total"], lang),
-            after=fmt_int(last["followers_total"], lang),
-            between=between(first["period"], last["period"], granularity, lang),
-        )
-    else:
-        title = t(
-            "trends.followers.title_level",
-            lang,
-            platform=_plain(label(top)),
-            count=fmt_int(last["followers_total"], lang),
-        )
-    fig.update_layout(showlegend=True)
-    _finish(fig, title, t(f"trends.followers.subtitle.{granularity}", lang), source, lang)
-    # A level is read against its own range: from zero the three lines would look flat.
-    return _time_axes(fig, levels["period"], granularity, lang, events, from_zero=False)
-
-
-def net_gains_chart(
-    followers: FollowersSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
-) -> go.Figure:
-    """Cumulative net follower gains (gained − lost) for platforms that give no follower count."""
-    net = followers.net_gains
-    if net.empty:
-        raise ValueError("net_gains_chart needs follower gains or losses")
-    granularity = followers.granularity
-    final = net.groupby("platform")["cumulative"].last().sort_values(ascending=False)
-    fig = go.Figure()
-    for platform in final.index:
-        rows = net[net["platform"] == platform]
-        hover = [
-            t("trends.hover.net", lang, net=_signed_int(n, lang), cumulative=_signed_int(c, lang))
-            for n, c in zip(rows["net"], rows["cumulative"], strict=True)
-        ]
-        fig.add_trace(
-            _platform_line(platform, rows["period"], rows["cumulative"], hover, granularity, lang)
-        )
-    top = final.index[0]
-    gained = final.iloc[0]
-    since = title_period(net.loc[net["platform"] == top, "period"].min(), granularity, lang)
-    key = "trends.net.title_gain" if gained >= 0 else "trends.net.title_loss"
-    title = t(key, lang, platform=_plain(label(top)), count=fmt_int(abs(gained), lang), since=since)
-    fig.update_layout(showlegend=True, yaxis=dict(zeroline=True, zerolinecolor=MUTED_COLOUR))
-    _finish(fig, title, t("trends.net.subtitle", lang), source, lang)
-    return _time_axes(fig, net["period"], granularity, lang, events)
-
-
-# ---- Events on time charts ------------------------------------------------------------------------------
-
-
-def event_text(day: object, text: object, lang: str) -> str:
-    """« Arrêt de X — 20/01/2025 », the user's label escaped so Plotly shows it literally."""
-    shown = str(text)
-    if len(shown) > _EVENT_LABEL_MAX:
-        shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
-    return f"{_plain(shown)} — {fmt_date(pd.Timestamp(day), lang)}"
-
-
-def add_event_markers(
-    fig: go.Figure,
-    events_df: pd.DataFrame,
-    lang: str,
-    *,
-    span: tuple[object, object] | None = None,
-) -> go.Figure:
-    """Draw each event as a vertical dashed line labelled « Arrêt de X — 20/01/2025 » at the top.
-
-    Works on any figure whose x axis holds dates. `events_df` has columns `day` and `label` (as
-    returned by `canalyse.analysis.events.list_events`); labels are user text and are escaped. Only events
-    inside `span` (first, last day) are drawn, by default the range of the traces' x values, so
-    that a marker never stretches the axis. Labels of successive events are staggered on two
-    rows so that close dates stay readable; labels in the last third of the axis read leftwards.
-    Returns the same figure, modified in place.
-    """
-    if events_df is None or events_df.empty:
-        return fig
-    low, high = span if span is not None else _x_range(fig)
-    if low is None:
-        return fig
-    days = pd.to_datetime(events_df["day"])
-    shown = events_df.assign(day=days)[
-        (days >= pd.Timestamp(low)) & (days <= pd.Timestamp(high))
-    ].sort_values("day", kind="stable")
-    low, high = pd.Timestamp(low), pd.Timestamp(high)
-    # Labels of events in the last third of the axis read leftwards, so they stay inside the plot.
-    late = low + (high - low) * 2 / 3
-    for row_no, (day, text) in enumerate(zip(shown["day"], shown["label"], strict=True)):
-        fig.add_shape(
-            type="line",
-            xref="x",
-            yref="paper",
-            x0=day,
-            x1=day,
-            y0=0,
-            y1=1,
-            line=dict(color=TEXT_COLOUR, width=1.5, dash="dash"),
-            layer="above",
-        )
-        fig.add_annotation(
-            x=day,
-            xref="x",
-            y=1,
-            yref="paper",
-            text=event_text(day, text, lang),
-            hovertext=_plain(text),
-            showarrow=False,
-            xanchor="right" if day > late else "left",
-            yanchor="top",
-            xshift=-4 if day > late else 4,
-            yshift=-4 - 24 * (row_no % 2),
-            align="left",
-            bgcolor="rgba(255,255,255,0.85)",
-            font=dict(size=13, color=TEXT_COLOUR),
-        )
-    return fig
-
-
-def _x_range(fig: go.Figure) -> tuple[object, object]:
-    """The first and last x value of a figure's traces (None, None when it has none)."""
-    xs = [pd.Series(trace.x) for trace in fig.data if trace.x is not None]
-    stamps = pd.to_datetime(pd.concat(xs), errors="coerce").dropna() if xs else pd.Series()
-    return (stamps.min(), stamps.max()) if not stamps.empty else (None, None)
-
-
-# ---- Before and after an event ------------------------------------------------------------------------
-
-
-def _units(count: int, grain: str, lang: str) -> str:
-    """« 3 mois », « 1 semaine », « 30 jours »."""
-    key = "one" if count == 1 else "many"
-    return t(f"trends.before_after.unit.{grain}.{key}", lang, count=fmt_int(count, lang))
-
-
-def comparison_text(result: BeforeAfter, lang: str) -> str:
-    """« Comparaison sur 3 mois avant (du 01/01/2025 au 31/03/2025) et 3 mois après (du 01/04/2025
-    au 30/06/2025) l'événement du 01/04/2025 »."""
-    first_before, last_before, first_after, last_after = result.windows
-    return t(
-        "trends.before_after.window",
-        lang,
-        span=_units(result.periods, result.grain, lang),
-        before=fmt_period(first_before, last_before, lang),
-        after=fmt_period(first_after, last_after, lang),
-        day=fmt_date(result.event_day, lang),
-    )
-
-
-def excluded_text(result: BeforeAfter, lang: str) -> str:
-    """What the comparison leaves out around the event: its day, week or month."""
-    return t(f"trends.before_after.excluded.{result.grain}", lang)
-
-
-def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
-    """« Après « Arrêt de X », les vues mensuelles ont baissé de 12 % »; when some networks with
-    figures are not compared, the title names those that are (« les vues mensuelles de Facebook
-    ont augmenté de 7 % »), so a total is never read as everyone's."""
-    shown = str(event_label)
-    if len(shown) > _EVENT_LABEL_MAX:
-        shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
-    per = t(f"trends.before_after.views_per.{result.grain}", lang)
-    compared = result.compared["platform"].tolist()
-    if compared and len(compared) < len(result.per_platform):
-        platforms = join_words([_plain(label(p)) for p in compared], lang)
-        views = t("trends.before_after.views_of", lang, per=per, platforms=platforms)
-    else:
-        views = t("trends.before_after.views", lang, per=per)
-    event = _plain(shown)
-    if result.change is None:
-        title = t("trends.before_after.title_plain", lang, event=event, views=views)
-    elif abs(result.change) < _STABLE:
-        title = t("trends.before_after.title_stable", lang, event=event, views=views)
-    else:
-        key = "up" if result.change > 0 else "down"
-        title = t(
-            f"trends.before_after.title_{key}",
-            lang,
-            event=event,
-            views=views,
-            percent=_title_percent(result.change, lang),
-        )
-    return title[:1].upper() + title[1:]
-
-
-def _why_not(row, result: BeforeAfter, lang: str) -> str:
-    """Why a platform is not in the comparison, in words."""
-    if row.status == SHORT:
-        return t(
-            "trends.before_after.short",
-            lang,
-            span=_units(int(row.covered), result.grain, lang),
-        )
-    if row.status == OTHER_GRAIN:
-        return t(
-            "trends.before_after.other_grain",
-            lang,
-            per=t(f"trends.before_after.per.{row.finest}", lang),
-        )
-    return t("trends.before_after.not_covered", lang)
-
-
-def before_after_table(result: BeforeAfter, lang: str) -> tables.Table:
-    """One row per platform then the total; platforms not compared say why."""
-    rows = result.per_platform
-    compared = rows["status"] == COMPARED
-    notes = [
-        "" if row.status == COMPARED else _why_not(row, result, lang)
-        for row in rows.itertuples(index=False)
-    ]
-    per = t(f"trends.before_after.per.{result.grain or 'day'}", lang)
-    columns = {
-        t("trends.growth.platform", lang): (rows["platform"].map(label), tables.TEXT),
-        t("trends.before_after.avg_before", lang, per=per): (rows["avg_before"], tables.COUNT),
-        t("trends.before_after.avg_after", lang, per=per): (rows["avg_after"], tables.COUNT),
-        t("trends.growth.change_percent", lang): (rows["change"], tables.SIGNED_PERCENT),
-        t("trends.before_after.share_before", lang): (rows["share_before"], tables.PERCENT),
-        t("trends.before_after.share_after", lang): (rows["share_after"], tables.PERCENT),
-        t("trends.before_after.note", lang): (notes, tables.TEXT),
-    }
-    table = _table(columns)
-    if not compared.any():
-        return table
-    total = [
-        t("trends.before_after.total", lang),
-        result.total_before,
-        result.total_after,
-        result.change,
-        1.0,
-        1.0,
-        "",
-    ]
-    frame = pd.concat(
-        [table.frame, pd.DataFrame([total], columns=table.frame.columns)], ignore_index=True
-    )
-    return tables.Table(frame, table.kinds)
-
-
-def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source: str) -> go.Figure:
-    """Grouped bars per platform: average views per day, week or month before (grey) and after
-    (its colour)."""
-    rows = result.compared
-    if rows.empty:
-        raise ValueError("before_after_chart needs at least one platform compared")
-    names = [_plain(label(p)) for p in rows["platform"]]
-    span = _units(result.periods, result.grain, lang)
-    before_name = t("trends.before_after.legend_before", lang, span=span)
-    after_name = t("trends.before_after.legend_after", lang, span=span)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=rows["avg_before"],
-            name=before_name,
-            marker_color="#B8BEC6",
-            text=[fmt_int(v, lang) for v in rows["avg_before"]],
-            textposition="outside",
-            textfont=dict(size=15, color=MUTED_COLOUR),
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate=f"%{{x}} · {before_name}<br>%{{text}}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=names,
-            y=rows["avg_after"],
-            name=after_name,
-            marker_color=[colour(p) for p in rows["platform"]],
-            text=[
-                f"<b>{fmt_int(v, lang)}</b><br>{_signed_percent(c, lang)}"
-                for v, c in zip(rows["avg_after"], rows["change"], strict=True)
-            ],
-            textposition="outside",
-            textfont=dict(size=15, color=TEXT_COLOUR),
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate=f"%{{x}} · {after_name}<br>%{{text}}<extra></extra>",
-        )
-    )
-    largest = float(pd.concat([rows["avg_before"], rows["avg_after"]]).max())
-    fig.update_layout(
-        showlegend=True,
-        barmode="group",
-        bargap=0.3,
-        bargroupgap=0.08,
-        yaxis=dict(
-            fixedrange=True, range=[0, largest * 1.22 if largest > 0 else 1], tickformat=",d"
-        ),
-        xaxis=dict(showgrid=False, fixedrange=True, tickfont=dict(size=17)),
-    )
-    return _finish(
-        fig,
-        before_after_title(result, event_label, lang),
-        t(
-            "trends.before_after.subtitle",
-            lang,
-            per=t(f"trends.before_after.per.{result.grain}", lang),
-            span=span,
-            day=fmt_date(result.event_day, lang),
-        ),
-        source,
-        lang,
-        height=520,
-    )
-
-
-# ---- Events as text ----------------------------------------------------------------------------------
-
-
-def event_options(events_df: pd.DataFrame, lang: str) -> dict[int, str]:
-    """Event id → « Arrêt de X — 20/01/2025 », oldest first, for a select box (plain text)."""
-    texts = [
-        f"{text} — {fmt_date(day, lang)}"
-        for day, text in zip(events_df["day"], events_df["label"], strict=True)
-    ]
-    return dict(zip(events_df["event_id"].astype(int), texts, strict=True))
-
-
-def events_table(events_df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The events as a two-column table: date (« 20/01/2025 ») and label."""
-    return pd.DataFrame(
-        {
-            t("trends.events.day", lang): events_df["day"].map(lambda d: fmt_date(d, lang)),
-            t("trends.events.label", lang): events_df["label"],
-        }
-    )

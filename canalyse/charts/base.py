@@ -1,23 +1,26 @@
-"""Chart builders: Plotly figures meant to go straight into a slide for elected officials.
+"""What every chart shares: the "canalyse" template and its colours, titles that wrap, the source
+line and its place inside the figure, the one horizontal bar layout, the camera button's settings.
 
-Every figure uses the one "canalyse" template, states its finding in the title, and carries its
-source line inside the figure so that a PNG never loses it. Builders are pure: they take a
-DataFrame and a language and return a figure; pages only render it, with `theme=None` so that
-Streamlit does not repaint it, and `config=figure_config(...)`.
+Every figure states its finding in the title and carries its source line inside the figure, so
+that a PNG never loses it. Builders are pure: they take analysis results and a language and return
+a figure; pages only render it, with `theme=None` so that Streamlit does not repaint it, and
+`config=figure_config(...)`.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from canalyse.formatting import fmt_int, fmt_percent, fmt_period, plotly_separators
+from canalyse.formatting import fmt_period, plotly_separators
 from canalyse.i18n import t
-from canalyse.platforms import colour, fold, label
+from canalyse.platforms import fold
 
 TEMPLATE_NAME = "canalyse"
 
@@ -52,8 +55,6 @@ _REMOVED_MODEBAR_BUTTONS = [
     "hoverClosestCartesian",
     "hoverCompareCartesian",
 ]
-
-_REQUIRED_SHARE_COLUMNS = ("platform", "views", "share_of_views")
 
 
 def template() -> go.layout.Template:
@@ -147,148 +148,68 @@ def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
     return "<br>".join(lines_at(max(balanced, shortest)))
 
 
+def fitting_title(wordings: Sequence[str]) -> str:
+    """The first of `wordings` (plain text, longest first) that holds on two lines of a chart,
+    escaped and wrapped; else the last, on as many lines as it needs: shortened or wrapped, never
+    cut."""
+    wrapped = [wrap_title(plain(wording)) for wording in wordings]
+    return next((title for title in wrapped if title.count("<br>") <= 1), wrapped[-1])
+
+
 def plain(text: object) -> str:
-    """Text from files (names, sources) shown literally: Plotly would read tags in it as markup."""
+    """Text from files or users (names, sources, labels) shown literally: Plotly would read tags
+    in it as markup."""
     return html.escape(str(text), quote=False)
 
 
-def source_line(source: str, start: object, end: object, lang: str) -> str:
-    """The line under a chart: « Source : campagne_crue.xlsx · du 01/01/2025 au 31/03/2025 »."""
+# ---- The source line ------------------------------------------------------------------------------
+
+# More files than this are counted, not named, on a source line.
+MAX_FILES_NAMED = 3
+
+
+def source_names(sources: pd.DataFrame, lang: str) -> list[str]:
+    """The names a source line gives the imports of `sources` (file_name, kind): the file's name,
+    or what the figures are when they came from no file (typed in the app, the example)."""
+    return [
+        t(f"source.{kind}", lang) if kind in ("typed", "example") else name
+        for name, kind in zip(sources["file_name"], sources["kind"], strict=True)
+    ]
+
+
+def files_text(sources: pd.DataFrame, lang: str) -> str:
+    """« a.csv, b.xlsx et 3 autres fichiers »: the imports of `sources` (as
+    `queries/sources_used.sql` lists them) named on a source line."""
+    names = source_names(sources, lang)
+    named = ", ".join(names[:MAX_FILES_NAMED])
+    if len(names) > MAX_FILES_NAMED:
+        named += t("source.more_files", lang, count=len(names) - MAX_FILES_NAMED)
+    return named
+
+
+def source_line(
+    sources: pd.DataFrame, lang: str, start: object = None, end: object = None, undated: int = 0
+) -> str:
+    """The line under a chart, a table or a slide: « Source : campagne_crue.xlsx · du 01/01/2025
+    au 31/03/2025 ». `sources` are the imports the figures came from (`sources_used.sql`);
+    `undated` the undated summary lines counted beside a dated period, which the line then
+    mentions (« …, et des bilans sans dates »)."""
+    files = files_text(sources, lang)
     period = fmt_period(start, end, lang)
-    if period:
-        return t("chart.source_with_period", lang, source=source, period=period)
-    return t("chart.source", lang, source=source)
-
-
-def summary_source_line(source: str, summary: pd.Series, lang: str) -> str:
-    """The source line of figures `queries/overview.sql` sums up (date_min, date_max,
-    undated_rows): when undated summaries count too, the period does not cover them all, and the
-    line says so (« Source : … · du 01/01/2025 au 31/12/2025, et des bilans sans dates »)."""
-    line = source_line(source, summary["date_min"], summary["date_max"], lang)
-    dated = fmt_period(summary["date_min"], summary["date_max"], lang)
-    if dated and int(summary.get("undated_rows", 0) or 0) > 0:
+    if not period:
+        return t("chart.source", lang, source=files)
+    line = t("chart.source_with_period", lang, source=files, period=period)
+    if int(undated or 0) > 0:
         line += t("chart.source.undated", lang)
     return line
 
 
-def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
-    """Horizontal bars of views per platform, largest on top, titled with the leading platform.
-
-    `df` has one row per platform: `platform` (id), `views` and `share_of_views` (0–1).
-    Raises ValueError when there is nothing to draw, so callers show an empty state instead.
-    """
-    missing = [c for c in _REQUIRED_SHARE_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"share_of_views_bar needs columns {missing}")
-    if df.empty:
-        raise ValueError("share_of_views_bar needs at least one platform")
-    if df["platform"].duplicated().any():
-        raise ValueError("share_of_views_bar needs one row per platform")
-
-    ranked = df.sort_values(
-        ["views", "platform"], ascending=[False, True], na_position="last", kind="stable"
-    ).reset_index(drop=True)
-    top = ranked.iloc[0]
-    title = t(
-        "chart.share_of_views.title",
-        lang,
-        platform=plain(label(top["platform"])),
-        share=fmt_percent(top["share_of_views"], lang, decimals=0),
-    )
-
-    # Plotly draws the first category at the bottom: reverse so the largest bar is on top.
-    drawn = ranked.iloc[::-1]
-    names = [plain(label(p)) for p in drawn["platform"]]
-    value_labels = [
-        # The leading no-break spaces keep the label off the end of its bar.
-        f"{LABEL_GAP}{fmt_int(views, lang)} · {fmt_percent(share, lang, decimals=0)}"
-        for views, share in zip(drawn["views"], drawn["share_of_views"], strict=True)
-    ]
-    hover = [
-        f"<b>{name}</b><br>"
-        + t(
-            "chart.share_of_views.hover",
-            lang,
-            views=fmt_int(views, lang),
-            share=fmt_percent(share, lang, decimals=1),
-        )
-        for name, views, share in zip(names, drawn["views"], drawn["share_of_views"], strict=True)
-    ]
-    fig = go.Figure(
-        go.Bar(
-            x=drawn["views"].fillna(0).tolist(),
-            y=names,
-            orientation="h",
-            marker_color=[colour(p) for p in drawn["platform"]],
-            text=value_labels,
-            textposition="outside",
-            textfont=dict(size=17, color=TEXT_COLOUR),
-            # Keep labels full size and let them overflow the plot rather than shrink or vanish.
-            constraintext="none",
-            cliponaxis=False,
-            hovertext=hover,
-            hovertemplate="%{hovertext}<extra></extra>",
-        )
-    )
-
-    finish_bar_figure(
-        fig,
-        lang,
-        title=title,
-        subtitle=t("chart.share_of_views.subtitle", lang),
-        source=source,
-        categories=ranked["platform"].map(label).tolist(),
-        x_range=[0, x_max(ranked["views"], value_labels)],
-    )
-    return fig
-
-
-def finish_bar_figure(
-    fig: go.Figure,
-    lang: str,
-    *,
-    title: str,
-    subtitle: str,
-    source: str,
-    categories: list[str],
-    x_range: list[float],
-    bar_slots: int | None = None,
-    note: str | None = None,
-    top: int = 110,
-) -> None:
-    """Lay out a horizontal bar chart the Canalyse way: finding as title, source line at the foot.
-
-    `categories` are the y labels (their length sets the left margin); `bar_slots` the height in
-    bars (default: one per category, at least four so that few bars are not drawn as blocks).
-    `note` is a second line under the subtitle for what the finding leaves aside (« Sans vues
-    publiées : Bluesky »). A long title wraps: the chart grows, nothing is cut.
-    """
-    bars = len(categories)
-    # Fewer than four categories would each be drawn as a thick block: reserve room for four
-    # and centre the ones there are. Grouped bars take more height, not more padding.
-    slots = max(bar_slots or bars, 4)
-    padding = (max(bars, 4) - bars) / 2
-    longest_name = max(len(name) for name in categories)
-    left_margin = EDGE + 10 * longest_name + 16
-    wrapped = wrap_title(title)
-    lines = [subtitle, *([note] if note else [])]
-    subtitle_text = "<br>".join(wrap_title(line, TITLE_CHARS + 20) for line in lines)
-    extra = TITLE_LINE * wrapped.count("<br>") + SUBTITLE_LINE * subtitle_text.count("<br>")
-    fig.update_layout(
-        template=template(),
-        title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),
-        separators=plotly_separators(lang),
-        height=top + 10 + 70 + 56 * slots + extra,
-        margin=dict(l=left_margin, t=top + extra, b=70),
-        xaxis=dict(visible=False, range=x_range, fixedrange=True),
-        yaxis=dict(
-            showgrid=False,
-            tickfont=dict(size=18, color=TEXT_COLOUR),
-            ticklabelstandoff=10,
-            range=[-0.5 - padding, bars - 0.5 + padding],
-            fixedrange=True,
-        ),
-        annotations=[source_annotation(source, left_margin)],
+def summary_source_line(sources: pd.DataFrame, summary: pd.Series, lang: str) -> str:
+    """The source line of figures `queries/overview.sql` sums up (date_min, date_max,
+    undated_rows): when undated summaries count too, the period does not cover them all, and the
+    line says so."""
+    return source_line(
+        sources, lang, summary["date_min"], summary["date_max"], summary.get("undated_rows", 0)
     )
 
 
@@ -312,17 +233,178 @@ def source_annotation(source: str, left_margin: int, yshift: int = -28) -> dict:
     )
 
 
-def x_max(views: pd.Series, value_labels: list[str]) -> float:
+# ---- Horizontal bars ------------------------------------------------------------------------------
+
+# The geometry every horizontal bar chart shares. A category label takes about 10 px a character
+# at 18 px; a category gets 56 px with one series, and 30 px plus 28 px a bar when series are
+# grouped; at least four categories' room, so that one or two bars are not drawn as blocks.
+CHAR_WIDTH = 10
+CATEGORY_HEIGHT = 56
+GROUP_HEIGHT = 30
+GROUPED_BAR_HEIGHT = 28
+MIN_CATEGORIES = 4
+# Room above the plot for the title and subtitle, and for a legend under them.
+TOP = 110
+LEGEND_TOP = 40
+BOTTOM = 70
+
+
+@dataclass(frozen=True)
+class BarSeries:
+    """One series of horizontal bars, its values in the order of the chart's categories.
+
+    `colour` is one colour or one per bar; `labels` are written after each bar; `hover`, when
+    given, is each bar's hover text, markup allowed (else « category · label »); labels are plain
+    text. A series whose bars take several
+    colours shows a neutral swatch in the legend, not the colour of whichever bar comes first.
+    """
+
+    values: Sequence[float]
+    colour: str | Sequence[str]
+    labels: Sequence[str]
+    name: str = ""
+    hover: Sequence[str] | None = None
+    label_colour: str = TEXT_COLOUR
+
+
+def horizontal_bars(
+    categories: Sequence[str],
+    series: Sequence[BarSeries],
+    lang: str,
+    *,
+    title: str | Sequence[str],
+    subtitle: str,
+    source: str,
+    note: str | None = None,
+    ticks: Sequence[str] | None = None,
+    labels_at: float | None = None,
+) -> go.Figure:
+    """Horizontal bars the Canalyse way: the first category on top, the finding as title, the
+    source line at the foot, room after the longest bar for its label.
+
+    `categories` are the names as read, top first; `ticks` their markup on the axis when it says
+    more than the name (already escaped). The longest line of the labels sets the left margin. `series` are in
+    reading order: the first on top of each group and first in the legend (shown when there are
+    several). `title`, `subtitle` and `note` (a second line under the subtitle for what the
+    finding leaves aside) are plain text, escaped here; a long title wraps and the chart grows,
+    nothing is cut (several wordings of the title, longest first: see `fitting_title`). `labels_at` writes the labels in a column at that value instead of after each
+    bar (the axis then runs at least that far).
+    """
+    names = list(categories)
+    shown = [plain(name) for name in names] if ticks is None else list(ticks)
+    # Plotly draws the first category at the bottom, and the first series of a group at its
+    # bottom: both go in reversed.
+    y = shown[::-1]
+    grouped = len(series) > 1
+    label_size = 15 if grouped else 17
+    fig = go.Figure()
+    all_labels: list[str] = []
+    for one in reversed(series):
+        colours = one.colour if isinstance(one.colour, str) else list(one.colour)[::-1]
+        # The leading no-break spaces keep a label off the end of its bar.
+        gap = LABEL_GAP if labels_at is None else ""
+        labels = [f"{gap}{plain(text)}" if text else "" for text in list(one.labels)[::-1]]
+        all_labels += labels
+        hover = None if one.hover is None else list(one.hover)[::-1]
+        fig.add_bar(
+            x=list(one.values)[::-1],
+            y=y,
+            orientation="h",
+            name=plain(one.name),
+            marker_color=colours,
+            text=None if labels_at is not None else labels,
+            textposition="outside",
+            textfont=dict(size=label_size, color=one.label_colour),
+            # Keep labels full size and let them overflow the plot rather than shrink or vanish.
+            constraintext="none",
+            cliponaxis=False,
+            hovertext=hover if hover is not None else (labels if labels_at is not None else None),
+            hovertemplate=(
+                "%{hovertext}<extra></extra>"
+                if hover is not None
+                else "%{y} · %{hovertext}<extra></extra>"
+                if labels_at is not None
+                else "%{y} · %{text}<extra></extra>"
+            ),
+            showlegend=grouped and isinstance(one.colour, str),
+        )
+        if grouped and not isinstance(one.colour, str):
+            fig.add_scatter(
+                name=plain(one.name),
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol="square", size=12, color=TEXT_COLOUR),
+                hoverinfo="skip",
+            )
+    if labels_at is not None:
+        fig.add_scatter(
+            x=[labels_at] * len(y),
+            y=y,
+            mode="text",
+            text=all_labels,
+            textposition="middle right",
+            textfont=dict(size=label_size, color=TEXT_COLOUR),
+            cliponaxis=False,
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    values = pd.Series([v for one in series for v in one.values], dtype=float)
+    largest = max(float(values.max()) if values.notna().any() else 0.0, labels_at or 0.0)
+    count = len(names)
+    band = GROUP_HEIGHT + GROUPED_BAR_HEIGHT * len(series) if grouped else CATEGORY_HEIGHT
+    # Fewer categories than the minimum are centred in its room.
+    padding = (max(count, MIN_CATEGORIES) - count) / 2
+    longest = max(_shown_length(line) for tick in shown for line in tick.split("<br>"))
+    left_margin = EDGE + CHAR_WIDTH * longest + 16
+    wrapped = fitting_title([title] if isinstance(title, str) else title)
+    lines = [subtitle, *([note] if note else [])]
+    subtitle_text = "<br>".join(wrap_title(plain(line), TITLE_CHARS + 20) for line in lines)
+    extra = TITLE_LINE * wrapped.count("<br>") + SUBTITLE_LINE * subtitle_text.count("<br>")
+    top = TOP + (LEGEND_TOP if grouped else 0) + extra
+    fig.update_layout(
+        template=template(),
+        title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),
+        separators=plotly_separators(lang),
+        height=top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM,
+        margin=dict(l=left_margin, t=top, b=BOTTOM),
+        barmode="group",
+        xaxis=dict(visible=False, range=[0, x_max(largest, all_labels)], fixedrange=True),
+        yaxis=dict(
+            showgrid=False,
+            tickfont=dict(size=18, color=TEXT_COLOUR),
+            ticklabelstandoff=10,
+            categoryorder="array",
+            categoryarray=y,
+            range=[-0.5 - padding, count - 0.5 + padding],
+            fixedrange=True,
+        ),
+        showlegend=grouped,
+        annotations=[source_annotation(source, left_margin)],
+    )
+    if grouped:
+        fig.update_layout(
+            bargap=0.25,
+            bargroupgap=0.08,
+            legend=dict(traceorder="reversed", font=dict(size=15)),
+        )
+    return fig
+
+
+def x_max(largest: float, labels: Sequence[str]) -> float:
     """Right end of the value axis, leaving room for the longest label after the longest bar."""
-    largest = float(views.max()) if views.notna().any() else 0.0
-    if largest <= 0:
+    if not largest or largest <= 0:
         return 1.0
     # About 9.5 px per character at 17 px, measured against a ~600 px plot (a Streamlit column):
-    # wider screens and the 1100 px export then only get more room. At least the 25 % a short
+    # wider screens and the 1100 px export then only get more room. At least the 20 % a short
     # label needs, at most a bit over half so that the bars stay the main thing.
-    label_share = (24 + 9.5 * max(len(text) for text in value_labels)) / 600
+    longest = max((len(text) for text in labels), default=0)
+    label_share = (24 + 9.5 * longest) / 600
     headroom = min(max(label_share, 0.2), 0.55)
     return largest / (1 - headroom)
+
+
+# ---- Saving a chart -----------------------------------------------------------------------------------
 
 
 def export_height(figure: go.Figure | None = None) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from canalyse.charts.base import source_names
 from canalyse.formatting import fmt_int, fmt_money, fmt_number
 from canalyse.i18n import t
 from canalyse.importing.layouts import all_layouts
 from canalyse.importing.pipeline import TableReport
 from canalyse.metrics import METRICS
-from canalyse.output.overview import period_text, source_names
+from canalyse.output.overview import period_text
 from canalyse.platforms import label
 
 
