@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import threading
@@ -24,6 +25,7 @@ from canalyse.output import tables
 # otherwise start a new row with a formula.
 _RISKY_LINE = re.compile(r"(^|[\r\n])(?=[=+\-@\t\r])")
 PNG_SCALE = 3
+logger = logging.getLogger(__name__)
 _KALEIDO_LOCK = threading.Lock()
 _kaleido_started = False
 
@@ -194,6 +196,7 @@ def chart_image(figure: go.Figure, fmt: str) -> bytes:
                 format=fmt, width=EXPORT_WIDTH, height=export_height(figure), scale=scale
             )
     except Exception as exc:  # noqa: BLE001 — Kaleido fails in many ways; the user gets one message
+        logger.exception("drawing a chart as %s failed", fmt)
         raise CanalyseError("downloads.error.image_failed", detail=type(exc).__name__) from exc
 
 
