@@ -125,18 +125,26 @@ else:
         figure = views_over_time_chart(series, lang, line, rolling=rolling, events=events)
         _plotly(figure, "trends.filename.views", first_day, last_day, "trends_views_chart")
     if series.partial_periods:
-        st.caption(t("trends.partial_left_off", lang, count=fmt_int(series.partial_periods, lang)))
+        st.caption(
+            t(
+                "trends.partial_left_off",
+                lang,
+                count=series.partial_periods,
+                points=fmt_int(series.partial_periods, lang),
+            )
+        )
     if series.left_out_rows:
         st.caption(
             t(
                 "trends.left_out",
                 lang,
+                count=series.left_out_rows,
                 rows=fmt_int(series.left_out_rows, lang),
                 views=fmt_int(series.left_out_views, lang),
             )
         )
     if undated:
-        st.caption(t("trends.undated", lang, rows=fmt_int(undated, lang)))
+        st.caption(t("trends.undated", lang, count=undated, rows=fmt_int(undated, lang)))
 
     if not series.empty:
         # ---- Share of views over time ----------------------------------------------------------------

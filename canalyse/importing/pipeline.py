@@ -427,7 +427,7 @@ def import_parsed(
     if reports and notes:
         reports[0].notes = notes + reports[0].notes
     rows = sum(r.rows for r in reports)
-    message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
+    message = t("import.imported", lang, file=file_name, count=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
 
 

@@ -28,10 +28,11 @@ def report_lines(table: TableReport, lang: str) -> list[str]:
     networks = ", ".join(label(p) for p in table.platforms)
     return [
         t("report.layout", lang, layout=table.layout_label),
-        t("report.platform", lang, platform=networks),
+        t("report.platform", lang, platform=networks, count=len(table.platforms)),
         t(
             "report.rows",
             lang,
+            count=table.rows,
             rows=fmt_int(table.rows, lang),
             grain=t(f"grain.{table.grain}", lang),
         ),

@@ -54,7 +54,7 @@ def _who(platform: str, account: str) -> str:
 
 
 def _count_and_views(kind: str, rows: object, views: object, lang: str) -> str:
-    text = t(f"origin.{kind}", lang, count=fmt_int(rows, lang))
+    text = t(f"origin.{kind}", lang, count=rows, number=fmt_int(rows, lang))
     text += " : " if lang == "fr" else ": "
     if pd.isna(views):
         return text + t("counting.no_views", lang)
