@@ -235,10 +235,15 @@ def source_annotation(source: str, left_margin: int, yshift: int = -28) -> dict:
 
 # ---- Horizontal bars ------------------------------------------------------------------------------
 
-# The geometry every horizontal bar chart shares. A category label takes about 10 px a character
-# at 18 px; a category gets 56 px with one series, and 30 px plus 28 px a bar when series are
-# grouped; at least four categories' room, so that one or two bars are not drawn as blocks.
-CHAR_WIDTH = 10
+# The geometry every horizontal bar chart shares. A character is about 0.56 of its font size wide
+# (10 px at 18 px): the category labels' width sets the left margin, the value labels' the room
+# after the longest bar. A category gets 56 px with one series, and 30 px plus 28 px a bar when
+# series are grouped; at least four categories' room, so that one or two bars are not drawn as
+# blocks.
+CHAR_EM = 0.56
+TICK_SIZE = 18
+LABEL_SIZE = 17
+GROUPED_LABEL_SIZE = 15
 CATEGORY_HEIGHT = 56
 GROUP_HEIGHT = 30
 GROUPED_BAR_HEIGHT = 28
@@ -253,10 +258,10 @@ BOTTOM = 70
 class BarSeries:
     """One series of horizontal bars, its values in the order of the chart's categories.
 
-    `colour` is one colour or one per bar; `labels` are written after each bar; `hover`, when
-    given, is each bar's hover text, markup allowed (else « category · label »); labels are plain
-    text. A series whose bars take several
-    colours shows a neutral swatch in the legend, not the colour of whichever bar comes first.
+    `colour` is one colour or one per bar; `labels` (plain text) are written after each bar;
+    `hover`, when given, is each bar's hover text, markup allowed (else « category · label »). A
+    series whose bars take several colours shows a neutral swatch in the legend, not the colour
+    of whichever bar comes first.
     """
 
     values: Sequence[float]
@@ -296,7 +301,7 @@ def horizontal_bars(
     # bottom: both go in reversed.
     y = shown[::-1]
     grouped = len(series) > 1
-    label_size = 15 if grouped else 17
+    label_size = GROUPED_LABEL_SIZE if grouped else LABEL_SIZE
     fig = go.Figure()
     all_labels: list[str] = []
     for one in reversed(series):
@@ -356,7 +361,7 @@ def horizontal_bars(
     # Fewer categories than the minimum are centred in its room.
     padding = (max(count, MIN_CATEGORIES) - count) / 2
     longest = max(_shown_length(line) for tick in shown for line in tick.split("<br>"))
-    left_margin = EDGE + CHAR_WIDTH * longest + 16
+    left_margin = EDGE + int(CHAR_EM * TICK_SIZE * longest) + 16
     wrapped = fitting_title([title] if isinstance(title, str) else title)
     lines = [subtitle, *([note] if note else [])]
     subtitle_text = "<br>".join(wrap_title(plain(line), TITLE_CHARS + 20) for line in lines)
@@ -369,10 +374,12 @@ def horizontal_bars(
         height=top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM,
         margin=dict(l=left_margin, t=top, b=BOTTOM),
         barmode="group",
-        xaxis=dict(visible=False, range=[0, x_max(largest, all_labels)], fixedrange=True),
+        xaxis=dict(
+            visible=False, range=[0, x_max(largest, all_labels, label_size)], fixedrange=True
+        ),
         yaxis=dict(
             showgrid=False,
-            tickfont=dict(size=18, color=TEXT_COLOUR),
+            tickfont=dict(size=TICK_SIZE, color=TEXT_COLOUR),
             ticklabelstandoff=10,
             categoryorder="array",
             categoryarray=y,
@@ -391,15 +398,16 @@ def horizontal_bars(
     return fig
 
 
-def x_max(largest: float, labels: Sequence[str]) -> float:
-    """Right end of the value axis, leaving room for the longest label after the longest bar."""
+def x_max(largest: float, labels: Sequence[str], size: int = LABEL_SIZE) -> float:
+    """Right end of the value axis, leaving room for the longest label (at `size` px) after the
+    longest bar."""
     if not largest or largest <= 0:
         return 1.0
-    # About 9.5 px per character at 17 px, measured against a ~600 px plot (a Streamlit column):
-    # wider screens and the 1100 px export then only get more room. At least the 20 % a short
-    # label needs, at most a bit over half so that the bars stay the main thing.
+    # Measured against a ~600 px plot (a Streamlit column): wider screens and the 1100 px export
+    # then only get more room. At least the 20 % a short label needs, at most a bit over half so
+    # that the bars stay the main thing.
     longest = max((len(text) for text in labels), default=0)
-    label_share = (24 + 9.5 * longest) / 600
+    label_share = (24 + CHAR_EM * size * longest) / 600
     headroom = min(max(label_share, 0.2), 0.55)
     return largest / (1 - headroom)
 

@@ -49,7 +49,6 @@ def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
         values=card["score"].fillna(0).tolist(),
         colour=[RECOMMENDATION_COLOURS[c] for c in card["recommendation_code"]],
         labels=labels,
-        hover=None,
     )
     fig = horizontal_bars(
         [label(p) for p in card["platform"]],
