@@ -2,27 +2,25 @@
 
 import streamlit as st
 
-from canalyse import roi
-from canalyse.campaigns import (
+from canalyse.analysis import roi
+from canalyse.analysis.campaigns import (
     MAX_COMPARED,
     add_campaign_range,
     campaign_names,
     campaign_ranges,
     campaign_totals,
     compare_campaigns,
-    comparison_source,
-    comparison_table,
-    cost_per_1000_bar,
     delete_campaign_range,
     tag_source,
     tagged_sources,
-    views_by_campaign_bar,
     workspace_days,
 )
-from canalyse.charts import chart_filename, figure_config
+from canalyse.charts.base import chart_filename, figure_config
+from canalyse.charts.campaigns import cost_per_1000_bar, views_by_campaign_bar
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_money, fmt_period
 from canalyse.i18n import t
+from canalyse.output.campaigns import comparison_source, comparison_table
 from pages import ui
 
 _NOTICE = "campaigns_notice"

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from canalyse import roi, store
-from canalyse.charts import chart_filename, figure_config
+from canalyse import store
+from canalyse.analysis import roi
+from canalyse.charts.base import chart_filename, figure_config
 from canalyse.i18n import t
-from canalyse.presentation import for_screen, pick, slide_figures
+from canalyse.output.presentation import for_screen, pick, slide_figures
 from pages import ui
 
 lang = ui.frame(sidebar="collapsed")

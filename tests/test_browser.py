@@ -249,7 +249,8 @@ def full_server(tmp_path_factory):
     an X export and an event: every page has something to show. Shared by the tests that only
     read it."""
     _require_chromium()
-    from canalyse import events, store
+    from canalyse import store
+    from canalyse.analysis import events
     from canalyse.importing.pipeline import import_file
 
     tmp_path = tmp_path_factory.mktemp("full")
@@ -325,7 +326,8 @@ def state_server(tmp_path_factory):
     """One server for the state and download tests: a year of months, the Rennes summary, an event
     and a campaign saved as a date range (spring 2025)."""
     _require_chromium()
-    from canalyse import campaigns, events, store
+    from canalyse import store
+    from canalyse.analysis import campaigns, events
     from canalyse.importing.pipeline import import_file
 
     folder = tmp_path_factory.mktemp("state")
