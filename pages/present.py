@@ -17,7 +17,7 @@ if store.is_empty(ui.cursor()):
     st.stop()
 
 # ---- Which chart ------------------------------------------------------------------------------------
-figures = slide_figures(ui.cursor(), filters, lang, roi.hourly_cost(ui.cursor()))
+figures = ui.cached(slide_figures, filters, lang, ui.cached(roi.hourly_cost))
 if st.session_state.get("present_slide") not in figures:
     st.session_state["present_slide"] = next(iter(figures))
 

@@ -4,6 +4,7 @@ shared widgets."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import threading
@@ -508,6 +509,32 @@ def query(name: str, filters: Filters | None = None, **extra: object) -> pd.Data
     path = _ready_path()
     try:
         return _cached_query(path, store.stamp(path), name, frozen)
+    except CanalyseError as exc:
+        store_error(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_call(
+    path: str, version: tuple, module: str, name: str, args: tuple, options: tuple
+) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    with _shared_reader(path).cursor() as con:
+        return function(con, *args, **dict(options))
+
+
+def cached(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """`function(con, *args, **options)` — a core function reading the workspace — cached per
+    workspace until it changes, like `query`: a rerun with unchanged data reads nothing."""
+    path = _ready_path()
+    try:
+        return _cached_call(
+            path,
+            store.stamp(path),
+            function.__module__,
+            function.__qualname__,
+            args,
+            tuple(sorted(options.items())),
+        )
     except CanalyseError as exc:
         store_error(exc)
 
