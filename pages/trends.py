@@ -183,7 +183,9 @@ else:
 
     # ---- Followers -----------------------------------------------------------------------------------
     st.subheader(t("trends.section.followers", lang))
-    followers = followers_series(ui.query("followers_by_day", filters), granularity)
+    followers = followers_series(
+        ui.query("followers_by_day", filters, granularity=granularity), granularity
+    )
     if older and not whole:
         followers = followers.since(stretch[0])
     if followers.levels.empty and followers.net_gains.empty:

@@ -1,21 +1,51 @@
--- Follower figures per platform, account and dated period, for the follower evolution chart.
--- followers_total is a level (a count on that date), never a sum; followers_gained and
--- followers_lost are flows and add up.
--- Returns: platform, account, period_start, period_end, followers_total, followers_gained,
--- followers_lost, rows.
+-- Follower figures per platform, account and period of the chart (day, ISO week from Monday, or
+-- calendar month), for the follower evolution chart.
+-- followers_total is a level (a count on the day its period ends, never a sum): the period's is
+-- the account's count on the latest day it has one. followers_gained and followers_lost are
+-- flows and add up, over the figures whose own period lies inside the chart's period (a month's
+-- gain is never spread over its weeks).
+-- Returns: platform, account, period_start (the chart's period), period_end (the latest day a
+-- figure of that period ends), followers_total, followers_gained, followers_lost, rows.
 -- Parameters: $start, $end (DATE or NULL), $platforms, $accounts (VARCHAR[] or NULL), $campaign (VARCHAR
--- or NULL; '' for the figures of no campaign).
+-- or NULL; '' for the figures of no campaign), $granularity ('day', 'week' or 'month'; NULL for 'day').
+WITH periods AS (
+    -- A count given twice for one period (two imports the counting rules both keep) is one level.
+    SELECT
+        platform,
+        account,
+        period_start,
+        period_end,
+        max(followers_total)  AS followers_total,
+        sum(followers_gained) AS followers_gained,
+        sum(followers_lost)   AS followers_lost,
+        sum(rows)             AS rows
+    FROM filtered_figures($start, $end, $platforms, $campaign, $accounts)
+    WHERE period_start IS NOT NULL
+      AND coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
+    GROUP BY platform, account, period_start, period_end
+),
+figures AS (
+    SELECT
+        *,
+        CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE) AS period,
+        CAST(date_trunc(coalesce($granularity, 'day'), period_start) AS DATE) = CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE) AS inside
+    FROM periods
+)
 SELECT
     platform,
     account,
-    period_start,
-    period_end,
-    max(followers_total)  AS followers_total,
-    sum(followers_gained) AS followers_gained,
-    sum(followers_lost)   AS followers_lost,
-    sum(rows)             AS rows
-FROM filtered_figures($start, $end, $platforms, $campaign, $accounts)
-WHERE period_start IS NOT NULL
-  AND coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
-GROUP BY platform, account, period_start, period_end
-ORDER BY platform, account, period_start, period_end;
+    period                                                              AS period_start,
+    max(period_end)                                                     AS period_end,
+    arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL)
+                                                                        AS followers_total,
+    sum(followers_gained) FILTER (WHERE inside)                         AS followers_gained,
+    sum(followers_lost) FILTER (WHERE inside)                           AS followers_lost,
+    sum(rows)                                                           AS rows
+FROM figures
+GROUP BY platform, account, period
+HAVING coalesce(
+    arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL),
+    sum(followers_gained) FILTER (WHERE inside),
+    sum(followers_lost) FILTER (WHERE inside)
+) IS NOT NULL
+ORDER BY platform, account, period;

@@ -189,7 +189,9 @@ def post_count(con, platform: str) -> int:
 
 
 def follower_points(con, platform: str) -> list[tuple[date, float]]:
-    points = queries.run(con, "followers_by_day", **Filters(platforms=(platform,)).params())
+    points = queries.run(
+        con, "followers_by_day", granularity="day", **Filters(platforms=(platform,)).params()
+    )
     return [
         (d.date(), v)
         for d, v in zip(points["period_start"], points["followers_total"], strict=True)

@@ -6,9 +6,11 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from canalyse import queries, store
+from canalyse.analysis.trends import followers_series
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import ImportAnswers, import_file
 from canalyse.samples import example_files
@@ -138,3 +140,38 @@ def test_the_ratio_registry_and_the_roi_query_name_the_same_ratios(varied):
     for name in RATIO_NAMES:
         for part in ("label", "short", "definition", "formula", "note"):
             assert f"glossary.ratio.{name}.{part}" in catalog()
+
+
+_RAW_FOLLOWERS = """
+    SELECT platform, account, period_start, period_end, max(followers_total) AS followers_total,
+           sum(followers_gained) AS followers_gained, sum(followers_lost) AS followers_lost,
+           sum(rows) AS rows
+    FROM filtered_figures(NULL, NULL, NULL, NULL, NULL)
+    WHERE period_start IS NOT NULL
+      AND coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
+    GROUP BY ALL
+"""
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+def test_followers_reduced_in_sql_draw_the_series_the_raw_periods_draw(con, granularity):
+    # LinkedIn gives counts (levels), X gives daily gains and a typed month of gains that no
+    # week holds: the query reduces each account to one row per period of the chart, and the
+    # chart's series are those the raw periods give.
+    name = "exports/x/daily_tweet_activity_metrics_rennes_20211101_20211201_en.csv"
+    assert import_file(con, *fixture_bytes(name)).status == "imported"
+    typed = "Mois;Réseau;Compte;Nouveaux abonnés\n2021-12;X;rennes;40\n".encode()
+    assert import_file(con, "mois.csv", typed).status == "imported"
+    counts = "Date;Réseau;Compte;Abonnés\n" + "".join(
+        f"2021-11-{d:02d};LinkedIn;{a};{100 + d * (2 if a == 'lyon' else 1)}\n"
+        for d in range(3, 30, 4)
+        for a in ("lyon", "nantes")
+    )
+    assert import_file(con, "abonnes.csv", counts.encode()).status == "imported"
+    raw = con.execute(_RAW_FOLLOWERS).df()
+    reduced = queries.run(con, "followers_by_day", granularity=granularity, **Filters().params())
+    assert len(reduced) <= len(raw) and set(reduced["platform"]) == {"linkedin", "x"}
+    expected, found = followers_series(raw, granularity), followers_series(reduced, granularity)
+    pd.testing.assert_frame_equal(found.levels, expected.levels, check_dtype=False)
+    pd.testing.assert_frame_equal(found.net_gains, expected.net_gains, check_dtype=False)
+    assert not found.levels.empty and not found.net_gains.empty
