@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from canalyse.i18n import t
+from canalyse.store.sources import FactsQuery
 
 Note = tuple[str, dict]
 
@@ -25,12 +26,13 @@ class ImportContext:
 
 @dataclass
 class ParsedTable:
-    """One table turned into facts (columns of store.FACT_COLUMNS, without source_id/table_no)."""
+    """One table turned into facts: a frame of the store's INPUT_COLUMNS, or for a big file read
+    by DuckDB the query that gives them."""
 
     name: str
     layout: str
     grain: str
-    facts: pd.DataFrame
+    facts: pd.DataFrame | FactsQuery
     notes: list[Note] = field(default_factory=list)
     # Headers of columns of figures that fed no metric, which the user may map to one, and the
     # key under which such a choice is remembered (hand-made tables).
@@ -38,9 +40,16 @@ class ParsedTable:
     columns_key: str = ""
 
     @property
+    def platforms(self) -> list[str]:
+        """The networks of its figures."""
+        if isinstance(self.facts, FactsQuery):
+            return sorted(self.facts.platforms)
+        return sorted(str(p) for p in self.facts["platform"].dropna().unique())
+
+    @property
     def platform(self) -> str | None:
-        platforms = self.facts["platform"].unique()
-        return str(platforms[0]) if len(platforms) == 1 else None
+        platforms = self.platforms
+        return platforms[0] if len(platforms) == 1 else None
 
 
 def describe_cells(cells: list[tuple[int, object, object]], lang: str, limit: int = 5) -> str:
