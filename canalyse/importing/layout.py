@@ -52,11 +52,14 @@ class ParsedTable:
         return platforms[0] if len(platforms) == 1 else None
 
 
-def describe_cells(cells: list[tuple[int, object, object]], lang: str, limit: int = 5) -> str:
-    """The first offending cells as « ligne 5, colonne « Vues » : « abc » », for error messages."""
+def describe_cells(
+    cells: list[tuple[int, object, object]], lang: str, limit: int = 5, count: int | None = None
+) -> str:
+    """The first offending cells as « ligne 5, colonne « Vues » : « abc » », for error messages
+    (`count`: how many there are in all, when `cells` holds only the first ones)."""
     shown = [
         t("import.cell", lang, row=row, column=column, value=str(value)[:60])
         for row, column, value in cells[:limit]
     ]
-    more = len(cells) - limit
+    more = (len(cells) if count is None else count) - limit
     return "; ".join(shown) + (t("import.cells_more", lang, count=more) if more > 0 else "")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -185,23 +188,31 @@ def import_file(
     if unchanged is not None:
         return unchanged
     context = _context(file_name, campaign, lang, year, answers)
-    outcome = _read_and_recognise(con, file_name, data, context)
-    if isinstance(outcome, FileReport):
-        return outcome
-    parsed, skipped = outcome
-    report = import_parsed(
-        con,
-        file_name,
-        digest,
-        parsed,
-        campaign=context.campaign,
-        lang=lang,
-        skipped=skipped,
-        answers=answers,
-        kind=kind,
-    )
+    with _workdir() as workdir:
+        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+        if isinstance(outcome, FileReport):
+            return outcome
+        parsed, skipped = outcome
+        report = import_parsed(
+            con,
+            file_name,
+            digest,
+            parsed,
+            campaign=context.campaign,
+            lang=lang,
+            skipped=skipped,
+            answers=answers,
+            kind=kind,
+        )
     report.platform_hints = _hints(parsed)
     return report
+
+
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    """A folder for the cleaned text of big tables, which DuckDB reads until they are stored."""
+    with tempfile.TemporaryDirectory(prefix="canalyse-import-") as folder:
+        yield Path(folder)
 
 
 def reimport_file(
@@ -219,21 +230,22 @@ def reimport_file(
     since (a metric given to an unused column), in one transaction: if the file is refused or
     asks a question, the earlier import stays as it was."""
     context = _context(file_name, campaign, lang, year, answers)
-    outcome = _read_and_recognise(con, file_name, data, context)
-    if isinstance(outcome, FileReport):
-        return outcome
-    parsed, skipped = outcome
-    return import_parsed(
-        con,
-        file_name,
-        content_hash(data),
-        parsed,
-        campaign=context.campaign,
-        lang=lang,
-        skipped=skipped,
-        answers=answers,
-        replace=[source_id],
-    )
+    with _workdir() as workdir:
+        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+        if isinstance(outcome, FileReport):
+            return outcome
+        parsed, skipped = outcome
+        return import_parsed(
+            con,
+            file_name,
+            content_hash(data),
+            parsed,
+            campaign=context.campaign,
+            lang=lang,
+            skipped=skipped,
+            answers=answers,
+            replace=[source_id],
+        )
 
 
 def _context(
@@ -250,12 +262,16 @@ def _context(
 
 
 def _read_and_recognise(
-    con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, context: ImportContext
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    data: bytes,
+    context: ImportContext,
+    workdir: Path,
 ) -> tuple[list[ParsedTable], list[str]] | FileReport:
     """The file's tables turned into facts, and the entries skipped; or the report refusing it."""
     lang = context.lang
     try:
-        read = read_tables(file_name, data)
+        read = read_tables(file_name, data, workdir)
         layouts = mapping.remembered_layouts(con) + exports_layouts()
         remembered = mapping.remembered_columns(con)
         parsed, unrecognised, questions = [], [], []

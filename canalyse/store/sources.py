@@ -7,6 +7,7 @@ pairs it touched (`counting.rebuild`), so the pages never see half of a change.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -197,6 +198,9 @@ def _insert_facts(
     if isinstance(facts, FactsQuery):
         relations, source = facts.relations, f"({facts.sql})"
         params.update(facts.params)
+        # The small tables the query joins must be the side DuckDB hashes: misjudging the size
+        # of a file it reads, it would otherwise hash the whole file, in memory and out of order.
+        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     else:
         relations, source = {"incoming_facts": _incoming(facts)}, "incoming_facts"
     # The query is the importer's, built from identifiers; every value is a named parameter.
@@ -210,13 +214,23 @@ def _insert_facts(
     for name, relation in relations.items():
         con.register(name, relation)
     try:
-        con.execute(statement, params)
+        con.execute(statement, used_params(statement, params))
     finally:
+        if isinstance(facts, FactsQuery):
+            try:
+                con.execute("RESET disabled_optimizers")
+            except duckdb.TransactionException:
+                pass  # the failed statement aborted the transaction: the next import sets it again
         for name in relations:
             try:
                 con.unregister(name)
             except duckdb.TransactionException:
                 pass  # a failed statement aborted the transaction; the next register replaces it
+
+
+def used_params(sql: str, params: dict) -> dict:
+    """The named parameters `sql` uses (DuckDB refuses any other)."""
+    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
 
 
 def table_figures(con: duckdb.DuckDBPyConnection, source_id: int) -> list[dict]:

@@ -51,8 +51,7 @@ def _handle_before_file_name(draft: Draft) -> None:
 
 def _set_account(draft: Draft, handle: str) -> None:
     if "account" not in draft.columns:
-        draft.body = draft.body.assign(_account=handle)
-        draft.columns["account"] = draft.body.columns.get_loc("_account")
+        draft.set_constant("account", handle)
 
 
 LAYOUTS = [
@@ -70,6 +69,7 @@ LAYOUTS = [
         note_fr=_COMMON_NOTE_FR,
         note_en=_COMMON_NOTE_EN,
         adjust=_handle_from_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_daily_legacy",
@@ -83,6 +83,7 @@ LAYOUTS = [
         note_fr=_COMMON_NOTE_FR,
         note_en=_COMMON_NOTE_EN,
         adjust=_handle_from_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_account_overview",
@@ -111,6 +112,7 @@ LAYOUTS = [
         + " “Shares” (sent by direct message) is not counted: reposts are."
         + _HANDLE_NOTE_EN,
         adjust=_handle_before_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_post_content",
@@ -136,5 +138,6 @@ LAYOUTS = [
         note_fr=_COMMON_NOTE_FR + _HANDLE_NOTE_FR,
         note_en=_COMMON_NOTE_EN + _HANDLE_NOTE_EN,
         adjust=_handle_before_file_name,
+        streamable=True,
     ),
 ]
