@@ -8,6 +8,7 @@ big (`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed b
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -198,3 +199,18 @@ def test_x_and_meta_post_exports_are_read_by_duckdb(tmp_path, monkeypatch):
 def test_every_real_text_export_reads_the_same_when_treated_as_big(path, tmp_path, monkeypatch):
     grid, read, _ = _both(tmp_path, monkeypatch, path.name, path.read_bytes())
     assert read == grid
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le"])
+def test_a_big_file_is_cleaned_as_the_grid_reader_cleans_it_whatever_the_chunks(
+    chunk, encoding, tmp_path, monkeypatch
+):
+    text = "Date;Vues\r\n2025-01-01;1\x00 234\r\nÉté ’25;« 12 »\r\rfin\r" + "x;1\n" * 20
+    data = text.encode(encoding)
+    monkeypatch.setattr(files, "_CHUNK", chunk)
+    path = tmp_path / "clean.csv"
+    files._write_clean_text("t.csv", io.BytesIO(data), path)
+    expected = files._decode("t.csv", data).removeprefix("\ufeff")
+    expected = expected.replace("\r\n", "\n").replace("\r", "\n")
+    assert path.read_text(encoding="utf-8") == expected

@@ -85,6 +85,7 @@ _DAMAGED_ZIP_ERRORS = (
 _MARKUP_START = re.compile(r"\s*<(?:!doctype|html|\?xml|table|workbook)", re.IGNORECASE)
 _UNUSED_SEPARATORS = "\x1f\x1e\x1d\x1c\ue000"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_SAMPLE = 8192
 # Share of the first records that must have the most common field count for a separator to be
 # called consistent (a title line or two above the header are allowed).
 _CONSISTENT_SHARE = 0.8
@@ -454,27 +455,37 @@ def _copy_clean(display_name: str, source: BinaryIO, out: BinaryIO, encoding: st
     decoder = codecs.getincrementaldecoder(encoding)()
     # UTF-16 files cut mid-character lose their last odd byte, as `_decode` drops it.
     final = not encoding.startswith("utf-16")
-    size, carry, first = 0, "", True
+    size, carry, first, start = 0, "", True, ""
     chunk = source.read(_CHUNK)
     while chunk:
         following = source.read(_CHUNK)
+        whole = not carry and not decoder.getstate()[0]
         text = carry + decoder.decode(chunk, final=final and not following)
+        whole = whole and not decoder.getstate()[0]
+        if len(start) < _CONTROL_SAMPLE:
+            # The start of the text tells binary content, as `_refuse_control_chars` sees it.
+            start += text[: _CONTROL_SAMPLE - len(start)]
+            if len(start) == _CONTROL_SAMPLE or not following:
+                _refuse_control_chars(display_name, start)
         if first:
-            _refuse_control_chars(display_name, text)
             text = text.removeprefix("\ufeff")
-            first = False
         # A "\r" at the end may be the first half of "\r\n": it waits for the next chunk.
         carry = "\r" if following and text.endswith("\r") else ""
         if carry:
             text = text[:-1]
-        if "\x00" in text:
-            text = text.replace("\x00", "")
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        encoded = text.encode("utf-8")
+        if encoding == "utf-8" and whole and not first and b"\r" not in chunk:
+            # Nearly every chunk of a UTF-8 file: checked, no character cut at either end, and
+            # already as it must be written.
+            encoded = chunk if b"\x00" not in chunk else chunk.replace(b"\x00", b"")
+        else:
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            encoded = text.encode("utf-8")
         out.write(encoded)
         size += len(encoded)
-        chunk = following
+        chunk, first = following, False
     if carry:
         out.write(b"\n")
         size += 1
@@ -530,7 +541,7 @@ def _decode_legacy(display_name: str, data: bytes) -> str:
 
 
 def _refuse_control_chars(display_name: str, text: str) -> str:
-    sample = text[:8192]
+    sample = text[:_CONTROL_SAMPLE]
     if len(_CONTROL_CHARS.findall(sample)) > 0.02 * len(sample):
         raise ImportRefused("import.error.binary", file=display_name)
     # A few stray NULs (a damaged save) would stop the C parser mid-line.

@@ -78,6 +78,27 @@ def _filled(expression: str) -> str:
     return f"coalesce(regexp_matches({expression}, '{_FILLED}'), false)"
 
 
+# `exports._post_keys` on one key cell, step by step: stripped, an id Excel destroyed dropped,
+# tracking parameters dropped unless the query names the post (`permalink.php?story_fbid=…`,
+# `watch?v=…`), trailing slashes dropped. Most links need none of it: each step looks first.
+_KEY_STEPS = (
+    "CASE WHEN regexp_full_match({k}, '" + _DESTROYED_ID + "') THEN '' ELSE {k} END",
+    "CASE WHEN contains({k}, '#') THEN regexp_replace({k}, '#.*$', '') ELSE {k} END",
+    "CASE WHEN contains({k}, '?') AND NOT (contains({k}, '.php?') OR contains({k}, '/watch?')) "
+    "THEN regexp_replace({k}, '\\?.*$', '') ELSE {k} END",
+    "CASE WHEN suffix({k}, '/') THEN regexp_replace({k}, '/+$', '') ELSE {k} END",
+)
+
+
+def _clean_key(cell: str) -> str:
+    """All of `_KEY_STEPS` as one expression (it repeats its input: for the few rows that need
+    a second key column, the first one being blank)."""
+    key = _strip(cell)
+    for step in _KEY_STEPS:
+        key = step.format(k=f"({key})")
+    return key
+
+
 class SqlBody:
     """The body of a big text table (the rows below its header), as DuckDB reads it."""
 
@@ -207,6 +228,9 @@ class _Facts:
         }
 
     # ---- The rows, in SQL ------------------------------------------------------------------------
+    # Every cell is read once per pass: the expressions below stand in layers, and a window
+    # (`kept_rank`) keeps DuckDB from pushing the `kept` filter down through them, which would
+    # copy each layer's expression into the filter several times over.
 
     def _role(self, role: str) -> str | None:
         """A role's stripped text, or None when the table does not give it."""
@@ -215,22 +239,19 @@ class _Facts:
             return f"${role}_value"
         if role in draft.filled_from:
             found = None
-            for position in draft.filled_from[role]:
+            for position in reversed(draft.filled_from[role]):
                 part = _strip(f"c{position}")
-                found = (
-                    part
-                    if found is None
-                    else f"CASE WHEN {found} <> '' THEN {found} ELSE {part} END"
-                )
+                found = part if found is None else f"coalesce(nullif({part}, ''), {found})"
             return found
         if role in draft.columns:
             return _strip(f"c{draft.columns[role]}")
         return None
 
     def rows_sql(self) -> str:
-        """Every body row with what the rules look at: the first cell, the date text, the post key
-        (`exports._post_keys`), account, title, the raw metric cells, and whether it is a total,
-        junk, kept, or kept without a date."""
+        """Every body row with what the rules look at: the raw first cell, the date text without
+        its time of day (`day_text`, not yet stripped), the post key (`exports._post_keys`),
+        account, title, the raw metric cells, and whether it is a total, junk, kept, or kept
+        without a date."""
         if self._rows is None:
             self._rows = self._rows_sql()
         return self._rows
@@ -239,53 +260,56 @@ class _Facts:
         layout, draft = self.layout, self.draft
         date = f"c{draft.columns['date']}"
         title = self._role("title")
-        carried = ["line", "first", "date_text", "date_raw", "account", "title"]
-        carried += [f"m_{m}" for m in self.metrics]
+        metrics = [f"m_{m}" for m in self.metrics]
+        # The time of day goes before the day is read (far fewer distinct texts to parse); the
+        # spaces around stay for Python to strip, as `exports.text` would have first.
+        day_text = (
+            f"CASE WHEN contains({date}, ':') THEN regexp_replace({date}, "
+            f"'({_FILLED}){_TIME_OF_DAY.removesuffix('$')}[{_SPACES}]*$', '\\1') "
+            f"ELSE coalesce({date}, '') END"
+        )
         read = [
             "line",
-            f"{_strip('c0')} AS first",
-            f"{_strip(date)} AS date_text",
+            "c0 AS first",
             f"coalesce({date}, '') AS date_raw",
+            f"NOT {_filled(date)} AS no_date",
+            f"{day_text} AS day_text",
             f"{self._role('account') or _EMPTY} AS account",
             f"left({title}, 500) AS title" if title else "NULL::VARCHAR AS title",
             *(f"c{draft.columns[m]} AS m_{m}" for m in self.metrics),
-            *(f"{_strip(f'c{p}')} AS k{n}" for n, p in enumerate(self.keys)),
+            *(f"c{p} AS k{n}" for n, p in enumerate(self.keys)),
         ]
-        # Ids Excel destroyed go; tracking parameters go, unless the query names the post
-        # (`permalink.php?story_fbid=…`, `watch?v=…`); then trailing slashes.
-        steps = [
-            "CASE WHEN regexp_full_match({k}, '" + _DESTROYED_ID + "') THEN '' ELSE {k} END",
-            "CASE WHEN contains({k}, '#') THEN regexp_replace({k}, '#.*$', '') ELSE {k} END",
-            "CASE WHEN contains({k}, '?') AND NOT (contains({k}, '.php?') OR contains({k}, "
-            "'/watch?')) THEN regexp_replace({k}, '\\?.*$', '') ELSE {k} END",
-            "CASE WHEN suffix({k}, '/') THEN regexp_replace({k}, '/+$', '') ELSE {k} END",
-        ]
-        sql = f"SELECT {', '.join(read)} FROM {{body}}"
-        for step in steps:
-            keys = [f"{step.format(k=f'k{n}')} AS k{n}" for n in range(len(self.keys))]
-            sql = f"SELECT {', '.join(carried + keys)} FROM ({sql})"
-        key = "''"
-        for n in range(len(self.keys)):
-            key = f"k{n}" if n == 0 else f"CASE WHEN {key} <> '' THEN {key} ELSE k{n} END"
-        day_text = (
-            "CASE WHEN contains(date_text, ':') "
-            f"THEN regexp_replace(date_text, '{_TIME_OF_DAY}', '') ELSE date_text END"
-        )
-        junk = "date_text = '' AND key = ''" if layout.key else "date_text = ''"
+        carried = ["line", "first", "date_raw", "no_date", "day_text", "account", "title"]
+        carried += metrics + [f"k{n}" for n in range(1, len(self.keys))]
+        # The first key column is cleaned a step per layer; the others only where it is blank.
+        layers = f"SELECT {', '.join(read)} FROM {{body}}"
+        if self.keys:
+            layers = f"SELECT {', '.join(carried)}, {_strip('k0')} AS k0 FROM ({layers})"
+            for step in _KEY_STEPS:
+                layers = f"SELECT {', '.join(carried)}, {step.format(k='k0')} AS k0 FROM ({layers})"
+        key = _EMPTY
+        for n in reversed(range(len(self.keys))):
+            cleaned = "k0" if n == 0 else _clean_key(f"k{n}")
+            key = (
+                cleaned
+                if key == _EMPTY
+                else f"CASE WHEN {cleaned} <> '' THEN {cleaned} ELSE {key} END"
+            )
+        junk = "no_date AND key = ''" if layout.key else "no_date"
         if layout.undated_rows and self.metrics:
             # Rows without a date but with figures are kept, undated.
-            junk += "".join(f" AND NOT {_filled(f'm_{m}')}" for m in self.metrics)
+            junk += "".join(f" AND NOT {_filled(m)}" for m in metrics)
         if layout.key:
             junk = f"({junk}) OR suffix(key, '/undefined')"
-        undated = "date_text = ''" if layout.undated_rows else "false"
+        total = "list_contains($totals::VARCHAR[], first)" if self.params["totals"] else "false"
+        undated = "kept AND no_date" if layout.undated_rows else "false"
         return f"""
-            SELECT *, kept AND {undated} AS undated
+            SELECT *, {undated} AS undated, row_number() OVER () AS kept_rank
             FROM (
                 SELECT *, NOT is_total AND NOT is_junk AS kept
                 FROM (
-                    SELECT {", ".join(carried)}, key, {day_text} AS day_text,
-                        list_contains($totals::VARCHAR[], first) AS is_total, {junk} AS is_junk
-                    FROM (SELECT *, {key} AS key FROM ({sql}))
+                    SELECT *, coalesce({total}, false) AS is_total, {junk} AS is_junk
+                    FROM (SELECT {", ".join(carried)}, {key} AS key FROM ({layers}))
                 )
             )
         """
@@ -300,25 +324,24 @@ class _Facts:
         return "key" if self.layout.key else "NULL::VARCHAR"
 
     def _figure(self) -> str:
-        """What tells two figure lines of the table apart, as `fact_key` does (the network, the
-        grain and the campaign are the same on every line), before dates are read."""
+        """A hash of what tells two figure lines of the table apart as `fact_key` does (the
+        network, the grain and the campaign are the same on every line), dates not yet read.
+        Different hashes are different figures: as many hashes as lines, no line repeats."""
         if self.grain == "post":
             return (
-                "account || chr(31) || CASE WHEN key <> '' THEN 'k' || key "
-                "ELSE 'd' || day_text || chr(30) || coalesce(title, '') END"
+                "hash(account, key, CASE WHEN key = '' THEN day_text END, "
+                "CASE WHEN key = '' THEN title END)"
             )
-        key = "key" if self.layout.key else _EMPTY
-        return f"account || chr(31) || {key} || chr(30) || day_text"
+        return f"hash(account, {'key' if self.layout.key else _EMPTY}, day_text)"
 
-    def _number(self, metric: str, messy: bool) -> str:
+    def _number(self, metric: str) -> str:
+        """A metric's value: a plain number cast, any other cell as Python read it."""
         cell = f"m_{metric}"
-        plain = (
-            f"CAST(replace({cell}, ',', '.') AS DOUBLE)"
-            if self.decimal == ","
-            else f"CAST({cell} AS DOUBLE)"
-        )
-        other = f"n_{metric}.number" if messy else "NULL::DOUBLE"
-        return f"CASE WHEN regexp_full_match({cell}, '{_PLAIN[self.decimal]}') THEN {plain} ELSE {other} END"
+        plain = f"replace({cell}, ',', '.')" if self.decimal == "," else cell
+        if metric not in self.messy:
+            # The full pass found only plain numbers (or blanks) in this column.
+            return f"CAST({plain} AS DOUBLE)"
+        return f"CASE WHEN n_{metric}.text IS NOT NULL THEN n_{metric}.number ELSE CAST({plain} AS DOUBLE) END"
 
     # ---- Reading --------------------------------------------------------------------------------
 
@@ -328,9 +351,9 @@ class _Facts:
         if "date" not in draft.columns:
             raise ImportRefused("import.error.no_date_column", file=draft.table_name)
         head, counts = self._read()
-        candidates = [text for text in counts["candidates"] or [] if fold(text) in _TOTAL_LABELS]
-        if candidates:
-            self.params["totals"] = candidates
+        totals = [text for text in counts["candidates"] or [] if fold(text) in _TOTAL_LABELS]
+        if totals:
+            self.params["totals"], self._rows = totals, None
             head, counts = self._read()
         if counts["totals"]:
             notes.append(("import.note.total_rows_skipped", {"count": int(counts["totals"])}))
@@ -367,37 +390,75 @@ class _Facts:
             f"SELECT {cells} FROM ({rows}) WHERE kept LIMIT {_HEAD_ROWS}", self.params
         ).df()
         self.decimal = values.detect_decimal([head[f"m_{m}"].fillna("") for m in self.metrics])
-        messy = ", ".join(
-            f"list(DISTINCT m_{m}) FILTER (WHERE kept AND m_{m} IS NOT NULL AND NOT "
-            f"regexp_full_match(m_{m}, '{_PLAIN[self.decimal]}')) AS messy_{m}"
-            for m in self.metrics
+        # One look at each row's figures together finds the rows whose cells all are plain
+        # numbers or blank (nearly all); the others' cells are looked at one by one, if any.
+        plain = _PLAIN[self.decimal]
+        cells = ", ".join(f"coalesce(m_{m}, '')" for m in self.metrics) or _EMPTY
+        repeat = (
+            f"(?:\\x1f(?:{plain})?){{{len(self.metrics) - 1}}}" if len(self.metrics) > 1 else ""
         )
         found = self.body.query(
             f"""
             SELECT count(*) FILTER (WHERE is_total) AS totals,
                 count(*) FILTER (WHERE is_junk) AS junk,
-                list(DISTINCT first) FILTER (WHERE contains(lower(first), 'tot')) AS candidates,
+                list(DISTINCT first) FILTER (WHERE first ILIKE '%tot%') AS candidates,
                 count(*) FILTER (WHERE kept) AS kept,
                 count(*) FILTER (WHERE undated) AS undated,
                 histogram(day_text) FILTER (WHERE kept AND NOT undated) AS days,
-                count(DISTINCT {self._figure()}) FILTER (WHERE kept) AS figures
-                {", " + messy if messy else ""}
+                count(DISTINCT {self._figure()}) FILTER (WHERE kept) AS figures,
+                count(*) FILTER (WHERE kept AND NOT regexp_full_match(
+                    concat_ws(chr(31), {cells}), '(?:{plain})?{repeat}')) AS messy_rows
             FROM ({rows})
             """,
             self.params,
         )
         names = [column[0] for column in found.description]
-        return head, dict(zip(names, found.fetchall()[0], strict=True))
+        counts = dict(zip(names, found.fetchall()[0], strict=True))
+        counts["messy"] = self._messy() if counts["messy_rows"] else {}
+        return head, counts
+
+    def _messy(self) -> dict[str, list[str]]:
+        """Per metric, the distinct cells of kept rows that are neither blank nor plain numbers."""
+        cells = ", ".join(f"m_{m}" for m in self.metrics)
+        names = ", ".join(f"'{m}'" for m in self.metrics)
+        rows = self.body.query(
+            f"""
+            SELECT metric, list(DISTINCT cell)
+            FROM (
+                SELECT unnest([{names}]) AS metric, unnest([{cells}]) AS cell
+                FROM ({self.rows_sql()}) WHERE kept
+            )
+            WHERE cell IS NOT NULL AND NOT regexp_full_match(cell, '{_PLAIN[self.decimal]}')
+            GROUP BY metric
+            """,
+            self.params,
+        ).fetchall()
+        return dict(rows)
 
     def _dates(self, head: pd.DataFrame, days: dict) -> pd.DataFrame:
         """The first and last day of each distinct date text; refuses naming unreadable cells."""
-        texts = pd.Series(list(days), dtype=object)
-        counts = np.fromiter(days.values(), dtype="int64", count=len(days))
-        sample = head["day_text"].iloc[:_DATE_SAMPLE].fillna("").to_numpy(dtype=object)
+        raw = pd.Series(list(days), dtype=object)
+        stripped = raw.astype("string[pyarrow]").str.strip().astype(object)
+        counts = pd.Series(np.fromiter(days.values(), dtype="int64", count=len(days)))
+        distinct = counts.groupby(stripped.to_numpy(), sort=False).sum()
+        sample = head["day_text"].iloc[:_DATE_SAMPLE].fillna("")
+        sample = sample.astype("string[pyarrow]").str.strip().to_numpy(dtype=object)
         per_cell = len(pd.unique(sample)) > len(sample) // 2
-        parsed = values.parse_distinct_dates(texts, counts, self.draft.dayfirst, per_cell=per_cell)
-        bad = (parsed.invalid | parsed.start.isna()).to_numpy()
-        if bad.any():
+        parsed = values.parse_distinct_dates(
+            pd.Series(distinct.index, dtype=object),
+            distinct.to_numpy(),
+            self.draft.dayfirst,
+            per_cell=per_cell,
+        )
+        read = pd.DataFrame(
+            {
+                "start": parsed.start.to_numpy(),
+                "end": parsed.end.to_numpy(),
+                "bad": (parsed.invalid | parsed.start.isna()).to_numpy(),
+            },
+            index=distinct.index,
+        ).reindex(stripped.to_numpy())
+        if read["bad"].any():
             header = _header(self.draft, self.draft.columns["date"])
             cells, total = self.body.query(
                 f"""
@@ -405,22 +466,24 @@ class _Facts:
                 FROM ({self.rows_sql()})
                 WHERE kept AND NOT undated AND list_contains($bad, day_text)
                 """,
-                {**self.params, "bad": texts[bad].tolist()},
+                {**self.params, "bad": raw[read["bad"].to_numpy()].tolist()},
             ).fetchall()[0]
-            offending = [(line, header, raw) for line, raw in cells]
+            offending = [(line, header, cell) for line, cell in cells]
             raise ImportRefused(
                 "import.error.bad_date",
                 file=self.draft.table_name,
                 cells=describe_cells(offending, self.lang, count=total),
             )
-        return pd.DataFrame({"text": texts, "start": parsed.start, "end": parsed.end})
+        return pd.DataFrame(
+            {"text": raw, "start": read["start"].to_numpy(), "end": read["end"].to_numpy()}
+        )
 
     def _numbers(self, counts: dict) -> pd.DataFrame:
         """The number each distinct cell that is not a plain number stands for; refuses naming
         the cells that are none."""
         found, invalid = [_NO_NUMBERS], {}
         for metric in self.metrics:
-            messy = pd.Series(counts[f"messy_{metric}"] or [], dtype=object)
+            messy = pd.Series(counts["messy"].get(metric, []), dtype=object)
             if messy.empty:
                 continue
             parse = values.parse_hours if metric == "staff_hours" else values.parse_numbers
@@ -479,11 +542,12 @@ class _Facts:
     def _facts_sql(self, repeated: bool) -> str:
         """The SELECT giving the store's INPUT_COLUMNS, keeping the last of repeated lines."""
         joins = "".join(
-            f" LEFT JOIN {_NUMBERS} AS n_{m} ON n_{m}.metric = '{m}' AND n_{m}.text = r.m_{m}"
+            f" LEFT JOIN (SELECT text, number FROM {_NUMBERS} WHERE metric = '{m}') AS n_{m} "
+            f"ON n_{m}.text = r.m_{m}"
             for m in self.metrics
             if m in self.messy
         )
-        figures = ", ".join(f"{self._number(m, m in self.messy)} AS {m}" for m in self.metrics)
+        figures = ", ".join(f"{self._number(m)} AS {m}" for m in self.metrics)
         sql = f"""
             SELECT line, $platform AS platform, account, $grain AS grain,
                 CAST(d.start AS DATE) AS period_start, CAST(d."end" AS DATE) AS period_end,

@@ -255,13 +255,14 @@ def _rebuild_statements() -> list[str]:
     set_aside = ",\n    ".join(
         f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.code) AS {m}" for m in METRICS
     )
+    grouped = ",\n    ".join(f"{kept_value[m]}({m}) AS {m}" for m in METRICS)
     reason_names = "[" + ", ".join(f"'{reason}'" for reason in REASONS) + "]"
     code = {reason: str(number) for reason, number in _CODE.items()}
     fate = (
         "CASE WHEN f.{m} IS NULL THEN NULL "
         "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
         f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
-        "WHEN f.grain = 'day' AND f.item_key IS NULL THEN 0 "
+        "WHEN f.grain = 'day' AND NOT f.has_item THEN 0 "
         f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
         f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
         f"WHEN f.grain = 'post' AND coalesce(s.a_{{m}}, false) THEN {code['account_days']} "
@@ -361,6 +362,17 @@ FROM (
     WHERE {_each("(has_{m} AND NOT covered_{m})", sep=" OR ")}
 )
 GROUP BY platform, account, day""",
+        # Figures that share everything their fate depends on (pair, campaign, days, grain, per
+        # item or not, imports, which metrics they give) share it: they are counted together.
+        f"""
+CREATE OR REPLACE TEMP TABLE _grouped AS
+SELECT platform, account, campaign, sources, period_start, period_end, grain,
+    item_key IS NOT NULL AS has_item,
+    count(*) AS n,
+    {grouped}
+FROM _cur
+GROUP BY platform, account, campaign, sources, period_start, period_end, grain, has_item,
+    {_each("{m} IS NULL", sep=", ")}""",
         # Rules 1, 2 and 4: each figure's fate, per metric (why_: 0 counted, else the reason's
         # code; NULL where the figure has no value for that metric).
         f"""
@@ -370,19 +382,19 @@ SELECT *,
     {_each("why_{m} > 0", sep=" OR ")} IS TRUE AS any_set_aside
 FROM (
 SELECT
-    f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end,
+    f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end, f.n,
     CASE
-        WHEN f.grain = 'day' AND f.item_key IS NOT NULL THEN 'content_day'
+        WHEN f.grain = 'day' AND f.has_item THEN 'content_day'
         WHEN f.grain = 'period' AND f.period_start IS NULL THEN 'undated'
         ELSE f.grain
     END AS kind,
     {_each("f.{m}")},
     {_each(fate)}
-FROM _cur AS f
+FROM _grouped AS f
 LEFT JOIN _period_state AS p
   ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
  AND p.period_start = f.period_start AND p.period_end = f.period_end
- AND p.per_item = (f.item_key IS NOT NULL)
+ AND p.per_item = f.has_item
 LEFT JOIN _inside AS i
   ON f.grain <> 'period' AND i.platform = f.platform AND i.account = f.account
  AND i.day = f.period_start
@@ -396,7 +408,7 @@ LEFT JOIN _series AS s
         f"""
 INSERT INTO figures BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
-    count(*) AS rows,
+    sum(n) AS rows,
     {counted}
 FROM _state
 WHERE any_counted
@@ -405,7 +417,7 @@ GROUP BY ALL""",
 INSERT INTO figures_set_aside BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
     {reason_names}[r.code] AS reason,
-    count(*) AS rows,
+    sum(n) AS rows,
     {set_aside}
 FROM (SELECT * FROM _state WHERE any_set_aside) AS f, range(1, {len(REASONS) + 1}) AS r(code)
 WHERE {_each("why_{m} = r.code", sep=" OR ")}
@@ -413,9 +425,10 @@ GROUP BY ALL""",
         """
 INSERT INTO figure_sources BY NAME
 SELECT source_id, platform, account, campaign, kind,
-    min(period_start) AS period_start, max(period_end) AS period_end, count(*) AS rows
+    min(period_start) AS period_start, max(period_end) AS period_end, sum(n) AS rows
 FROM (
-    SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start, period_end
+    SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start,
+        period_end, n
     FROM _state
     WHERE any_counted
 )
@@ -426,6 +439,7 @@ GROUP BY ALL""",
         "DROP TABLE _periods",
         "DROP TABLE _period_state",
         "DROP TABLE _inside",
+        "DROP TABLE _grouped",
         "DROP TABLE _state",
     ]
 
@@ -477,22 +491,34 @@ def keys_of(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
 
 
 def add_current(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
-    """Bring the current figures up to date after one import: only the keys that earlier imports
-    give too are recomputed; a key seen for the first time is its own current value (the common
-    case, which costs nothing here)."""
+    """Bring the current figures up to date after one import: only its keys that other figures
+    give too (an earlier import's, or another table of the same file) are recomputed; a key seen
+    once is its own current value (the common case, which costs nothing here)."""
+    shared = con.execute(
+        """
+        WITH pairs AS (SELECT DISTINCT platform, account FROM facts WHERE source_id = $source_id)
+        SELECT EXISTS (
+            SELECT 1 FROM facts AS f SEMI JOIN pairs AS p
+              ON f.platform = p.platform AND f.account = p.account
+            WHERE f.source_id <> $source_id
+        ) OR (SELECT count(DISTINCT table_no) > 1 FROM facts WHERE source_id = $source_id)
+        """,
+        {"source_id": source_id},
+    ).fetchall()[0][0]
+    if not shared:
+        return
     # A key starts with its network and account: only the pairs this import touches can share one.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE _keys AS
         WITH new AS (SELECT fact_key, platform, account FROM facts WHERE source_id = $source_id),
         pairs AS (SELECT DISTINCT platform, account FROM new)
-        SELECT DISTINCT n.fact_key
-        FROM new AS n
-        SEMI JOIN (
-            SELECT f.fact_key FROM facts AS f
-            SEMI JOIN pairs AS p ON f.platform = p.platform AND f.account = p.account
-            WHERE f.source_id <> $source_id
-        ) AS o ON o.fact_key = n.fact_key
+        SELECT f.fact_key
+        FROM facts AS f
+        SEMI JOIN pairs AS p ON f.platform = p.platform AND f.account = p.account
+        SEMI JOIN new AS n ON n.fact_key = f.fact_key
+        GROUP BY f.fact_key
+        HAVING count(*) > 1
         """,
         {"source_id": source_id},
     )

@@ -386,8 +386,19 @@ def repeated_figures(con: duckdb.DuckDBPyConnection, source_id: int) -> pd.DataF
     figures are all zero or missing prove nothing and are not compared.
     """
     columns = ["source_id", "file_name", "imported_at", "repeated", "rows"]
-    rows = con.execute("SELECT count(*) FROM facts WHERE source_id = ?", [source_id]).fetchone()[0]
-    if not rows:
+    rows, others = con.execute(
+        """
+        WITH kinds AS (
+            SELECT DISTINCT platform, account, grain FROM facts WHERE source_id = $source_id
+        )
+        SELECT (SELECT count(*) FROM facts WHERE source_id = $source_id),
+            EXISTS (SELECT 1 FROM facts AS f SEMI JOIN kinds AS k
+                      ON f.platform = k.platform AND f.account = k.account AND f.grain = k.grain
+                    WHERE f.source_id <> $source_id)
+        """,
+        {"source_id": source_id},
+    ).fetchall()[0]
+    if not rows or not others:
         return pd.DataFrame(columns=columns)
     same_values = " AND ".join(
         f"CAST(f.{m} AS DOUBLE) IS NOT DISTINCT FROM CAST(n.{m} AS DOUBLE)" for m in METRIC_NAMES
