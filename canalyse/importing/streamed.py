@@ -134,15 +134,16 @@ class SqlBody:
             "header_line": self.header_line,
         }
 
-    def query(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
-        """Run `sql`, where `{body}` stands for the body rows; raises `Unreadable` when DuckDB
-        cannot split the file."""
+    def query(self, sql: str, params: dict | None = None, *, arrow: bool = False):
+        """Run `sql`, where `{body}` stands for the body rows (with `arrow`, its rows as an Arrow
+        table); raises `Unreadable` when DuckDB cannot split the file."""
         while True:
             statement = sql.replace("{body}", f"({self.sql()})")
+            used = used_params(statement, {**self.params(), **(params or {})})
             try:
-                return self.con.execute(
-                    statement, used_params(statement, {**self.params(), **(params or {})})
-                )
+                if arrow:
+                    return self.con.sql(statement, params=used).to_arrow_table()
+                return self.con.execute(statement, used)
             except duckdb.Error as exc:
                 # Quoted line breaks beside short rows need DuckDB's single-threaded reader.
                 if self.parallel and "null_padding" in str(exc):
@@ -387,8 +388,8 @@ class _Facts:
         rows = self.rows_sql()
         cells = ", ".join(["day_text", *(f"m_{m}" for m in self.metrics)])
         head = self.body.query(
-            f"SELECT {cells} FROM ({rows}) WHERE kept LIMIT {_HEAD_ROWS}", self.params
-        ).df()
+            f"SELECT {cells} FROM ({rows}) WHERE kept LIMIT {_HEAD_ROWS}", self.params, arrow=True
+        ).to_pandas(types_mapper=pd.ArrowDtype)
         self.decimal = values.detect_decimal([head[f"m_{m}"].fillna("") for m in self.metrics])
         # One look at each row's figures together finds the rows whose cells all are plain
         # numbers or blank (nearly all); the others' cells are looked at one by one, if any.
