@@ -93,7 +93,8 @@ def build_workspace(path: Path, facts: int) -> dict:
         INSERT INTO sources BY NAME
         SELECT source_id, file_name, 'bench-' || source_id AS content_hash, platform,
                layout, NULL AS campaign, now()::TIMESTAMP AS imported_at, 0 AS rows,
-               NULL AS date_min, NULL AS date_max, kind, [platform] AS platforms
+               NULL AS date_min, NULL AS date_max, kind,
+               CASE WHEN platform IS NULL THEN $networks ELSE [platform] END AS platforms
         FROM (
             SELECT n + 1 AS source_id, 'posts_' || account || '.csv' AS file_name, platform,
                    'bench_posts' AS layout, 'file' AS kind FROM accounts
@@ -104,7 +105,8 @@ def build_workspace(path: Path, facts: int) -> dict:
             UNION ALL
             SELECT 601, 'canalyse:saisie', NULL, 'typed', 'typed'
         )
-        """
+        """,
+        {"networks": list(NETWORKS)},
     )
     con.execute("SELECT max(nextval('source_ids')) FROM range(601)")
     metrics = (
@@ -240,17 +242,16 @@ def time_pages(path: Path) -> list[tuple[str, float, float]]:
         st.cache_data.clear()
         st.cache_resource.clear()
         gc.collect()
-        app = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=600)
-        started = time.perf_counter()
+        # Pages run under the app's router (st.navigation), as in the browser.
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         app.run()
+        started = time.perf_counter()
+        app.switch_page(f"pages/{page}.py").run()
         first = time.perf_counter() - started
         if app.exception:
             raise RuntimeError(f"page {page}: {app.exception}")
-        platforms = (
-            app.multiselect(key="filter_platforms") if _has(app, "filter_platforms") else None
-        )
-        if platforms is not None:
-            platforms.set_value(["facebook"])
+        if _has(app, "filter_platforms"):
+            app.multiselect(key="filter_platforms").set_value(["facebook"])
         started = time.perf_counter()
         app.run()
         warm = time.perf_counter() - started

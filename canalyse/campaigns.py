@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import queries, roi, store
+from canalyse import queries, roi, store, tables
 from canalyse.charts import (
     EDGE,
     MUTED_COLOUR,
@@ -24,11 +24,11 @@ from canalyse.charts import (
     source_annotation,
     source_line,
     template,
+    wrap_title,
 )
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import (
-    MISSING,
     fmt_int,
     fmt_money,
     fmt_number,
@@ -47,9 +47,6 @@ COST_COLOUR = "#0072B2"
 _TIMES_THRESHOLD = 2.0
 # Closer than this and the title says "as many as".
 _SAME_THRESHOLD = 1.05
-# What a bold 24 px title holds on one line of a chart about 1 000 px wide (the slide export is
-# 1 100 px): about 13 px a character.
-TITLE_CHARS = 72
 
 
 # ---- Campaigns in the workspace ---------------------------------------------------------------------
@@ -218,16 +215,14 @@ def views_title(totals: pd.DataFrame, lang: str) -> str:
         comparison = t("campaigns.chart.views.more", lang, percent=percent, other=other)
     else:
         comparison = t("campaigns.chart.views.same", lang, other=other)
-    return _fitting(
-        [f"{leads[0]}, {comparison}", f"{leads[1]}, {comparison}", f"{leads[1]},<br>{comparison}"]
-    )
+    return _fitting([f"{leads[0]}, {comparison}", f"{leads[1]}, {comparison}"])
 
 
 def _fitting(candidates: list[str]) -> str:
-    """The first title that fits on one line of the chart, else the last (the most compact)."""
-    return next(
-        (title for title in candidates if len(html.unescape(title)) <= TITLE_CHARS), candidates[-1]
-    )
+    """The first title that holds on two lines of the chart, wrapped; else the last (the most
+    compact), wrapped on as many lines as it needs: shortened or wrapped, never cut."""
+    wrapped = [wrap_title(title) for title in candidates]
+    return next((title for title in wrapped if title.count("<br>") <= 1), wrapped[-1])
 
 
 def _tick(name: str, detail: str) -> str:
@@ -358,15 +353,17 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
     slots = max(bars, 3)
     padding = (slots - bars) / 2
     left_margin = EDGE + int(10 * max(len(str(n)) for n in drawn["campaign"])) + 16
+    title = wrap_title(cost_title(totals, lang))
+    title_extra = 30 * title.count("<br>")
     fig.update_layout(
         template=template(),
         title=dict(
-            text=cost_title(totals, lang),
+            text=title,
             subtitle=dict(text=t("campaigns.chart.cost.subtitle", lang)),
         ),
         separators=plotly_separators(lang),
-        height=120 + 70 + 56 * slots,
-        margin=dict(l=left_margin, t=110, b=70),
+        height=120 + 70 + 56 * slots + title_extra,
+        margin=dict(l=left_margin, t=110 + title_extra, b=70),
         xaxis=dict(
             visible=False,
             range=[0, float(drawn["cost_per_1000_views"].max()) * 1.35],
@@ -384,10 +381,9 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
     return fig
 
 
-def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The comparison as text, French or English style: per campaign its platforms (most views
-    first) then a total line. « — » when a figure is unknown; a network that reports no views
-    says so instead of showing a zero."""
+def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) -> tables.Table:
+    """The comparison as a table: per campaign its platforms (most views first) then a total line.
+    « — » when a figure is unknown; a network that reports no views says so instead of a zero."""
     platform_rows = comparison.assign(
         _rank=comparison["campaign"].map(
             {name: rank for rank, name in enumerate(totals["campaign"])}
@@ -406,32 +402,39 @@ def comparison_table(comparison: pd.DataFrame, totals: pd.DataFrame, lang: str) 
         ignore_index=True,
     ).sort_values(["_rank", "_total"], kind="stable")
     no_views = t("views.none", lang)
-    views = rows["views"].map(lambda v: fmt_int(v, lang))
-    views = views.where(rows["views"].notna() | rows["_total"], no_views)
-    return pd.DataFrame(
-        {
-            t("campaigns.table.campaign", lang): rows["campaign"].tolist(),
-            t("campaigns.table.platform", lang): [
+    columns = {
+        t("campaigns.table.campaign", lang): (rows["campaign"].tolist(), tables.TEXT),
+        t("campaigns.table.platform", lang): (
+            [
                 t("campaigns.table.total", lang) if total else label(platform)
                 for platform, total in zip(rows["platform"], rows["_total"], strict=True)
             ],
-            t("campaigns.table.views", lang): views.tolist(),
-            t("campaigns.table.share", lang): [
-                "" if total else fmt_percent(share, lang)
+            tables.TEXT,
+        ),
+        t("campaigns.table.views", lang): (
+            [
+                no_views if pd.isna(views) and not total else views
+                for views, total in zip(rows["views"], rows["_total"], strict=True)
+            ],
+            tables.COUNT,
+        ),
+        t("campaigns.table.share", lang): (
+            [
+                "" if total else share
                 for share, total in zip(rows["share_of_views"], rows["_total"], strict=True)
             ],
-            t("campaigns.table.spend", lang): rows["spend"].map(lambda v: fmt_money(v, lang)),
-            t("campaigns.table.staff_hours", lang): rows["staff_hours"].map(
-                lambda v: fmt_number(v, lang, 1)
-            ),
-            t("campaigns.table.staff_cost", lang): rows["staff_cost"].map(
-                lambda v: fmt_money(v, lang)
-            ),
-            t("campaigns.table.cost_per_1000", lang): rows["cost_per_view"].map(
-                lambda v: fmt_money(1000 * v, lang) if pd.notna(v) else MISSING
-            ),
-        }
-    )
+            tables.PERCENT,
+        ),
+        t("campaigns.table.spend", lang): (rows["spend"].tolist(), tables.MONEY),
+        t("campaigns.table.staff_hours", lang): (rows["staff_hours"].tolist(), tables.NUMBER),
+        t("campaigns.table.staff_cost", lang): (rows["staff_cost"].tolist(), tables.MONEY),
+        t("campaigns.table.cost_per_1000", lang): (
+            (1000 * rows["cost_per_view"]).tolist(),
+            tables.MONEY,
+        ),
+    }
+    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
 
 
 def comparison_source(

@@ -112,6 +112,41 @@ def _build_template() -> go.layout.Template:
     )
 
 
+# At most this many characters on a line of a title (24 px bold, about 13 px a character): a
+# title fits a chart 800 px wide, the app's on a laptop as the 1 100 px picture; a longer one is
+# wrapped at spaces, never cut.
+TITLE_CHARS = 60
+# Extra height a wrapped title or subtitle line takes.
+TITLE_LINE = 30
+SUBTITLE_LINE = 30
+
+
+def _shown_length(text: str) -> int:
+    return len(html.unescape(re.sub(r"<[^>]+>", "", text)))
+
+
+def wrap_title(text: str, width: int = TITLE_CHARS) -> str:
+    """`text` on as few lines as it needs, each at most `width` characters as read, broken at
+    spaces (a no-break space keeps « 44 % » together) and balanced; a word longer than a line
+    stays whole. Lines are joined with `<br>` for Plotly."""
+    words = text.split(" ")
+
+    def lines_at(limit: int) -> list[str]:
+        lines: list[str] = []
+        for word in words:
+            if lines and _shown_length(lines[-1] + " " + word) <= limit:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        return lines
+
+    needed = len(lines_at(width))
+    # The narrowest width that still needs no more lines: the lines come out even.
+    shortest = max(_shown_length(word) for word in words)
+    balanced = next(w for w in range(shortest, width + 1) if len(lines_at(w)) <= needed)
+    return "<br>".join(lines_at(max(balanced, shortest)))
+
+
 def plain(text: object) -> str:
     """Text from files (names, sources) shown literally: Plotly would read tags in it as markup."""
     return html.escape(str(text), quote=False)
@@ -123,6 +158,17 @@ def source_line(source: str, start: object, end: object, lang: str) -> str:
     if period:
         return t("chart.source_with_period", lang, source=source, period=period)
     return t("chart.source", lang, source=source)
+
+
+def summary_source_line(source: str, summary: pd.Series, lang: str) -> str:
+    """The source line of figures `queries/overview.sql` sums up (date_min, date_max,
+    undated_rows): when undated summaries count too, the period does not cover them all, and the
+    line says so (« Source : … · du 01/01/2025 au 31/12/2025, et des bilans sans dates »)."""
+    line = source_line(source, summary["date_min"], summary["date_max"], lang)
+    dated = fmt_period(summary["date_min"], summary["date_max"], lang)
+    if dated and int(summary.get("undated_rows", 0) or 0) > 0:
+        line += t("chart.source.undated", lang)
+    return line
 
 
 def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
@@ -207,11 +253,15 @@ def finish_bar_figure(
     categories: list[str],
     x_range: list[float],
     bar_slots: int | None = None,
+    note: str | None = None,
+    top: int = 110,
 ) -> None:
     """Lay out a horizontal bar chart the Canalyse way: finding as title, source line at the foot.
 
     `categories` are the y labels (their length sets the left margin); `bar_slots` the height in
     bars (default: one per category, at least four so that few bars are not drawn as blocks).
+    `note` is a second line under the subtitle for what the finding leaves aside (« Sans vues
+    publiées : Bluesky »). A long title wraps: the chart grows, nothing is cut.
     """
     bars = len(categories)
     # Fewer than four categories would each be drawn as a thick block: reserve room for four
@@ -220,12 +270,16 @@ def finish_bar_figure(
     padding = (max(bars, 4) - bars) / 2
     longest_name = max(len(name) for name in categories)
     left_margin = EDGE + 10 * longest_name + 16
+    wrapped = wrap_title(title)
+    lines = [subtitle, *([note] if note else [])]
+    subtitle_text = "<br>".join(wrap_title(line, TITLE_CHARS + 20) for line in lines)
+    extra = TITLE_LINE * wrapped.count("<br>") + SUBTITLE_LINE * subtitle_text.count("<br>")
     fig.update_layout(
         template=template(),
-        title=dict(text=title, subtitle=dict(text=subtitle)),
+        title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),
         separators=plotly_separators(lang),
-        height=120 + 70 + 56 * slots,
-        margin=dict(l=left_margin, t=110, b=70),
+        height=top + 10 + 70 + 56 * slots + extra,
+        margin=dict(l=left_margin, t=top + extra, b=70),
         xaxis=dict(visible=False, range=x_range, fixedrange=True),
         yaxis=dict(
             showgrid=False,
@@ -271,7 +325,14 @@ def x_max(views: pd.Series, value_labels: list[str]) -> float:
     return largest / (1 - headroom)
 
 
-def figure_config(filename: str) -> dict:
+def export_height(figure: go.Figure | None = None) -> int:
+    """The height of a saved picture: the slide-sized 600 px, or the chart's own height when it
+    needs more (many bars, a wrapped title), so that nothing is squeezed or cut."""
+    own = figure.layout.height if figure is not None and figure.layout.height else 0
+    return max(EXPORT_HEIGHT, int(own))
+
+
+def figure_config(filename: str, figure: go.Figure | None = None) -> dict:
     """The `config` for `st.plotly_chart`/`fig.show`: camera saves a sharp slide-sized PNG."""
     return {
         "displaylogo": False,
@@ -280,7 +341,7 @@ def figure_config(filename: str) -> dict:
             "format": "png",
             "scale": 3,
             "filename": filename,
-            "height": EXPORT_HEIGHT,
+            "height": export_height(figure),
             "width": EXPORT_WIDTH,
         },
     }

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from canalyse import store
+import duckdb
+
+from canalyse import store, workspaces
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
@@ -22,8 +26,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+    where = common.add_mutually_exclusive_group()
+    where.add_argument(
         "--db", help="workspace file (default: $CANALYSE_DB or data/workspace.duckdb)"
+    )
+    where.add_argument(
+        "--workspace", metavar="NAME", help="the workspace NAME in the folder $CANALYSE_WORKSPACES"
     )
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
     common.add_argument(
@@ -87,6 +95,31 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         help="loaded cost of a staff hour in € (default: workspace setting)",
     )
+    commands.add_parser(
+        "backup", parents=[common], help="copy the workspace to the backups/ folder beside it"
+    )
+    restoring = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup back in place of the workspace (the current file is kept in backups/)",
+    )
+    restoring.add_argument(
+        "backup", nargs="?", metavar="BACKUP", help="the copy to restore (default: the latest)"
+    )
+    commands.add_parser(
+        "upgrade", parents=[common], help="bring the workspace up to this version of Canalyse"
+    )
+    members = commands.add_parser(
+        "members",
+        parents=[common],
+        help="list, add or remove who may open the workspace on a team server with sign-in",
+    )
+    change = members.add_mutually_exclusive_group()
+    change.add_argument("--add", metavar="EMAIL", help="give EMAIL the --role in this workspace")
+    change.add_argument("--remove", metavar="EMAIL", help="take EMAIL out of this workspace")
+    members.add_argument(
+        "--role", choices=store.ROLES, default="viewer", help="viewer (read) or editor (change)"
+    )
     return parser
 
 
@@ -102,11 +135,8 @@ def _deck(con, args) -> int:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        print(
-            t("cli.error.cannot_write", args.lang, path=str(out), detail=exc.strerror),
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        error = CanalyseError("cli.error.cannot_write", path=str(out), detail=exc.strerror)
+        return _fail(args, error)
     if args.json:
         print(json.dumps({"file": str(out), "bytes": len(data)}))
     else:
@@ -123,25 +153,110 @@ def _day(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    said = io.StringIO()
     try:
-        args = _parser().parse_args(argv)
+        with contextlib.redirect_stderr(said):
+            args = _parser().parse_args(argv)
     except SystemExit as exc:
-        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+        print(said.getvalue(), end="", file=sys.stderr)
+        if exc.code in (0, None):
+            return EXIT_OK
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            # Scripts get the documented JSON even when the command line itself is wrong.
+            lines = said.getvalue().strip().splitlines() or ["usage"]
+            print(json.dumps({"error": {"code": "usage", "message": lines[-1], "backup": None}}))
+        return EXIT_USAGE
     try:
-        con = store.connect(store.resolve_db_path(args.db))
+        return _run(args)
     except CanalyseError as exc:
-        print(exc.message(args.lang), file=sys.stderr)
-        return EXIT_FAILED
-    try:
+        return _fail(args, exc)
+    except duckdb.Error as exc:
+        # Last resort, so that no traceback reaches anyone: the store words its own errors.
+        detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        return _fail(args, CanalyseError("store.error.unexpected", detail=detail))
+
+
+def _workspace_path(args) -> Path:
+    """The workspace file: --workspace NAME in $CANALYSE_WORKSPACES, else --db, $CANALYSE_DB…"""
+    if args.workspace:
+        where = workspaces.folder()
+        if where is None:
+            raise CanalyseError("cli.error.no_workspaces_dir")
+        return workspaces.path_of(where, args.workspace)
+    return store.resolve_db_path(args.db)
+
+
+def _run(args) -> int:
+    path = _workspace_path(args)
+    actor = store.system_actor("cli")
+    program = f"canalyse {args.command}"
+    if args.command in ("report", "deck"):
+        if args.hourly_cost is not None and args.hourly_cost < 0:
+            _fail(args, CanalyseError("cli.error.negative_cost"))
+            return EXIT_USAGE
+        with store.reading(path) as con:
+            return _report(con, args) if args.command == "report" else _deck(con, args)
+    if args.command == "backup":
+        copy = store.make_backup(path, actor=actor, program=program)
+        return _done(args, {"backup": str(copy)}, t("cli.backup.written", args.lang, path=copy))
+    if args.command == "restore":
+        result = store.restore(path, args.backup, actor=actor, program=program)
+        message = t("store.restored", args.lang, backup=result["restored"], kept=result["kept"])
+        return _done(args, result, message)
+    if args.command == "fetch":
+        # The network is read before the workspace is opened: a slow server never holds the lock.
+        return _fetch(lambda: store.writing(path, actor=actor, program=program), args)
+    with store.writing(path, actor=actor, program=program) as con:
         if args.command == "import":
             return _import(con, args)
-        if args.command == "fetch":
-            return _fetch(con, args)
-        if args.command == "deck":
-            return _deck(con, args)
-        return _report(con, args)
-    finally:
-        con.close()
+        if args.command == "members":
+            return _members(con, args)
+        version = store.schema_version(con)
+    message = t("cli.upgrade.done", args.lang, path=path, version=version)
+    return _done(args, {"workspace": str(path), "schema_version": version}, message)
+
+
+def _done(args, content: dict, message: str) -> int:
+    print(json.dumps(content, ensure_ascii=False) if args.json else message)
+    return EXIT_OK
+
+
+def _fail(args, error: CanalyseError) -> int:
+    """Say why the command failed: in words on stderr, or as the documented JSON with --json."""
+    message = error.message(args.lang)
+    backup = None
+    if isinstance(error, store.WorkspaceDamaged):
+        backup = str(error.backup) if error.backup else None
+        hint = (
+            t("store.restore_hint", args.lang, backup=backup)
+            if backup
+            else t("store.no_backup_hint", args.lang)
+        )
+        message = f"{message}\n{hint}"
+    if args.json and args.command == "import":
+        reports = [FileReport(Path(name).name, "error", message) for name in args.files]
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
+    elif args.json:
+        failure = {"code": error.key, "message": message, "backup": backup}
+        print(json.dumps({"error": failure}, ensure_ascii=False, indent=2))
+    else:
+        print(message, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _members(con, args) -> int:
+    if args.add:
+        store.set_member(con, args.add, args.role)
+    elif args.remove:
+        store.set_member(con, args.remove, None)
+    listed = store.members(con)
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
+    elif not listed:
+        print(t("cli.members.none", args.lang))
+    for email, role in listed.items() if not args.json else ():
+        print(t("cli.members.line", args.lang, email=email, role=t(f"role.{role}", args.lang)))
+    return EXIT_OK
 
 
 def _import(con, args) -> int:
@@ -172,12 +287,12 @@ def _import(con, args) -> int:
     return EXIT_FAILED if any(r.status in ("error", "question") for r in reports) else EXIT_OK
 
 
-def _fetch(con, args) -> int:
+def _fetch(writer, args) -> int:
     def show(progress: Progress) -> None:
         print(progress.message(args.lang), file=sys.stderr)
 
     report = fetch_account(
-        con,
+        writer,
         args.network,
         args.handle,
         since=args.since,
@@ -246,9 +361,6 @@ def _answers(args) -> ImportAnswers:
 def _report(con, args) -> int:
     from canalyse.report import build_report
 
-    if args.hourly_cost is not None and args.hourly_cost < 0:
-        print(t("cli.error.negative_cost", args.lang), file=sys.stderr)
-        return EXIT_USAGE
     filters = Filters(
         start=args.start,
         end=args.end,

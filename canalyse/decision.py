@@ -36,10 +36,10 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from canalyse import store
-from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain
+from canalyse import store, tables
+from canalyse.charts import MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
 from canalyse.filters import Filters
-from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
+from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.platforms import label
 
@@ -82,13 +82,22 @@ TREND_WINDOW = 3
 _STABLE = 0.01
 # With a single month of views per hour, the range is the period's rate ± this share.
 SINGLE_MONTH_SPREAD = 0.25
+# Where the scorecard chart's labels start, right of the longest possible bar.
+LABEL_COLUMN = 103
 # How many criteria explain a recommendation.
 REASONS = 3
 
 _SETTING_PREFIX = "decision."
 _WEIGHT_PREFIX = "decision.weight."
 
-SCORECARD_COLUMNS = ["platform", "score", "recommendation", "recommendation_code", "reasons"]
+SCORECARD_COLUMNS = [
+    "platform",
+    "score",
+    "recommendation",
+    "recommendation_code",
+    "answers_only",
+    "reasons",
+]
 
 
 def criterion_label(criterion: str, lang: str) -> str:
@@ -135,7 +144,7 @@ def save_answers(con: duckdb.DuckDBPyConnection, answers: dict[str, dict[str, in
         for platform, given in answers.items()
         for criterion, value in given.items()
     ]
-    _write_settings(con, rows)
+    _write_settings(con, rows, "answers", ", ".join(sorted(answers)))
 
 
 def load_weights(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -158,7 +167,10 @@ def save_weights(con: duckdb.DuckDBPyConnection, weights: dict[str, float]) -> N
         raise ValueError(f"unknown criteria {sorted(unknown)}")
     if any(not 0 <= float(w) <= MAX_WEIGHT for w in weights.values()):
         raise ValueError(f"a weight lies between 0 and {MAX_WEIGHT}")
-    _write_settings(con, [(f"{_WEIGHT_PREFIX}{c}", float(w)) for c, w in weights.items()])
+    rows = [(f"{_WEIGHT_PREFIX}{c}", float(w)) for c, w in weights.items()]
+    _write_settings(
+        con, rows, "weights", ", ".join(f"{c}={float(w):g}" for c, w in weights.items())
+    )
 
 
 def _checked_answer(criterion: str, value: object) -> int:
@@ -169,12 +181,15 @@ def _checked_answer(criterion: str, value: object) -> int:
     return int(value)  # type: ignore[arg-type]
 
 
-def _write_settings(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, object]]) -> None:
+def _write_settings(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, object]], action: str, detail: str
+) -> None:
     # All or nothing: a half-saved questionnaire would mix old and new answers.
     with store.transaction(con):
         con.executemany(
             "INSERT OR REPLACE INTO settings VALUES (?, ?)", [(k, str(v)) for k, v in rows]
         )
+        store.record_activity(con, action, detail)
 
 
 # ---- Measured figures: trend and the range of views per staff hour -------------------------------
@@ -216,25 +231,31 @@ def trend_table(months: pd.DataFrame) -> pd.DataFrame:
 def rates_table(roi: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
     """Per platform: views per staff hour over the period, its low–high range, and hours per month.
 
-    The central rate is the period's (`roi.roi_table`): all its views ÷ all its hours. The range
-    runs from the worst to the best month's views per hour (`decision_trend`), widened to include the
-    central rate; with one month only, or hours that cannot be placed in a month, it is the central
-    rate ± 25 % (`basis` says which). A platform without views or without hours has no rate: it
+    With two months or more that give a rate (`decision_trend`), the range runs from the worst to
+    the best month's views per hour and the central rate is those months' (all their views ÷ all
+    their hours), inside the range. With one month only, or hours that cannot be placed in a
+    month, the central rate is the period's (`roi.roi_table`) and the range ± 25 % of it (`basis`
+    says which). A platform without views or without hours has no rate: it
     cannot receive hours in the simulator.
     Returns: platform, views_per_staff_hour, low, high, months, basis ("months", "one_month",
     "no_months"), hours_per_month (mean over the months with hours; NULL when none), views,
     staff_hours.
     """
-    monthly = months[months["views_per_staff_hour"].notna()].groupby("platform")
+    with_rate = months[months["views_per_staff_hour"].notna()]
+    monthly = with_rate.groupby("platform")
     per_month = months[months["staff_hours"].notna()].groupby("platform")["staff_hours"].mean()
     rates = roi[["platform", "views", "staff_hours", "views_per_staff_hour"]].copy()
-    central = rates["views_per_staff_hour"]
     counted = rates["platform"].map(monthly.size()).fillna(0).astype(int)
-    lowest = rates["platform"].map(monthly["views_per_staff_hour"].min())
-    highest = rates["platform"].map(monthly["views_per_staff_hour"].max())
     spread = counted >= 2
-    rates["low"] = pd.concat([lowest, central], axis=1).min(axis=1)
-    rates["high"] = pd.concat([highest, central], axis=1).max(axis=1)
+    # Over the months that give a rate, the central rate is theirs (all their views ÷ all their
+    # hours): a mean of the monthly rates, so it lies inside their range, never at an end that
+    # months without hours pushed it to.
+    sums = monthly[["views", "staff_hours"]].sum()
+    of_months = rates["platform"].map(sums["views"] / sums["staff_hours"])
+    central = rates["views_per_staff_hour"].where(~spread, of_months)
+    rates["views_per_staff_hour"] = central
+    rates["low"] = rates["platform"].map(monthly["views_per_staff_hour"].min())
+    rates["high"] = rates["platform"].map(monthly["views_per_staff_hour"].max())
     rates.loc[~spread, "low"] = central * (1 - SINGLE_MONTH_SPREAD)
     rates.loc[~spread, "high"] = central * (1 + SINGLE_MONTH_SPREAD)
     rates["months"] = counted
@@ -302,7 +323,8 @@ def scorecard(
     0–4}} (missing: neutral), `weights` {criterion: 0–5} (missing: the default). The score is the
     weighted mean of the criteria known for the platform. Best score first.
     Returns: platform, score, recommendation (localised), recommendation_code ("keep", "reduce",
-    "leave", "undecided"), reasons (text), then `score_<criterion>` for every criterion.
+    "leave", "undecided"), answers_only (scored without any measured criterion: the chart and
+    the deck say so), reasons (text), then `score_<criterion>` for every criterion.
     """
     scores = criterion_scores(roi, trend, answers)
     weight = pd.Series({c: float(weights.get(c, DEFAULT_WEIGHT)) for c in CRITERIA})
@@ -310,9 +332,8 @@ def scorecard(
     total = scores.fillna(0).mul(weight).sum(axis=1) / known_weight.where(known_weight > 0)
     # Points each criterion moves the score away from the neutral 50, the basis of the reasons.
     pull = (scores - 50).mul(weight).div(known_weight.where(known_weight > 0), axis=0)
-    informative = (pull.abs() > 0).any(axis=1) | scores[list(MEASURED)].notna().mul(
-        weight[list(MEASURED)] > 0
-    ).any(axis=1)
+    measured = scores[list(MEASURED)].notna().mul(weight[list(MEASURED)] > 0).any(axis=1)
+    informative = (pull.abs() > 0).any(axis=1) | measured
     total = total.where(informative)
     code = pd.Series("reduce", index=scores.index)
     code[total >= KEEP_FROM] = "keep"
@@ -325,6 +346,8 @@ def scorecard(
             "score": total.to_numpy(),
             "recommendation": [recommendation_label(c, lang) for c in code],
             "recommendation_code": code.to_numpy(),
+            # Ranked on the team's answers alone: nothing measured counts for it.
+            "answers_only": (total.notna() & ~measured).to_numpy(),
             "reasons": [
                 _reasons(platform, pull.loc[platform], scores.loc[platform], facts, lang)
                 for platform in scores.index
@@ -426,59 +449,88 @@ def _reason(platform: str, criterion: str, score: float, facts: dict, lang: str)
 # ---- Tables and chart for the page -----------------------------------------------------------------
 
 
-def measured_table(roi: pd.DataFrame, trend: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The measured figures per platform as people read them; « pas de vues publiées » where no views."""
-    no_views = roi["views"].isna()
+def measured_table(roi: pd.DataFrame, trend: pd.DataFrame, lang: str) -> tables.Table:
+    """The measured figures per platform; « pas de vues publiées » where a figure needs views."""
+    no_views = roi["views"].isna().to_numpy()
     none = t("views.none", lang)
-    change = roi["platform"].map(trend.set_index("platform")["change"]) if len(trend) else None
-
-    def on_views(values: pd.Series, formatter) -> pd.Series:
-        return values.map(formatter).where(~no_views, none)
-
-    shown = pd.DataFrame({t("table.platform", lang): roi["platform"].map(label)})
-    shown[t("decision.measured.share_of_views", lang)] = on_views(
-        roi["share_of_views"], lambda v: fmt_percent(v, lang, decimals=0)
+    change = (
+        roi["platform"].map(trend.set_index("platform")["change"])
+        if len(trend)
+        else pd.Series(math.nan, index=roi.index)
     )
-    shown[t("decision.measured.share_of_hours", lang)] = roi["share_of_staff_hours"].map(
-        lambda v: fmt_percent(v, lang, decimals=0)
-    )
-    shown[t("decision.measured.views_per_hour", lang)] = on_views(
-        roi["views_per_staff_hour"], lambda v: fmt_int(v, lang)
-    )
-    shown[t("decision.measured.cost_per_1000", lang)] = on_views(
-        roi["cost_per_1000_views"], lambda v: fmt_money(v, lang)
-    )
-    trend_values = pd.Series(change, index=roi.index, dtype=float)
-    shown[t("decision.measured.trend", lang)] = on_views(trend_values, lambda v: _signed(v, lang))
-    return shown
+
+    def on_views(values: pd.Series) -> list:
+        return [none if missing else value for value, missing in zip(values, no_views, strict=True)]
+
+    columns = {
+        t("table.platform", lang): (roi["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.measured.share_of_views", lang): (
+            on_views(roi["share_of_views"]),
+            tables.WHOLE_PERCENT,
+        ),
+        t("decision.measured.share_of_hours", lang): (
+            roi["share_of_staff_hours"].tolist(),
+            tables.WHOLE_PERCENT,
+        ),
+        t("decision.measured.views_per_hour", lang): (
+            on_views(roi["views_per_staff_hour"]),
+            tables.COUNT,
+        ),
+        t("decision.measured.cost_per_1000", lang): (
+            on_views(roi["cost_per_1000_views"]),
+            tables.MONEY,
+        ),
+        t("decision.measured.trend", lang): (
+            on_views(change.astype(float)),
+            tables.SIGNED_WHOLE_PERCENT,
+        ),
+    }
+    return _table(columns)
 
 
-def scorecard_display(card: pd.DataFrame, lang: str) -> pd.DataFrame:
+def _table(columns: dict[str, tuple[list, str]]) -> tables.Table:
+    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
+
+
+def scorecard_display(card: pd.DataFrame, lang: str) -> tables.Table:
     """The scorecard as a table: network, score, recommendation, then each criterion's score /100.
 
     A criterion that could not be measured reads « non mesuré », never 0.
     """
-    shown = pd.DataFrame(
-        {
-            t("table.platform", lang): card["platform"].map(label),
-            t("decision.card.score", lang): card["score"].map(lambda v: fmt_int(v, lang)),
-            t("decision.card.recommendation", lang): card["recommendation"],
-        }
-    )
     missing = t("decision.card.not_measured", lang)
+    columns = {
+        t("table.platform", lang): (card["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.card.score", lang): (card["score"].tolist(), tables.SCORE),
+        t("decision.card.recommendation", lang): (card["recommendation"].tolist(), tables.TEXT),
+    }
     for criterion in CRITERIA:
-        shown[criterion_label(criterion, lang)] = card[f"score_{criterion}"].map(
-            lambda v: missing if pd.isna(v) else fmt_int(v, lang)
+        columns[criterion_label(criterion, lang)] = (
+            [missing if pd.isna(v) else v for v in card[f"score_{criterion}"]],
+            tables.SCORE,
         )
-    return shown
+    return _table(columns)
+
+
+def _answers_only(card: pd.DataFrame) -> pd.Series:
+    """Which platforms were ranked on the team's answers alone."""
+    if "answers_only" not in card:
+        return pd.Series(False, index=card.index)
+    return card["answers_only"].fillna(False).astype(bool)
 
 
 def scorecard_title(card: pd.DataFrame, lang: str) -> str:
-    """The finding: « Garder Facebook et LinkedIn, réduire X, quitter Threads »."""
+    """The finding: « Garder Facebook et LinkedIn, réduire X, quitter Threads ». A platform ranked
+    on answers alone is not in it: the chart names it beside."""
+    measured = card[~_answers_only(card)]
     parts = [
         t(f"decision.chart.{code}", lang, platforms=join_names(names, lang))
         for code in ("keep", "reduce", "leave")
-        if (names := [label(p) for p in card.loc[card["recommendation_code"] == code, "platform"]])
+        if (
+            names := [
+                label(p) for p in measured.loc[measured["recommendation_code"] == code, "platform"]
+            ]
+        )
     ]
     if not parts:
         return t("decision.chart.undecided", lang)
@@ -493,36 +545,57 @@ def join_names(names: list[str], lang: str) -> str:
     return ", ".join(names[:-1]) + t("decision.and", lang) + names[-1]
 
 
+def score_label(row, lang: str) -> str:
+    """« 62/100 · garder », « 62/100 · garder · sur nos réponses seules », « à évaluer »."""
+    if pd.isna(row.score):
+        return str(row.recommendation)
+    text = f"{fmt_int(row.score, lang)}/100 · {row.recommendation}"
+    if getattr(row, "answers_only", False):
+        text += " · " + t("decision.chart.answers_only", lang)
+    return text
+
+
 def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
     """Horizontal bars of each platform's score, best on top, coloured by recommendation.
 
-    Dotted lines mark the thresholds (40 and 60); a platform without a recommendation shows
-    « à évaluer » instead of a bar. Raises ValueError when `card` is empty.
+    The labels stand in a column right of 100, so that the dotted threshold lines (40 and 60)
+    cross bars only, never a label; a platform without a recommendation shows « à évaluer »
+    instead of a bar, one ranked on answers alone says so. Raises ValueError when `card` is empty.
     """
     if card.empty:
         raise ValueError("no platform to score")
     drawn = card.iloc[::-1]
     names = [plain(label(p)) for p in drawn["platform"]]
-    value_labels = [
-        f"{LABEL_GAP}{fmt_int(score, lang)}/100 · {plain(rec)}"
-        if pd.notna(score)
-        else f"{LABEL_GAP}{plain(rec)}"
-        for score, rec in zip(drawn["score"], drawn["recommendation"], strict=True)
-    ]
+    value_labels = [plain(score_label(row, lang)) for row in drawn.itertuples(index=False)]
     fig = go.Figure(
-        go.Bar(
-            x=drawn["score"].fillna(0).tolist(),
-            y=names,
-            orientation="h",
-            marker_color=[RECOMMENDATION_COLOURS[c] for c in drawn["recommendation_code"]],
-            text=value_labels,
-            textposition="outside",
-            textfont=dict(size=17, color=TEXT_COLOUR),
-            constraintext="none",
-            cliponaxis=False,
-            hovertemplate="%{y} · %{text}<extra></extra>",
-        )
+        [
+            go.Bar(
+                x=drawn["score"].fillna(0).tolist(),
+                y=names,
+                orientation="h",
+                marker_color=[RECOMMENDATION_COLOURS[c] for c in drawn["recommendation_code"]],
+                hovertext=value_labels,
+                hovertemplate="%{y} · %{hovertext}<extra></extra>",
+            ),
+            go.Scatter(
+                x=[LABEL_COLUMN] * len(names),
+                y=names,
+                mode="text",
+                text=value_labels,
+                textposition="middle right",
+                textfont=dict(size=17, color=TEXT_COLOUR),
+                cliponaxis=False,
+                hoverinfo="skip",
+            ),
+        ]
     )
+    flagged = _answers_only(card)
+    answers_only = [
+        f"{label(p)} ({rec})"
+        for p, rec in zip(
+            card.loc[flagged, "platform"], card.loc[flagged, "recommendation"], strict=True
+        )
+    ]
     finish_bar_figure(
         fig,
         lang,
@@ -530,8 +603,13 @@ def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
         subtitle=t("decision.chart.subtitle", lang, keep=KEEP_FROM, leave=LEAVE_BELOW),
         source=source,
         categories=[label(p) for p in card["platform"]],
-        # The axis always runs to 100 and beyond for the labels, so that scores compare across slides.
-        x_range=[0, 100 / 0.62],
+        # The axis always runs to 100, then the labels' column: scores compare across slides.
+        x_range=[0, x_max(pd.Series([LABEL_COLUMN]), value_labels)],
+        note=plain(
+            t("decision.chart.answers_only_note", lang, platforms=join_names(answers_only, lang))
+        )
+        if answers_only
+        else None,
     )
     for threshold in (LEAVE_BELOW, KEEP_FROM):
         fig.add_shape(
@@ -546,13 +624,6 @@ def scorecard_bar(card: pd.DataFrame, lang: str, source: str) -> go.Figure:
             layer="below",
         )
     return fig
-
-
-def _signed(change: object, lang: str) -> str:
-    if pd.isna(change):
-        return "—"
-    sign = "+" if float(change) > 0 else ""
-    return sign + fmt_percent(change, lang, decimals=0)
 
 
 # ---- What if: dropping a platform, moving hours ----------------------------------------------------
@@ -618,6 +689,18 @@ def receivers(rates: pd.DataFrame, source: str | None = None) -> list[str]:
     return eligible["platform"].tolist()
 
 
+def hour_choices(ceiling: float | None, step: float = 0.5, fallback: float = 40.0) -> list[float]:
+    """The hours a month the simulator offers to move: half hours up to the source's monthly
+    hours (`ceiling`), or up to `fallback` when they are unknown."""
+    top = fallback if ceiling is None or ceiling < step else ceiling
+    return [step * n for n in range(1, int(top / step + 1e-9) + 1)]
+
+
+def default_hours(choices: list[float], wanted: float = 5.0) -> float:
+    """Five hours a month, or the most the source has when it has fewer."""
+    return min(choices, key=lambda hours: abs(hours - wanted))
+
+
 def simulate_move(
     rates: pd.DataFrame, source: str, hours: float, split: dict[str, float]
 ) -> MoveResult:
@@ -666,21 +749,47 @@ def simulate_move(
     )
 
 
+def rounded_figures(result: MoveResult) -> tuple[Range, Range, Range]:
+    """Views lost, gained and the net, rounded so that what is shown adds up: lost and gained to
+    two significant figures of the smaller of the two, every end of their ranges to the same step,
+    and the net computed from those rounded figures (never rounded on its own)."""
+    step = _move_step(result)
+    lost = rounded_range(result.lost, step)
+    gained = rounded_range(result.gained, step)
+    net = Range(gained.central - lost.central, gained.low - lost.high, gained.high - lost.low)
+    return lost, gained, net
+
+
+def _move_step(result: MoveResult) -> float:
+    """Two significant figures of the smaller of the views lost and gained."""
+    centrals = [abs(v) for v in (result.lost.central, result.gained.central) if pd.notna(v) and v]
+    return _step(min(centrals)) if centrals else 1.0
+
+
+def rounded_range(value: Range, step: float | None = None) -> Range:
+    """A projection rounded to `step` (default: two significant figures of its central figure)."""
+    if pd.isna(value.central):
+        return value
+    step = step or _step(abs(value.central))
+    return Range(*(_round_to(v, step) for v in value))
+
+
 def approx(views: float, lang: str, signed: bool = False) -> str:
-    """A projected number of views rounded to two significant figures (« 45 000 »): no false precision."""
+    """A projected number of views already rounded (`rounded_figures`), « +45 000 » when signed."""
     if pd.isna(views):
         return "—"
-    rounded = _two_figures(float(views))
-    text = fmt_int(abs(rounded), lang)
-    if rounded < 0:
+    text = fmt_int(abs(views), lang)
+    if views < 0 and any(c in "123456789" for c in text):
         return "-" + text
-    return ("+" + text) if signed and rounded > 0 else text
+    return ("+" + text) if signed and views > 0 else text
 
 
 def range_text(value: Range, lang: str, signed: bool = False) -> str:
-    """« 45 000 (entre 30 000 et 60 000) »."""
+    """« 45 000 (entre 30 000 et 60 000) », or the figure alone when its range is a single value."""
     if pd.isna(value.central):
         return "—"
+    if value.low == value.high:
+        return approx(value.central, lang, signed)
     return t(
         "decision.range",
         lang,
@@ -690,8 +799,10 @@ def range_text(value: Range, lang: str, signed: bool = False) -> str:
     )
 
 
-def range_between(value: Range, lang: str, signed: bool = False) -> str:
-    """« de 30 000 à 60 000 »: the low–high range alone."""
+def range_between(value: Range, lang: str, signed: bool = False) -> str | None:
+    """« de 30 000 à 60 000 »: the low–high range alone; None when it is a single value."""
+    if pd.isna(value.central) or value.low == value.high:
+        return None
     return t(
         "decision.range_between",
         lang,
@@ -700,8 +811,8 @@ def range_between(value: Range, lang: str, signed: bool = False) -> str:
     )
 
 
-def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The move per platform as people read it: hours a month, views per hour, views a month (range)."""
+def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> tables.Table:
+    """The move per platform: hours a month, views per hour, views a month and their range."""
     rows = result.rows.merge(
         rates[["platform", "views_per_staff_hour", "basis"]], on="platform", how="left"
     )
@@ -710,32 +821,47 @@ def move_table(result: MoveResult, rates: pd.DataFrame, lang: str) -> pd.DataFra
         "one_month": t("decision.move.basis.one_month", lang),
         "no_months": t("decision.move.basis.no_months", lang),
     }
-    return pd.DataFrame(
-        {
-            t("table.platform", lang): rows["platform"].map(label),
-            t("decision.move.hours", lang): rows["hours"].map(
-                lambda v: ("+" if v > 0 else "-") + fmt_number(abs(v), lang, 1)
-            ),
-            t("decision.measured.views_per_hour", lang): rows["views_per_staff_hour"].map(
-                lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
-            ),
-            t("decision.move.views", lang): [
-                range_text(Range(c, lo, hi), lang, signed=True)
-                if pd.notna(c)
-                else t("views.none", lang)
-                for c, lo, hi in zip(rows["views"], rows["low"], rows["high"], strict=True)
-            ],
-            t("decision.move.basis", lang): rows["basis"].map(basis),
-        }
-    )
+    none = t("views.none", lang)
+    rounded = [
+        rounded_range(Range(c, lo, hi), _move_step(result))
+        for c, lo, hi in rows[["views", "low", "high"]].itertuples(index=False)
+    ]
+    columns = {
+        t("table.platform", lang): (rows["platform"].map(label).tolist(), tables.TEXT),
+        t("decision.move.hours", lang): (rows["hours"].tolist(), tables.SIGNED_NUMBER),
+        t("decision.move.rate", lang): (
+            [none if pd.isna(v) else v for v in rows["views_per_staff_hour"]],
+            tables.COUNT,
+        ),
+        t("decision.move.views", lang): (
+            [none if pd.isna(r.central) else r.central for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.views_low", lang): (
+            [none if pd.isna(r.central) else r.low for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.views_high", lang): (
+            [none if pd.isna(r.central) else r.high for r in rounded],
+            tables.SIGNED_COUNT,
+        ),
+        t("decision.move.basis", lang): (rows["basis"].map(basis).tolist(), tables.TEXT),
+    }
+    return _table(columns)
 
 
-def _two_figures(x: float) -> float:
-    if x == 0 or not math.isfinite(x):
+def _step(magnitude: float) -> float:
+    """The rounding step that keeps two significant figures of `magnitude` (at least 1)."""
+    if magnitude <= 0 or not math.isfinite(magnitude):
+        return 1.0
+    return max(10.0 ** (int(math.floor(math.log10(magnitude))) - 1), 1.0)
+
+
+def _round_to(x: float, step: float) -> float:
+    if pd.isna(x):
         return x
     # Half away from zero, as people round (Python's round() would give 22 000 for 22 500).
-    step = 10.0 ** (int(math.floor(math.log10(abs(x)))) - 1)
-    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x)
+    return math.copysign(math.floor(abs(x) / step + 0.5) * step, x) + 0.0
 
 
 def _zero(value: object) -> float:

@@ -5,10 +5,15 @@ numbers the app shows (`queries.run` and `roi.roi_table`) and carries the source
 Charts are PowerPoint charts, not pictures: anyone can restyle them or open their data in Excel.
 
 Numbers in charts are PowerPoint number formats, not text, so that a label follows its value when
-someone edits the data. Format codes are stored in the en-US syntax whatever the language, and
-PowerPoint shows them with the reader's own separators: '#,##0' reads « 720 000 » on a French
-computer. A literal French code ('# ##0') would misplace the space above a million. Percent and
-euro signs, which do not depend on the computer, are written the deck's language's way.
+someone edits the data. A format such as '#,##0' would take its thousands separator from the
+reader's computer (« 740,000 » in a French deck opened on an English PowerPoint): the separator is
+written into the code instead, in the deck's language (`count_format`), and percent signs too.
+No format code can force a decimal comma, so amounts in euros are written as text labels in the
+deck's language (the chart data keep the exact amounts).
+
+Everything fits its slide: titles take the largest size (30 pt down to 20) at which they hold on
+two lines of their box, notes and the source line shrink likewise, and tables split across slides
+at a fixed number of rows (`TABLE_ROWS`).
 """
 
 from __future__ import annotations
@@ -36,31 +41,42 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from canalyse import queries, roi
-from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, source_line
-from canalyse.filters import Filters
+from canalyse import queries, roi, store
+from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
+from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
 from canalyse.overview import files_text, period_text, source_names
 from canalyse.platforms import colour, fold, label
-from canalyse.roi_charts import HOURS_COLOUR
+from canalyse.roi_charts import HOURS_COLOUR, cost_title, hours_title
+from canalyse.trends import views_series
 
 # 16:9 at PowerPoint's default widescreen size (13.33 × 7.5 in).
 SLIDE_WIDTH = Emu(12_192_000)
 SLIDE_HEIGHT = Emu(6_858_000)
 MARGIN = Inches(0.6)
 CONTENT_WIDTH = SLIDE_WIDTH - 2 * MARGIN
-CHART_TOP = Inches(1.9)
-NOTE_TOP = Inches(6.35)
+TITLE_TOP = Inches(0.25)
+TITLE_HEIGHT = Inches(1.2)
+SUBTITLE_TOP = Inches(1.5)
+SUBTITLE_HEIGHT = Inches(0.45)
+CHART_TOP = Inches(2.0)
+NOTE_TOP = Inches(6.2)
+NOTE_HEIGHT = Inches(0.6)
 SOURCE_TOP = Inches(6.85)
+SOURCE_HEIGHT = Inches(0.4)
+# A text box's default inner margins: 0.1 in left and right, 0.05 in top and bottom.
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)
 
-TITLE_SIZE = 30
+TITLE_SIZES = (30, 28, 26, 24, 22, 20)
 SUBTITLE_SIZE = 18
 AXIS_SIZE = 18
 LABEL_SIZE = 16
 NOTE_SIZE = 14
 SOURCE_SIZE = 12
+# Body rows of a table slide; more rows go on the next slide.
+TABLE_ROWS = 5
 
 # The second series beside the grey hours: one colour for every platform, so that the legend is
 # true (per-platform colours would leave the legend showing only the first platform's).
@@ -68,7 +84,6 @@ VIEWS_COLOUR = "#0072B2"
 WHITE = "#FFFFFF"
 BAND_COLOUR = "#F3F4F6"
 
-COUNT_FORMAT = "#,##0"
 # Below this change between the first and last month, the title says "stable".
 _STABLE = 0.005
 # Layouts of python-pptx's default template.
@@ -93,7 +108,7 @@ def build_deck(
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
     files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
-    source = source_line(files, summary["date_min"], summary["date_max"], lang)
+    source = summary_source_line(files, summary, lang)
     shares = queries.run(con, "share_of_views", **params)
     table = roi.roi_table(con, filters, cost)
     months = monthly_views(con, filters)
@@ -131,14 +146,27 @@ def deck_filename(filters: Filters, lang: str) -> str:
 
 def monthly_views(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Views per month (rows: first days of months, none skipped) and platform (columns, most
-    viewed first); a month a platform has no figure for is NaN, drawn as a gap. Empty if undated.
+    viewed first), as the Trends page counts them; a month a platform has no figure for, or
+    only part of one, is NaN, drawn as a gap. Empty if undated.
+
+    The months cover the filtered period when one is chosen, else the most recent continuous
+    stretch of data (older figures separated by a gap would spread the slide over years of
+    nothing).
     """
-    rows = queries.run(con, "deck_monthly_views", **filters.params())
-    if rows.empty:
+    views = queries.run(con, "views_by_period", **filters.params())
+    if views.empty:
         return pd.DataFrame()
-    wide = rows.pivot(index="month", columns="platform", values="views").astype("float64")
-    wide.index = pd.to_datetime(wide.index)
-    wide = wide.reindex(pd.date_range(wide.index.min(), wide.index.max(), freq="MS"))
+    series = views_series(views, "month")
+    if series.empty:
+        return pd.DataFrame()
+    if filters.start is not None and filters.end is not None:
+        first, last = pd.Timestamp(filters.start).to_period("M").to_timestamp(), filters.end
+    else:
+        first, last = series.recent_stretch()
+        series = series.since(first)
+    counted = series.series.assign(views=series.series["views"].where(series.series["complete"]))
+    wide = counted.pivot(index="period", columns="platform", values="views").astype("float64")
+    wide = wide.reindex(pd.date_range(first, last, freq="MS"))
     totals = wide.sum()
     return wide[sorted(totals.index, key=lambda p: (-totals[p], p))]
 
@@ -153,13 +181,18 @@ def _cover_slide(deck, lang: str, filters: Filters, summary: pd.Series, shares: 
     _write(title.text_frame, [t("deck.cover.title", lang)], size=36, bold=True, lang=lang)
     title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
 
-    lines = [_capitalised(period_text(summary["date_min"], summary["date_max"], lang))]
-    if filters.campaign:
-        lines.append(t("deck.cover.campaign", lang, campaign=filters.campaign))
+    lines = [
+        _capitalised(period_text(summary["date_min"], summary["date_max"], lang)),
+        describe_filters(filters, lang),
+    ]
     lines.append(t("deck.cover.generated", lang, day=fmt_date(date.today(), lang)))
     subtitle = slide.placeholders[1]
-    _place(subtitle, MARGIN, Inches(4.1), CONTENT_WIDTH, Inches(1.8))
-    _write(subtitle.text_frame, lines, size=22, colour=MUTED_COLOUR, lang=lang)
+    _place(subtitle, MARGIN, Inches(4.1), CONTENT_WIDTH, Inches(2.4))
+    size = _fitted_size(
+        "\n".join(lines), CONTENT_WIDTH - 2 * INSET_X, Inches(2.4) - 2 * INSET_Y, (22, 20, 18, 16)
+    )
+    _write(subtitle.text_frame, lines, size=size, colour=MUTED_COLOUR, lang=lang)
+    subtitle.text_frame.auto_size = MSO_AUTO_SIZE.NONE
     subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP
 
     # A thin strip under the title in the platforms' colours, as wide as each one's share of views.
@@ -184,7 +217,8 @@ def _share_slide(deck, lang: str, shares: pd.DataFrame, table: pd.DataFrame, sou
     notes = [_note("deck.note.no_views", table.loc[table["views"].isna(), "platform"], lang)]
     slide = _chart_slide(deck, lang, title, t("chart.share_of_views.subtitle", lang), notes, source)
 
-    data = CategoryChartData(number_format=COUNT_FORMAT)
+    counts = count_format(lang)
+    data = CategoryChartData(number_format=counts)
     data.categories = [label(p) for p in ranked["platform"]]
     data.add_series(t("table.views", lang), ranked["views"].tolist())
     chart = _bar_chart(slide, data, bars=len(ranked))
@@ -193,10 +227,7 @@ def _share_slide(deck, lang: str, shares: pd.DataFrame, table: pd.DataFrame, sou
     # The share rides along as literal text after the value, which stays a live number.
     _point_labels(
         series,
-        [
-            COUNT_FORMAT + _literal(f" · {fmt_percent(s, lang, 0)}")
-            for s in ranked["share_of_views"]
-        ],
+        [count_format(lang, f" · {fmt_percent(s, lang, 0)}") for s in ranked["share_of_views"]],
     )
     _value_room(chart, ranked["views"].max(), headroom=0.3)
 
@@ -205,22 +236,10 @@ def _hours_slide(deck, lang: str, table: pd.DataFrame, source: str):
     rows = table[table["share_of_staff_hours"].notna()].sort_values(
         ["share_of_staff_hours", "platform"], ascending=[False, True], kind="stable"
     )
-    # The same finding as the app's chart: the platform whose share of our time most exceeds
-    # its share of views.
-    gap = rows["share_of_staff_hours"] - rows["share_of_views"].fillna(0)
-    widest = rows.loc[gap.sort_values(ascending=False, kind="stable").index[0]]
-    views_share = widest["share_of_views"]
-    title = t(
-        "roi.chart.hours.title",
-        lang,
-        platform=label(widest["platform"]),
-        hours=fmt_percent(widest["share_of_staff_hours"], lang, decimals=0),
-        views=t("views.none", lang)
-        if pd.isna(views_share)
-        else fmt_percent(views_share, lang, decimals=0),
-    )
+    # The same finding as the app's chart, about networks with views; the others beside it.
+    title, no_views = hours_title(table, lang, escape=str)
     notes = [
-        _note("deck.note.no_views", rows.loc[rows["views"].isna(), "platform"], lang),
+        no_views or "",
         _note(
             "deck.note.no_hours",
             table.loc[table["views"].notna() & table["staff_hours"].isna(), "platform"],
@@ -257,13 +276,7 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
     rows = table[table["cost_per_1000_views"].notna()].sort_values(
         ["cost_per_1000_views", "platform"], kind="stable"
     )
-    cheapest = rows.iloc[0]
-    title = t(
-        "roi.chart.cost.title",
-        lang,
-        platform=label(cheapest["platform"]),
-        cost=fmt_money(cheapest["cost_per_1000_views"], lang),
-    )
+    title = cost_title(rows, lang, escape=str)
     has_cost = table["spend"].notna() | table["staff_hours"].notna()
     notes = [
         _note("deck.note.no_views", table.loc[table["views"].isna() & has_cost, "platform"], lang),
@@ -271,51 +284,42 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
     ]
     slide = _chart_slide(deck, lang, title, t("roi.chart.cost.subtitle", lang), notes, source)
 
-    money = _money_format(lang)
-    data = CategoryChartData(number_format=money)
+    data = CategoryChartData(number_format="0.00")
     data.categories = [label(p) for p in rows["platform"]]
-    data.add_series(t("roi.table.cost_per_1000", lang), rows["cost_per_1000_views"].tolist())
+    data.add_series(
+        t("glossary.ratio.cost_per_1000_views.short", lang), rows["cost_per_1000_views"].tolist()
+    )
     chart = _bar_chart(slide, data, bars=len(rows))
     series = chart.plots[0].series[0]
     _colour_points(series, rows["platform"])
-    _point_labels(
+    # Amounts as text: no number format can force the decimal comma on an English computer.
+    _text_labels(
         series,
         [
-            _money_format(
-                lang, " · " + t("roi.chart.cost.per_hour", lang, views=fmt_int(per_hour, lang))
+            fmt_money(cost, lang)
+            + (
+                " · " + t("roi.chart.cost.per_hour", lang, views=fmt_int(per_hour, lang))
+                if pd.notna(per_hour)
+                else ""
             )
-            if pd.notna(per_hour)
-            else money
-            for per_hour in rows["views_per_staff_hour"]
+            for cost, per_hour in zip(
+                rows["cost_per_1000_views"], rows["views_per_staff_hour"], strict=True
+            )
         ],
     )
     _value_room(chart, rows["cost_per_1000_views"].max(), headroom=0.35)
 
 
 def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
-    totals = months.sum(axis=1, min_count=1)
-    first, last = totals.iloc[0], totals.iloc[-1]
-    first_month, last_month = (
-        _month_name(m, lang, "deck.months_long") for m in months.index[[0, -1]]
-    )
-    if pd.isna(first) or pd.isna(last) or first <= 0:
-        title = t("deck.trend.subtitle", lang)
-    else:
-        change = last / first - 1
-        direction = "stable" if abs(change) < _STABLE else ("up" if change > 0 else "down")
-        title = t(
-            f"deck.trend.title.{direction}",
-            lang,
-            change=fmt_percent(abs(change), lang, decimals=0),
-            first=first_month,
-            last=last_month,
-        )
+    title = _trend_title(months, lang)
     slide = _chart_slide(deck, lang, title, t("deck.trend.subtitle", lang), [], source)
 
-    data = CategoryChartData(number_format=COUNT_FORMAT)
-    # The year only where it changes (first month, each January): twelve short labels fit a slide.
+    data = CategoryChartData(number_format=count_format(lang))
+    # Up to two years, the year only where it changes (first month, each January); beyond, every
+    # label carries its year and only some are written, so that they never overlap.
+    long = len(months) > 24
     data.categories = [
-        _month_name(m, lang, "deck.months") if i == 0 or m.month == 1 else _month(m, lang)
+        _month_name(m, lang, "deck.months") if long or i == 0 or m.month == 1 else _month(m, lang)
         for i, m in enumerate(months.index)
     ]
     for platform in months.columns:
@@ -345,6 +349,10 @@ def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
     category = chart.category_axis
     category.major_tick_mark = XL_TICK_MARK.NONE
     category.tick_labels.font.size = Pt(NOTE_SIZE)
+    if long:
+        skip = OxmlElement("c:tickLblSkip")
+        skip.set("val", str(-(-len(months) // 12)))
+        category._element.append(skip)
     category.format.line.color.rgb = _rgb(GRID_COLOUR)
     value = chart.value_axis
     value.minimum_scale = 0
@@ -352,62 +360,117 @@ def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
     value.has_major_gridlines = True
     value.major_gridlines.format.line.color.rgb = _rgb(GRID_COLOUR)
     value.format.line.fill.background()
-    value.tick_labels.number_format = COUNT_FORMAT
+    value.tick_labels.number_format = count_format(lang)
     value.tick_labels.number_format_is_linked = False
     value.tick_labels.font.size = Pt(NOTE_SIZE)
     value.tick_labels.font.color.rgb = _rgb(MUTED_COLOUR)
 
 
 def _scorecard_slide(deck, lang: str, scorecard: pd.DataFrame, source: str):
-    ranked = scorecard.sort_values("score", ascending=False, kind="stable")
-    best = ranked.iloc[0]
+    """The scorecard as an editable table, best score first, TABLE_ROWS networks a slide."""
+    flagged = (
+        scorecard["answers_only"].fillna(False).astype(bool)
+        if "answers_only" in scorecard
+        else pd.Series(False, index=scorecard.index)
+    )
+    ranked = scorecard.assign(answers_only=flagged).sort_values(
+        "score", ascending=False, kind="stable"
+    )
+    # The finding is about a network with something measured; one ranked on answers alone is
+    # flagged in the table and named in the note.
+    measured = ranked[~ranked["answers_only"] & ranked["score"].notna()]
+    best = measured.iloc[0] if len(measured) else ranked.iloc[0]
     title = t(
         "deck.scorecard.title",
         lang,
         platform=label(best["platform"]),
         score=fmt_int(best["score"], lang),
     )
-    slide = _chart_slide(deck, lang, title, t("deck.scorecard.subtitle", lang), [], source)
-
+    answers_only = ranked[ranked["answers_only"]]
+    note = (
+        t(
+            "decision.chart.answers_only_note",
+            lang,
+            platforms=", ".join(
+                f"{label(p)} ({r})"
+                for p, r in zip(
+                    answers_only["platform"], answers_only["recommendation"], strict=True
+                )
+            ),
+        )
+        if len(answers_only)
+        else ""
+    )
     headers = [
         t("table.platform", lang),
         t("deck.scorecard.recommendation", lang),
         t("deck.scorecard.score", lang),
         t("deck.scorecard.reasons", lang),
     ]
-    body = pd.DataFrame(
-        {
-            "platform": ranked["platform"].map(label),
-            "recommendation": ranked["recommendation"].astype(str),
-            "score": ranked["score"].map(lambda s: fmt_int(s, lang)),
-            "reasons": ranked["reasons"].fillna("").astype(str),
-        }
-    )
-    row_height = min(Inches(0.75), Emu(int((NOTE_TOP - CHART_TOP) / (len(body) + 1))))
+    body = [
+        (
+            label(row.platform),
+            str(row.recommendation)
+            + (f"\n({t('decision.chart.answers_only', lang)})" if row.answers_only else ""),
+            fmt_int(row.score, lang),
+            "" if pd.isna(row.reasons) else str(row.reasons),
+        )
+        for row in ranked.itertuples(index=False)
+    ]
+    pages = [body[i : i + TABLE_ROWS] for i in range(0, len(body), TABLE_ROWS)]
+    for number, rows in enumerate(pages, start=1):
+        shown = title if number == 1 else t("deck.continued", lang, title=title)
+        subtitle = t("deck.scorecard.subtitle", lang)
+        if len(pages) > 1:
+            subtitle += t("deck.page", lang, page=number, pages=len(pages))
+        slide = _chart_slide(deck, lang, shown, subtitle, [note], source)
+        _table(slide, lang, headers, rows)
+
+
+def _table(slide, lang: str, headers: list[str], rows: list[tuple[str, ...]]) -> None:
+    """A table under the subtitle with fixed row heights: the reasons' size is chosen so that
+    they fit their cell (PowerPoint and LibreOffice grow a row whose text overflows)."""
+    widths = [Inches(2.0), Inches(2.5), Inches(1.7)]
+    widths.append(CONTENT_WIDTH - sum(widths))
+    header_height = Inches(0.6)
+    row_height = Emu(int((NOTE_TOP - CHART_TOP - header_height) / TABLE_ROWS))
     shape = slide.shapes.add_table(
-        len(body) + 1, 4, MARGIN, CHART_TOP, CONTENT_WIDTH, row_height * (len(body) + 1)
+        len(rows) + 1,
+        len(headers),
+        MARGIN,
+        CHART_TOP,
+        CONTENT_WIDTH,
+        header_height + row_height * len(rows),
     )
     table = shape.table
-    widths = [Inches(2.2), Inches(2.6), Inches(2.0)]
-    for column, width in zip(table.columns, [*widths, CONTENT_WIDTH - sum(widths)], strict=True):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
-    for row in table.rows:
-        row.height = row_height
-    cells = [headers, *body.itertuples(index=False, name=None)]
-    for row_index, values in enumerate(cells):
+    for index, row in enumerate(table.rows):
+        row.height = header_height if index == 0 else row_height
+    reasons_size = min(
+        (
+            _fitted_size(text, widths[3] - 2 * INSET_X, row_height - 2 * INSET_Y, (12, 11, 10, 9))
+            for *_, text in rows
+        ),
+        default=12,
+    )
+    for row_index, values in enumerate([headers, *rows]):
         header = row_index == 0
         for column_index, text in enumerate(values):
             cell = table.cell(row_index, column_index)
             cell.vertical_anchor = MSO_ANCHOR.MIDDLE
             _fill(cell, TEXT_COLOUR if header else (BAND_COLOUR if row_index % 2 else WHITE))
+            size = NOTE_SIZE if header else LABEL_SIZE if column_index < 3 else reasons_size
+            lines = str(text).split("\n")
             _write(
                 cell.text_frame,
-                [text],
-                size=NOTE_SIZE if column_index == 3 and not header else LABEL_SIZE,
+                lines,
+                size=size,
                 colour=WHITE if header else TEXT_COLOUR,
                 bold=header or column_index == 1,
                 lang=lang,
                 align=PP_ALIGN.RIGHT if column_index == 2 else PP_ALIGN.LEFT,
+                sizes=[size] + [NOTE_SIZE - 2] * (len(lines) - 1),
             )
 
 
@@ -443,9 +506,35 @@ def _method_slide(
         )
     points.append(t("deck.method.counting", lang))
     body = slide.placeholders[1]
-    _place(body, MARGIN, Inches(1.6), CONTENT_WIDTH, NOTE_TOP - Inches(1.6))
-    _write(body.text_frame, points, size=18, lang=lang, space_after=14)
+    top = TITLE_TOP + TITLE_HEIGHT + Inches(0.15)
+    _place(body, MARGIN, top, CONTENT_WIDTH, SOURCE_TOP - top - Inches(0.1))
+    # Each point's space after it (14 pt) comes off the height the text may take.
+    room = SOURCE_TOP - top - Inches(0.1) - 2 * INSET_Y - Pt(14) * len(points)
+    size = _fitted_size("\n".join(points), CONTENT_WIDTH - Inches(0.6), room, (18, 16, 14, 12))
+    _write(body.text_frame, points, size=size, lang=lang, space_after=14)
+    body.text_frame.auto_size = MSO_AUTO_SIZE.NONE
     _source(slide, source, lang)
+
+
+def _trend_title(months: pd.DataFrame, lang: str) -> str:
+    """« Les vues mensuelles ont augmenté de 25 % entre janvier 2025 et février 2025 »: the total
+    of the first and last months of the last run of months where every network has a figure (a
+    network missing one month would look like a fall), else what the chart shows."""
+    totals = months.sum(axis=1).where(months.notna().all(axis=1))
+    present = totals.notna()
+    run = (~present).cumsum()
+    last_run = totals[present & (run == run[present].max())] if present.any() else totals[present]
+    if len(last_run) < 2 or last_run.iloc[0] <= 0:
+        return t("deck.trend.subtitle", lang)
+    change = last_run.iloc[-1] / last_run.iloc[0] - 1
+    direction = "stable" if abs(change) < _STABLE else ("up" if change > 0 else "down")
+    return t(
+        f"deck.trend.title.{direction}",
+        lang,
+        change=fmt_percent(abs(change), lang, decimals=0),
+        first=_month_name(last_run.index[0], lang, "deck.months_long"),
+        last=_month_name(last_run.index[-1], lang, "deck.months_long"),
+    )
 
 
 # ---- Building blocks ---------------------------------------------------------------------------
@@ -470,24 +559,97 @@ def _chart_slide(deck, lang: str, title: str, subtitle: str, notes: list[str], s
     """A slide with its finding as title, a subtitle saying what is drawn, notes and the source."""
     slide = deck.slides.add_slide(deck.slide_layouts[_TITLE_ONLY_LAYOUT])
     _slide_title(slide, title, lang)
-    _text_box(slide, [subtitle], Inches(1.3), Inches(0.5), SUBTITLE_SIZE, MUTED_COLOUR, lang)
+    _text_box(
+        slide,
+        [subtitle],
+        SUBTITLE_TOP,
+        SUBTITLE_HEIGHT,
+        (SUBTITLE_SIZE, 16, 14),
+        MUTED_COLOUR,
+        lang,
+    )
     shown = [n for n in notes if n]
     if shown:
-        _text_box(slide, [" · ".join(shown)], NOTE_TOP, Inches(0.45), NOTE_SIZE, TEXT_COLOUR, lang)
+        _text_box(
+            slide,
+            [" · ".join(shown)],
+            NOTE_TOP,
+            NOTE_HEIGHT,
+            (NOTE_SIZE, 12, 11),
+            TEXT_COLOUR,
+            lang,
+        )
     _source(slide, source, lang)
     return slide
 
 
 def _slide_title(slide, text: str, lang: str) -> None:
+    """The finding, in the largest size at which it holds on its box: never cut, never over the
+    subtitle."""
     title = slide.shapes.title
-    _place(title, MARGIN, Inches(0.3), CONTENT_WIDTH, Inches(1.0))
-    _write(title.text_frame, [text], size=TITLE_SIZE, bold=True, lang=lang)
+    _place(title, MARGIN, TITLE_TOP, CONTENT_WIDTH, TITLE_HEIGHT)
+    size = _fitted_size(
+        text, CONTENT_WIDTH - 2 * INSET_X, TITLE_HEIGHT - 2 * INSET_Y, TITLE_SIZES, bold=True
+    )
+    _write(title.text_frame, [text], size=size, bold=True, lang=lang)
     title.text_frame.vertical_anchor = MSO_ANCHOR.BOTTOM
     title.text_frame.auto_size = MSO_AUTO_SIZE.NONE
 
 
 def _source(slide, source: str, lang: str) -> None:
-    _text_box(slide, [source], SOURCE_TOP, Inches(0.4), SOURCE_SIZE, MUTED_COLOUR, lang)
+    _text_box(slide, [source], SOURCE_TOP, SOURCE_HEIGHT, (SOURCE_SIZE, 11, 10), MUTED_COLOUR, lang)
+
+
+# ---- Fitting text ----------------------------------------------------------------------------------
+
+# Character widths in em of DejaVu Sans, the widest font a viewer may draw the deck with (LibreOffice
+# falls back to it without Calibri): text measured so fits in Calibri with room to spare.
+_NARROW = set("ijl.,;:!|'’·()[] ")
+_SEMI = set("frtI-")
+_WIDE = set("mwMW@%—")
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The width of one line of `text` at `size` points, in points (an upper estimate)."""
+
+    def em(char: str) -> float:
+        if char in _NARROW or char == NBSP:
+            return 0.32
+        if char in _SEMI:
+            return 0.42
+        if char in _WIDE:
+            return 0.98
+        if char.isupper():
+            return 0.74
+        return 0.64
+
+    return sum(em(c) for c in text) * size * (1.1 if bold else 1.0)
+
+
+def wrapped_lines(text: str, width: float, size: float, bold: bool = False) -> int:
+    """How many lines `text` takes in a box `width` points wide (words never broken)."""
+    count = 0
+    for paragraph in text.split("\n"):
+        line = ""
+        count += 1
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if line and text_width(candidate, size, bold) > width:
+                count += 1
+                line = word
+            else:
+                line = candidate
+    return count
+
+
+def _fitted_size(text: str, width, height, sizes, bold: bool = False) -> int:
+    """The largest of `sizes` (points) at which `text` fits a box of `width` × `height` (EMU),
+    at 1.2 line height; the smallest when none does."""
+    width_pt, height_pt = Emu(width).pt, Emu(height).pt
+    for size in sizes:
+        if wrapped_lines(text, width_pt, size, bold) * size * 1.2 <= height_pt:
+            return size
+    return sizes[-1]
 
 
 def _bar_chart(slide, data: CategoryChartData, bars: int):
@@ -553,9 +715,11 @@ def _point_labels(series, number_formats: list[str]) -> None:
         element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
 
 
-def _text_box(slide, lines: list[str], top, height, size: int, text_colour: str, lang: str):
+def _text_box(slide, lines: list[str], top, height, sizes, text_colour: str, lang: str):
+    """A text box across the slide, in the largest of `sizes` at which its text fits."""
     box = slide.shapes.add_textbox(MARGIN, top, CONTENT_WIDTH, height)
     box.text_frame.auto_size = MSO_AUTO_SIZE.NONE
+    size = _fitted_size("\n".join(lines), CONTENT_WIDTH - 2 * INSET_X, height - 2 * INSET_Y, sizes)
     _write(box.text_frame, lines, size=size, colour=text_colour, lang=lang)
     return box
 
@@ -570,8 +734,10 @@ def _write(
     bold: bool = False,
     align=PP_ALIGN.LEFT,
     space_after: int = 0,
+    sizes: list[int] | None = None,
 ) -> None:
-    """Replace `frame`'s text with one paragraph per line, in the deck's style and language."""
+    """Replace `frame`'s text with one paragraph per line, in the deck's style and language
+    (`sizes`: one size per line instead of `size`)."""
     frame.clear()
     frame.word_wrap = True
     language = MSO_LANGUAGE_ID.ENGLISH_UK if lang == "en" else MSO_LANGUAGE_ID.FRENCH
@@ -582,8 +748,8 @@ def _write(
             paragraph.space_after = Pt(space_after)
         run = paragraph.add_run()
         run.text = line
-        run.font.size = Pt(size)
-        run.font.bold = bold
+        run.font.size = Pt(sizes[index] if sizes else size)
+        run.font.bold = bold if index == 0 or not sizes else False
         run.font.color.rgb = _rgb(colour)
         # Spell-checking in the deck's language, not the template's US English.
         run.font.language_id = language
@@ -628,11 +794,31 @@ def _percent_format(lang: str) -> str:
     return "0%" if lang == "en" else "0" + _literal(NBSP) + "%"
 
 
-def _money_format(lang: str, suffix: str = "") -> str:
-    """Euros the language's way, then `suffix`, in one literal (never two quoted strings in a row)."""
-    if lang == "en":
-        return '"€"#,##0.00' + (_literal(suffix) if suffix else "")
-    return "#,##0.00" + _literal(NBSP + "€" + suffix)
+def count_format(lang: str, suffix: str = "") -> str:
+    """A whole number's format code with the deck language's thousands separator written in it
+    (« 740 000 » in French, "740,000" in English, on any computer), then `suffix` as text.
+
+    Three sections: millions, thousands, units (a code holds two conditions at most).
+    """
+    group = _literal(NBSP if lang == "fr" else ",")
+    tail = _literal(suffix) if suffix else ""
+    return f"[>=1000000]#{group}###{group}##0{tail};[>=1000]#{group}##0{tail};0{tail}"
+
+
+def _text_labels(series, texts: list[str]) -> None:
+    """Give each bar a label written as text (python-pptx turns the label into rich text)."""
+    for index, text in enumerate(texts):
+        data_label = series.points[index].data_label
+        data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+        frame = data_label.text_frame
+        frame.text = text
+        for paragraph in frame.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = Pt(LABEL_SIZE)
+                run.font.color.rgb = _rgb(TEXT_COLOUR)
+        # One line per label: a viewer may otherwise wrap « 5,00 € · 8 000 vues/h » into three.
+        body = data_label._dLbl.find(qn("c:tx")).find(qn("c:rich")).find(qn("a:bodyPr"))
+        body.set("wrap", "none")
 
 
 def _month(month: pd.Timestamp, lang: str, key: str = "deck.months") -> str:
@@ -653,3 +839,10 @@ def _capitalised(text: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"\s+", "-", fold(text))
+
+
+def deck_bytes(path: str, filters: Filters, lang: str, cost: float | None, scorecard) -> bytes:
+    """The deck of the workspace file `path`, read in its own read-only turn (a download asks for
+    it after the page has finished its run and closed its connections)."""
+    with store.reading(path) as con:
+        return build_deck(con, filters, lang, cost, scorecard=scorecard)

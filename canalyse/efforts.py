@@ -95,6 +95,8 @@ def current_efforts(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
         "ORDER BY period_start, platform, campaign"
     ).df()
     frame["platform"] = frame["platform"].map(label)
+    # An empty cell reads empty, not « None ».
+    frame["campaign"] = frame["campaign"].fillna("")
     frame["staff_hours"] = frame["staff_hours"].map(lambda v: format_amount(v, lang, 2))
     frame["spend"] = frame["spend"].map(lambda v: format_amount(v, lang, 2))
     return frame.reindex(columns=list(COLUMNS)).astype(object)

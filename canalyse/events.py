@@ -1,15 +1,17 @@
 """Events: dated markers the user adds (« Arrêt de X », « Début de la campagne »), and what changed
-around one of them — average daily views before and after, per platform.
+around one of them — average views before and after, per platform.
 
-Only day-grain figures (account day series and posts on their publish date) give a daily average:
-a month cannot say which of its days came before the event. The event day itself belongs to
-neither window, since the event may have happened at any hour of it.
+The comparison works at the finest grain both windows have: days when the figures are a day
+series or posts on both sides, else weeks, else months (a typed month, a month of days), and says
+it cannot compare otherwise — a month cannot say which of its days came before the event, and a
+side without figures is never a fall to zero.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -17,14 +19,18 @@ import pandas as pd
 from canalyse import queries, store
 from canalyse.filters import Filters
 
-# The longest window compared by default on each side of an event: a quarter.
-MAX_DEFAULT_DAYS = 90
+# The longest window compared by default on each side of an event: about a quarter.
+MAX_PERIODS = {"day": 90, "week": 13, "month": 3}
+GRAINS = ("day", "week", "month")
 MAX_LABEL_LENGTH = 120
+# Days without any figure in a row that end a platform's day series (as on the Trends page).
+DAY_GAP = 7
 
 # Why a platform is or is not in the comparison.
 COMPARED = "compared"
-MONTHS_ONLY = "months_only"
-NOT_COVERED = "not_covered"
+OTHER_GRAIN = "other_grain"  # its figures compare only at another grain than the one chosen
+SHORT = "short"  # its figures cover both sides, but fewer periods than the window
+NOT_COVERED = "not_covered"  # its figures do not cover both sides of the event
 
 
 # ---- Events: add, list, delete -----------------------------------------------------------------------
@@ -62,122 +68,230 @@ def delete_event(con: duckdb.DuckDBPyConnection, event_id: int) -> bool:
 
 @dataclass(frozen=True)
 class BeforeAfter:
-    """Average daily views on `days` days before and `days` days after `event_day` (excluded).
+    """Average views per day, week or month (`grain`) over `periods` periods before and after
+    `event_day`, per platform, at the finest grain both windows have.
 
-    `per_platform`: platform, status (compared, months_only, not_covered), covered_days (how many
-    days the platform's day figures cover on both sides, at most `max_days`), views_before,
-    views_after (sums over each window), avg_before, avg_after, change (after ÷ before − 1, None
-    when before is 0), share_before, share_after (of the compared platforms' total).
-    `total_before`/`total_after` add up the compared platforms only; `change` is theirs.
-    `max_days` is the largest equal window the data covers on both sides (capped at 90).
+    The event's own day is in neither window; with weeks or months, neither is the week or month
+    it falls in, unless the event starts it (a Monday, the 1st): that period then counts after.
+    A platform is compared only where its figures cover every period of both windows — a day
+    series or posts (a day inside its series counts, a day without a post is 0), or a row for the
+    whole week or month — so a missing series never reads as a fall to zero.
+
+    `per_platform`: platform, status (compared, other_grain, short, not_covered), covered (how
+    many periods its figures cover on both sides at this grain, at most MAX_PERIODS), finest
+    (the finest grain it can be compared at, or None), views_before, views_after (sums over each
+    window), avg_before, avg_after, change (after ÷ before − 1, None when before is 0),
+    share_before, share_after (of the compared platforms' total). `total_before`/`total_after`
+    add up the compared platforms only; `change` is theirs. `grain` is None when no platform can
+    be compared at any grain.
     """
 
     event_day: date
-    days: int
-    max_days: int
+    grain: str | None
+    periods: int
+    max_periods: int
     total_before: float | None
     total_after: float | None
     change: float | None
     per_platform: pd.DataFrame
+    windows: tuple[date, date, date, date] | None
 
     @property
     def compared(self) -> pd.DataFrame:
-        """The platforms in the comparison, largest daily average before the event first."""
+        """The platforms in the comparison, largest average before the event first."""
         return self.per_platform[self.per_platform["status"] == COMPARED]
-
-    @property
-    def windows(self) -> tuple[date, date, date, date]:
-        """First and last day before, first and last day after."""
-        return (
-            self.event_day - timedelta(days=self.days),
-            self.event_day - timedelta(days=1),
-            self.event_day + timedelta(days=1),
-            self.event_day + timedelta(days=self.days),
-        )
 
 
 def before_after(
-    con: duckdb.DuckDBPyConnection, filters: Filters, event_day: date, days: int | None = None
+    con: duckdb.DuckDBPyConnection, filters: Filters, event_day: date, periods: int | None = None
 ) -> BeforeAfter:
-    """Compare average daily views before and after `event_day` within the shared filters.
+    """Compare average views before and after `event_day` within the shared filters.
 
-    `days` is the window on each side; None takes the largest the data covers, up to 90 days.
+    `periods` is the window on each side, in periods of the grain chosen; None takes the longest
+    window the most platforms cover, up to MAX_PERIODS.
     """
     views = queries.run(con, "views_by_period", **filters.params())
-    return compare_around(views, event_day, days)
+    return compare_around(views, event_day, periods)
 
 
-def compare_around(views: pd.DataFrame, event_day: date, days: int | None = None) -> BeforeAfter:
+def _buckets(event: pd.Timestamp, grain: str, count: int) -> tuple[list, list]:
+    """The `count` periods (first days) right before the event and right after it."""
+    if grain == "day":
+        before = [event - pd.Timedelta(days=n) for n in range(count, 0, -1)]
+        after = [event + pd.Timedelta(days=n) for n in range(1, count + 1)]
+        return before, after
+    step = pd.DateOffset(weeks=1) if grain == "week" else pd.DateOffset(months=1)
+    own = event - pd.Timedelta(days=event.day_of_week) if grain == "week" else event.replace(day=1)
+    # An event that starts its week or month (a Monday, the 1st) opens the "after" side.
+    first_after = own if own == event else own + step
+    before = [own - step * n for n in range(count, 0, -1)]
+    after = [first_after + step * n for n in range(count)]
+    return before, after
+
+
+def _bucket_end(start: pd.Timestamp, grain: str) -> pd.Timestamp:
+    if grain == "day":
+        return start
+    if grain == "week":
+        return start + pd.Timedelta(days=6)
+    return start + pd.offsets.MonthEnd(0)
+
+
+class _Coverage:
+    """Which periods one platform's figures cover, and their views.
+
+    Its day rows (an account's day series, posts on their date) form stretches, split where
+    DAY_GAP days in a row have no figure: a day inside a stretch is covered (without a post it
+    had none of its views), a day outside is not. A longer row (a month) covers the period it
+    is exactly, and hides the days it overlaps (the counting rules set those aside).
+    """
+
+    def __init__(self, rows: pd.DataFrame) -> None:
+        single = rows["period_start"] == rows["period_end"]
+        self.days = rows[single]
+        self.longer = rows[~single]
+        stamps = pd.Series(sorted(self.days["period_start"].unique()), dtype="datetime64[ns]")
+        gaps = stamps.diff().dt.days.fillna(DAY_GAP) >= DAY_GAP
+        run = gaps.cumsum()
+        # Stretches of the day series: first and last day of each.
+        self.stretches = [
+            (group.iloc[0], group.iloc[-1]) for _, group in stamps.groupby(run) if len(group)
+        ]
+
+    def _by_days(self, first: pd.Timestamp, last: pd.Timestamp) -> bool:
+        inside = any(low <= first and last <= high for low, high in self.stretches)
+        overlapping = self.longer[
+            (self.longer["period_start"] <= last) & (self.longer["period_end"] >= first)
+        ]
+        return inside and overlapping.empty
+
+    def covers(self, start: pd.Timestamp, grain: str) -> bool:
+        end = _bucket_end(start, grain)
+        exact = self.longer[
+            (self.longer["period_start"] == start) & (self.longer["period_end"] == end)
+        ]
+        others = self.longer[
+            (self.longer["period_start"] <= end) & (self.longer["period_end"] >= start)
+        ]
+        if grain != "day" and len(exact) and len(others) == len(exact):
+            return True
+        return self._by_days(start, end)
+
+    def views(self, starts: list, grain: str) -> float:
+        total = 0.0
+        for start in starts:
+            end = _bucket_end(start, grain)
+            days = self.days[
+                (self.days["period_start"] >= start) & (self.days["period_end"] <= end)
+            ]
+            exact = self.longer[
+                (self.longer["period_start"] == start) & (self.longer["period_end"] == end)
+            ]
+            total += float(days["views"].sum()) + float(exact["views"].sum())
+        return total
+
+    def covered(self, event: pd.Timestamp, grain: str) -> int:
+        """How many periods in a row the figures cover on both sides of the event (capped)."""
+        cap = MAX_PERIODS[grain]
+        before, after = _buckets(event, grain, cap)
+        back = next((n for n, b in enumerate(reversed(before)) if not self.covers(b, grain)), cap)
+        ahead = next((n for n, a in enumerate(after) if not self.covers(a, grain)), cap)
+        return min(back, ahead)
+
+
+def compare_around(
+    views: pd.DataFrame, event_day: date, periods: int | None = None, grain: str | None = None
+) -> BeforeAfter:
     """`before_after` on rows shaped like `queries/views_by_period.sql` (platform, period_start,
-    period_end, views)."""
+    period_end, views). `grain` None takes the finest grain at which the most platforms compare."""
     event = pd.Timestamp(event_day)
     frame = views.assign(
         period_start=pd.to_datetime(views["period_start"]),
         period_end=pd.to_datetime(views["period_end"]),
     )
-    single_day = frame["period_start"] == frame["period_end"]
-    day_rows = frame[single_day]
-    coverage = day_rows.groupby("platform").agg(
-        first_day=("period_start", "min"), last_day=("period_end", "max")
-    )
-    # Days covered on both sides: the shorter of the two, never negative.
-    both_sides = pd.concat(
-        [(event - coverage["first_day"]).dt.days, (coverage["last_day"] - event).dt.days], axis=1
-    ).min(axis=1)
-    both_sides = both_sides.clip(lower=0).clip(upper=MAX_DEFAULT_DAYS)
-    max_days = int(both_sides.max()) if not both_sides.empty else 0
-    window = max_days if days is None else max(int(days), 1)
-
-    before = day_rows[
-        (day_rows["period_start"] >= event - pd.Timedelta(days=window))
-        & (day_rows["period_start"] < event)
-    ]
-    after = day_rows[
-        (day_rows["period_start"] > event)
-        & (day_rows["period_start"] <= event + pd.Timedelta(days=window))
-    ]
     platforms = sorted(frame["platform"].unique())
+    coverage = {p: _Coverage(frame[frame["platform"] == p]) for p in platforms}
+    covered = {g: {p: coverage[p].covered(event, g) for p in platforms} for g in GRAINS}
+    finest = {p: next((g for g in GRAINS if covered[g][p] > 0), None) for p in platforms}
+    if grain is None:
+        counts = {g: sum(n > 0 for n in covered[g].values()) for g in GRAINS}
+        grain = max(GRAINS, key=lambda g: (counts[g], -GRAINS.index(g)))
+        if counts[grain] == 0:
+            grain = None
     table = pd.DataFrame({"platform": platforms})
-    table["covered_days"] = table["platform"].map(both_sides).fillna(0).astype(int)
-    table["views_before"] = table["platform"].map(before.groupby("platform")["views"].sum())
-    table["views_after"] = table["platform"].map(after.groupby("platform")["views"].sum())
-
-    # Longer rows (months) that overlap the compared span: the platform's figures there exist but
-    # cannot be split into days.
-    longer = frame[
-        ~single_day
-        & (frame["period_end"] >= event - pd.Timedelta(days=window))
-        & (frame["period_start"] <= event + pd.Timedelta(days=window))
-    ]
-    covered = (window > 0) & (table["covered_days"] >= window)
+    table["finest"] = table["platform"].map(finest)
+    if grain is None:
+        return _nothing(event, table.assign(covered=0, status=NOT_COVERED))
+    table["covered"] = table["platform"].map(covered[grain]).astype(int)
+    max_periods = int(table["covered"].max())
+    if periods is None:
+        # The window that compares the most: platforms compared × periods, the longer on a tie.
+        candidates = range(1, max_periods + 1)
+        periods = max(candidates, key=lambda n: ((table["covered"] >= n).sum() * n, n))
+    periods = max(int(periods), 1)
+    compared = table["covered"] >= periods
     table["status"] = NOT_COVERED
-    table.loc[table["platform"].isin(longer["platform"]) & ~covered, "status"] = MONTHS_ONLY
-    table.loc[covered, "status"] = COMPARED
-    compared = table["status"] == COMPARED
-    # Within a covered window, a day without any post or row had no views: it counts as 0.
-    table.loc[compared, ["views_before", "views_after"]] = table.loc[
-        compared, ["views_before", "views_after"]
-    ].fillna(0.0)
-    table["avg_before"] = (table["views_before"] / window).where(compared)
-    table["avg_after"] = (table["views_after"] / window).where(compared)
+    table.loc[table["finest"].notna() & (table["covered"] == 0), "status"] = OTHER_GRAIN
+    table.loc[~compared & (table["covered"] > 0), "status"] = SHORT
+    table.loc[compared, "status"] = COMPARED
+    before, after = _buckets(event, grain, periods)
+    table["views_before"] = [
+        coverage[p].views(before, grain) if c else math.nan
+        for p, c in zip(table["platform"], compared, strict=True)
+    ]
+    table["views_after"] = [
+        coverage[p].views(after, grain) if c else math.nan
+        for p, c in zip(table["platform"], compared, strict=True)
+    ]
+    table["avg_before"] = table["views_before"] / periods
+    table["avg_after"] = table["views_after"] / periods
     table["change"] = table["avg_after"] / table["avg_before"].where(table["avg_before"] > 0) - 1
-
     total_before = float(table.loc[compared, "avg_before"].sum()) if compared.any() else None
     total_after = float(table.loc[compared, "avg_after"].sum()) if compared.any() else None
     table["share_before"] = table["avg_before"] / total_before if total_before else None
     table["share_after"] = table["avg_after"] / total_after if total_after else None
     change = total_after / total_before - 1 if total_before else None
-
     order = table.assign(rank=compared.map({True: 0, False: 1}))
     order = order.sort_values(
         ["rank", "avg_before", "platform"], ascending=[True, False, True], kind="stable"
     )
     return BeforeAfter(
         event_day=event.date(),
-        days=window,
-        max_days=max_days,
+        grain=grain,
+        periods=periods,
+        max_periods=max_periods,
         total_before=total_before,
         total_after=total_after,
         change=change,
         per_platform=order.drop(columns="rank").reset_index(drop=True),
+        windows=(
+            before[0].date(),
+            _bucket_end(before[-1], grain).date(),
+            after[0].date(),
+            _bucket_end(after[-1], grain).date(),
+        ),
+    )
+
+
+def _nothing(event: pd.Timestamp, table: pd.DataFrame) -> BeforeAfter:
+    """No platform compares at any grain: say so, never a figure."""
+    empty = table.assign(
+        views_before=math.nan,
+        views_after=math.nan,
+        avg_before=math.nan,
+        avg_after=math.nan,
+        change=math.nan,
+        share_before=math.nan,
+        share_after=math.nan,
+    )
+    return BeforeAfter(
+        event_day=event.date(),
+        grain=None,
+        periods=0,
+        max_periods=0,
+        total_before=None,
+        total_after=None,
+        change=None,
+        per_platform=empty,
+        windows=None,
     )

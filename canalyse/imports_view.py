@@ -62,11 +62,28 @@ def history_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("history.imported_at", lang): sources["imported_at"].dt.strftime(
                 "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
             ),
+            t("history.imported_by", lang): sources["imported_by"].fillna("—"),
             t("history.rows", lang): sources["rows"],
             t("history.period", lang): [
                 period_text(a, b, lang)
                 for a, b in zip(sources["date_min"], sources["date_max"], strict=True)
             ],
+        }
+    )
+
+
+def activity_table(activity: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The log of changes other than imports (deletions, saved answers…), most recent first."""
+    return pd.DataFrame(
+        {
+            t("activity.when", lang): activity["done_at"].dt.strftime(
+                "%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M"
+            ),
+            t("activity.who", lang): activity["actor"],
+            t("activity.what", lang): activity["action"].map(
+                lambda action: t(f"activity.action.{action}", lang)
+            ),
+            t("activity.detail", lang): activity["detail"],
         }
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from canalyse.formatting import fmt_date, fmt_int, fmt_money, fmt_number, fmt_percent, fmt_period
+from canalyse import tables
+from canalyse.formatting import fmt_date, fmt_int, fmt_period
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
 from canalyse.platforms import label
@@ -39,36 +40,32 @@ def files_text(files: list[str], lang: str) -> str:
     return named
 
 
-def _formatter(metric: str, lang: str):
-    unit = METRICS[metric].unit
-    if unit == "eur":
-        return lambda v: fmt_money(v, lang)
-    if unit == "hours":
-        return lambda v: fmt_number(v, lang, 1)
-    return lambda v: fmt_int(v, lang)
+def _metric_kind(metric: str) -> str:
+    """How a table holds a canonical metric: euros, hours (one decimal) or a count."""
+    return {"eur": tables.MONEY, "hours": tables.NUMBER}.get(METRICS[metric].unit, tables.COUNT)
 
 
-def platform_table(totals: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per platform, largest first: views, share, then every metric that has a figure, as text.
+def platform_table(totals: pd.DataFrame, lang: str) -> tables.Table:
+    """Per platform, largest first: views, share, then every metric that has a figure.
 
-    Formatted here (« 740 000 », « 44,0 % », « — » when unknown) because Streamlit shows its own
-    "None" for a missing number whatever the formatting asked for.
+    A network that publishes no views reads « pas de vues publiées », never 0.
     """
     metrics = [m for m in METRICS if m != "views" and totals[m].notna().any()]
-    table = pd.DataFrame(
+    platform = t("table.platform", lang)
+    views = METRICS["views"].label(lang)
+    share = t("table.share_of_views", lang)
+    frame = pd.DataFrame(
         {
-            t("table.platform", lang): totals["platform"].map(label),
-            METRICS["views"].label(lang): totals["views"].map(
-                lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
-            ),
-            t("table.share_of_views", lang): totals["share_of_views"].map(
-                lambda v: fmt_percent(v, lang)
-            ),
+            platform: totals["platform"].map(label),
+            views: totals["views"],
+            share: totals["share_of_views"],
         }
     )
+    kinds = {platform: tables.TEXT, views: tables.COUNT, share: tables.PERCENT}
     for metric in metrics:
-        table[METRICS[metric].label(lang)] = totals[metric].map(_formatter(metric, lang))
-    return table
+        frame[METRICS[metric].label(lang)] = totals[metric]
+        kinds[METRICS[metric].label(lang)] = _metric_kind(metric)
+    return tables.Table(frame, kinds, {views: t("views.none", lang)})
 
 
 def _who(platform: str, account: str) -> str:
@@ -127,38 +124,27 @@ def account_overlap_lines(overlaps: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def _ratio_formatter(unit: str, lang: str):
-    """How a ratio of this unit reads (`canalyse.ratios.Ratio.unit`), « — » when unknown."""
-    return {
-        "eur": lambda v: fmt_money(v, lang),
-        "eur_precise": lambda v: fmt_money(v, lang, decimals=4),
-        "share": lambda v: fmt_percent(v, lang),
-        "count": lambda v: fmt_int(v, lang),
-        "number": lambda v: fmt_number(v, lang, 1),
-    }[unit]
+_RATIO_KINDS = {
+    "eur": tables.MONEY,
+    "eur_precise": tables.MONEY_PRECISE,
+    "share": tables.PERCENT,
+    "count": tables.COUNT,
+    "number": tables.NUMBER,
+}
 
 
-def roi_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+def roi_display_table(table: pd.DataFrame, lang: str) -> tables.Table:
     """The ROI table as people read it: views, hours, spend, engagements and every ratio of
-    `canalyse.ratios`, formatted, « — » where a figure cannot be computed."""
-    shown = pd.DataFrame({t("table.platform", lang): table["platform"].map(label)})
-    shown[t("table.views", lang)] = table["views"].map(
-        lambda v: t("views.none", lang) if pd.isna(v) else fmt_int(v, lang)
-    )
-    shown[t("roi.table.hours", lang)] = table["staff_hours"].map(lambda v: fmt_number(v, lang, 1))
-    shown[t("roi.table.spend", lang)] = table["spend"].map(lambda v: fmt_money(v, lang))
-    shown[t("roi.table.engagements", lang)] = table["engagements"].map(lambda v: fmt_int(v, lang))
+    `canalyse.ratios`; « — » where a figure cannot be computed."""
+    columns = {
+        t("table.platform", lang): (table["platform"].map(label), tables.TEXT),
+        t("table.views", lang): (table["views"], tables.COUNT),
+        t("roi.table.hours", lang): (table["staff_hours"], tables.NUMBER),
+        t("roi.table.spend", lang): (table["spend"], tables.MONEY),
+        t("roi.table.engagements", lang): (table["engagements"], tables.COUNT),
+    }
     for ratio in RATIOS:
-        shown[t(ratio.header_key, lang)] = table[ratio.name].map(_ratio_formatter(ratio.unit, lang))
-    return shown
-
-
-def export_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """A query result for a spreadsheet: raw numbers, network names and readable column names."""
-    names = {name: metric.label(lang) for name, metric in METRICS.items()}
-    names.update({ratio.name: t(ratio.label_key, lang) for ratio in RATIOS})
-    names["platform"] = t("table.platform", lang)
-    shown = frame.copy()
-    if "platform" in shown:
-        shown["platform"] = shown["platform"].map(label)
-    return shown.rename(columns=names)
+        columns[t(ratio.header_key, lang)] = (table[ratio.name], _RATIO_KINDS[ratio.unit])
+    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
+    kinds = {header: kind for header, (_, kind) in columns.items()}
+    return tables.Table(frame, kinds, {t("table.views", lang): t("views.none", lang)})

@@ -6,7 +6,7 @@ import duckdb
 import plotly.graph_objects as go
 
 from canalyse import queries, roi
-from canalyse.charts import share_of_views_bar, source_line
+from canalyse.charts import share_of_views_bar, source_line, summary_source_line
 from canalyse.decision import saved_scorecard, scorecard_bar
 from canalyse.events import list_events
 from canalyse.filters import Filters
@@ -40,7 +40,7 @@ def slide_figures(
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
     files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
-    line = source_line(files, summary["date_min"], summary["date_max"], lang)
+    line = summary_source_line(files, summary, lang)
     figures: dict[str, go.Figure] = {}
     shares = queries.run(con, "share_of_views", **params)
     if not shares.empty:
@@ -58,7 +58,9 @@ def slide_figures(
     if not views.empty:
         series = views_series(views, default_granularity(views))
         if not series.empty:
-            dated = source_line(files, views["period_start"].min(), views["period_end"].max(), lang)
+            # The Trends page's default view: the most recent continuous stretch of data.
+            series = series.since(series.recent_stretch()[0])
+            dated = source_line(files, series.first_day, series.last_day, lang)
             events = list_events(con)
             figures["views_over_time"] = views_over_time_chart(series, lang, dated, events=events)
             figures["share_over_time"] = share_over_time_chart(series, lang, dated, events=events)

@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 
 from canalyse import queries, store
+from canalyse.efforts import format_amount, parse_amount
 from canalyse.filters import Filters
 from canalyse.platforms import label
 
@@ -56,8 +57,9 @@ def roi_table(
     return queries.run(con, "roi", **filters.params(), hourly_cost=chosen)
 
 
-def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row per platform in the workspace: its id, display name and its own hourly cost, if set."""
+def costs_frame(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
+    """One row per platform in the workspace: its id, display name and its own hourly cost, if
+    set, written in the page's language (« 42,5 »: an editor's number column would show 42.50)."""
     platforms = [
         p
         for (p,) in con.execute(
@@ -69,14 +71,27 @@ def costs_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         {
             "id": platforms,
             "platform": [label(p) for p in platforms],
-            "cost": [own.get(p) for p in platforms],
+            "cost": [format_amount(own.get(p), lang, 2) for p in platforms],
         }
     )
 
 
-def costs_from_frame(edited: pd.DataFrame) -> dict[str, float | None]:
-    """The per-platform hourly costs from the edited `costs_frame` (blank: use the default)."""
-    return {
-        platform: None if pd.isna(cost) else float(cost)
-        for platform, cost in zip(edited["id"], edited["cost"], strict=True)
-    }
+def parse_cost(text: object, lang: str) -> float | None:
+    """An hourly cost typed in the page's language (« 35,50 », « 35,50 € »); blank → None.
+    Raises ValueError for anything else, or a negative amount."""
+    amount = parse_amount(text, lang)
+    if amount is not None and amount < 0:
+        raise ValueError("negative")
+    return None if amount is None else float(amount)
+
+
+def costs_from_frame(edited: pd.DataFrame, lang: str) -> dict[str, float | None]:
+    """The per-platform hourly costs from the edited `costs_frame` (blank: use the default).
+    Raises ValueError(platform label, text) for a cost that cannot be read."""
+    costs = {}
+    for platform, name, cost in zip(edited["id"], edited["platform"], edited["cost"], strict=True):
+        try:
+            costs[platform] = parse_cost(None if pd.isna(cost) else cost, lang)
+        except ValueError as exc:
+            raise ValueError(name, cost) from exc
+    return costs

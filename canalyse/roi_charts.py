@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from canalyse.charts import LABEL_GAP, MUTED_COLOUR, TEXT_COLOUR, finish_bar_figure, plain, x_max
+from canalyse.filters import join_words
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.platforms import colour, label
@@ -13,26 +14,55 @@ from canalyse.platforms import colour, label
 HOURS_COLOUR = "#9CA3AF"
 
 
+def hours_title(table: pd.DataFrame, lang: str, escape=plain) -> tuple[str, str | None]:
+    """The finding of the hours chart and what it leaves aside, as (title, note).
+
+    The finding is about networks with both hours and views: the one whose share of our time
+    most exceeds its share of views (« X : 25 % de notre temps, 11 % des vues »). A network with
+    hours but no views is named beside it, never inside it (« Sans vues publiées : Bluesky (15 %
+    de notre temps) »). `escape` makes names safe for where the text goes (Plotly reads tags).
+    """
+    rows = table[table["share_of_staff_hours"].notna()]
+    measured = rows[rows["share_of_views"].notna()]
+    if measured.empty:
+        title = t("roi.chart.hours.title_no_views", lang)
+    else:
+        gap = measured["share_of_staff_hours"] - measured["share_of_views"]
+        widest = measured.loc[gap.sort_values(ascending=False, kind="stable").index[0]]
+        title = t(
+            "roi.chart.hours.title",
+            lang,
+            platform=escape(label(widest["platform"])),
+            hours=fmt_percent(widest["share_of_staff_hours"], lang, decimals=0),
+            views=fmt_percent(widest["share_of_views"], lang, decimals=0),
+        )
+    no_views = rows[rows["share_of_views"].isna()]
+    if no_views.empty:
+        return title, None
+    names = [
+        t(
+            "roi.chart.hours.time_of",
+            lang,
+            platform=escape(label(p)),
+            hours=fmt_percent(h, lang, decimals=0),
+        )
+        for p, h in zip(no_views["platform"], no_views["share_of_staff_hours"], strict=True)
+    ]
+    return title, t("roi.chart.hours.no_views_note", lang, platforms=", ".join(names))
+
+
 def hours_vs_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure:
     """Per platform, its share of staff hours beside its share of views, titled with the widest gap.
 
     `table` is `roi.roi_table(...)`. Platforms with neither hours nor views are left out; one
-    without views shows « pas de vues publiées » instead of a bar. Raises ValueError when no
-    platform has staff hours, so the page can ask for them instead.
+    without views shows « pas de vues publiées » instead of a bar, and is named beside the title.
+    Raises ValueError when no platform has staff hours, so the page can ask for them instead.
     """
     rows = table[table["share_of_staff_hours"].notna()].copy()
     if rows.empty:
         raise ValueError("no platform has staff hours")
-    rows["gap"] = rows["share_of_staff_hours"] - rows["share_of_views"].fillna(0)
     rows = rows.sort_values(["share_of_staff_hours", "platform"], ascending=[False, True])
-    widest = rows.sort_values("gap", ascending=False, kind="stable").iloc[0]
-    title = t(
-        "roi.chart.hours.title",
-        lang,
-        platform=plain(label(widest["platform"])),
-        hours=fmt_percent(widest["share_of_staff_hours"], lang, decimals=0),
-        views=_share_or_none(widest["share_of_views"], lang),
-    )
+    title, note = hours_title(table, lang)
     drawn = rows.iloc[::-1]
     names = [plain(label(p)) for p in drawn["platform"]]
     hours_labels = [
@@ -66,6 +96,17 @@ def hours_vs_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure
                 constraintext="none",
                 cliponaxis=False,
                 hovertemplate="%{y} · %{text}<extra></extra>",
+                showlegend=False,
+            ),
+            # The views bars take each network's colour: the legend shows a neutral swatch, not
+            # the colour of whichever network comes first.
+            go.Scatter(
+                name=t("roi.chart.hours.views", lang),
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(symbol="square", size=12, color=TEXT_COLOUR),
+                hoverinfo="skip",
             ),
         ]
     )
@@ -79,6 +120,8 @@ def hours_vs_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure
         categories=[label(p) for p in rows["platform"]],
         x_range=[0, x_max(pd.Series([largest]), views_labels + hours_labels)],
         bar_slots=2 * len(rows),
+        note=note,
+        top=150,
     )
     fig.update_layout(
         barmode="group",
@@ -86,9 +129,22 @@ def hours_vs_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure
         legend=dict(
             orientation="h", x=0, y=1.02, xanchor="left", yanchor="bottom", traceorder="reversed"
         ),
-        margin=dict(t=150),
     )
     return fig
+
+
+def cost_title(table: pd.DataFrame, lang: str, escape=plain) -> str:
+    """« LinkedIn : 7,00 € pour 1 000 vues, le coût le plus bas » — every network at that cost to
+    the cent, when several are (« LinkedIn et TikTok : … »)."""
+    costs = table["cost_per_1000_views"].dropna()
+    cheapest = costs.min()
+    tied = table.loc[costs.index[costs.round(2) == round(cheapest, 2)], "platform"]
+    return t(
+        "roi.chart.cost.title",
+        lang,
+        platform=join_words([escape(label(p)) for p in sorted(tied)], lang),
+        cost=fmt_money(cheapest, lang),
+    )
 
 
 def cost_per_1000_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.Figure:
@@ -100,13 +156,7 @@ def cost_per_1000_views_bar(table: pd.DataFrame, lang: str, source: str) -> go.F
     if rows.empty:
         raise ValueError("no platform has both views and a cost")
     rows = rows.sort_values(["cost_per_1000_views", "platform"], kind="stable")
-    cheapest = rows.iloc[0]
-    title = t(
-        "roi.chart.cost.title",
-        lang,
-        platform=plain(label(cheapest["platform"])),
-        cost=fmt_money(cheapest["cost_per_1000_views"], lang),
-    )
+    title = cost_title(rows, lang)
     drawn = rows.iloc[::-1]
     value_labels = [
         f"{LABEL_GAP}{fmt_money(cost, lang)} · "

@@ -14,19 +14,22 @@ source line inside the figure; `add_event_markers` draws the workspace's events 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from canalyse import tables
 from canalyse.charts import (
     MUTED_COLOUR,
     TEXT_COLOUR,
     source_annotation,
     template,
+    wrap_title,
 )
-from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, BeforeAfter
-from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators
+from canalyse.events import COMPARED, OTHER_GRAIN, SHORT, BeforeAfter
+from canalyse.filters import join_words
+from canalyse.formatting import fmt_date, fmt_int, fmt_percent, fmt_period, plotly_separators
 from canalyse.i18n import t
 from canalyse.platforms import colour, label
 
@@ -44,8 +47,6 @@ _STABLE = 0.005
 # Fixed left margin for time charts, so that the source line can line up with the title.
 _LEFT_MARGIN = 100
 _EVENT_LABEL_MAX = 40
-# About the most characters of a 24 px bold title that fit a 1100 px slide picture on one line.
-_TITLE_WIDTH = 72
 
 
 # ---- Buckets -------------------------------------------------------------------------------------
@@ -145,11 +146,12 @@ class ViewsSeries:
     """Views per platform and period, ready to draw.
 
     `series`: period (bucket start), platform, views — every period between a platform's first and
-    last one is present (0 when nothing was published then); `complete` is False for a first or
-    last period the rows cover only in part; `rolling` is the rolling average of complete periods
-    (NaN until a full window is available). `coverage`: per platform, first_day and last_day of the
-    rows counted. `left_out_rows`/`left_out_views`: dated rows longer than a period (months in
-    day or week granularity) that no bucket could hold.
+    last one is present, NaN (a gap, never 0) when no row gives a figure then; `complete` is False
+    for a period the rows cover only in part (the first or last of a stretch of data: a daily
+    series starting on the 15th); `rolling` is the rolling average of complete periods (NaN until
+    a full window is available). `coverage`: per platform, first_day and last_day of the rows
+    counted. `left_out_rows`/`left_out_views`: dated rows longer than a period (months in day or
+    week granularity) that no bucket could hold.
     """
 
     granularity: str
@@ -161,7 +163,7 @@ class ViewsSeries:
     @property
     def empty(self) -> bool:
         """True when no dated view fits a period of this granularity."""
-        return self.series.empty
+        return self.series["views"].isna().all() if len(self.series) else True
 
     @property
     def partial_periods(self) -> int:
@@ -172,6 +174,53 @@ class ViewsSeries:
     def last_day(self) -> pd.Timestamp | None:
         """The last day any counted row covers."""
         return None if self.coverage.empty else self.coverage["last_day"].max()
+
+    @property
+    def first_day(self) -> pd.Timestamp | None:
+        """The first day any counted row covers."""
+        return None if self.coverage.empty else self.coverage["first_day"].min()
+
+    def recent_stretch(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """The first and last period of the most recent continuous stretch of data (all platforms
+        together): the periods after the last gap of GAP_PERIODS empty periods or more."""
+        present = self.series.loc[self.series["views"].notna(), "period"]
+        if present.empty:
+            return None
+        periods = pd.Series(sorted(present.unique()))
+        starts = _stretch_starts(periods, self.granularity)
+        return periods[starts].iloc[-1], periods.iloc[-1]
+
+    def since(self, first_period: object) -> ViewsSeries:
+        """The same series from `first_period` on (a platform with nothing left is left out)."""
+        start = pd.Timestamp(first_period)
+        kept = self.series[self.series["period"] >= start]
+        totals = kept.groupby("platform")["views"].sum(min_count=1).dropna()
+        kept = kept[kept["platform"].isin(totals.index)].reset_index(drop=True)
+        coverage = self.coverage[self.coverage["platform"].isin(totals.index)].assign(
+            first_day=lambda c: c["first_day"].clip(lower=start),
+            total=lambda c: c["platform"].map(totals),
+        )
+        return replace(self, series=kept, coverage=coverage.reset_index(drop=True))
+
+
+# Empty periods in a row that end a stretch of data: a week of days, two weeks, two months. One
+# empty period inside a stretch is drawn as a gap without splitting it.
+GAP_PERIODS = {"day": 7, "week": 2, "month": 2}
+
+
+def _bucket_index(periods: pd.Series, granularity: str) -> pd.Series:
+    """A running number per bucket, consecutive buckets one apart."""
+    stamps = pd.to_datetime(periods)
+    if granularity == "month":
+        return stamps.dt.year * 12 + stamps.dt.month
+    days = (stamps - pd.Timestamp(_A_MONDAY)).dt.days
+    return days // 7 if granularity == "week" else days
+
+
+def _stretch_starts(periods: pd.Series, granularity: str) -> pd.Series:
+    """For sorted, distinct periods with data: True where a stretch of data starts."""
+    index = _bucket_index(periods, granularity)
+    return (index.diff() - 1).fillna(GAP_PERIODS[granularity]) >= GAP_PERIODS[granularity]
 
 
 def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
@@ -189,6 +238,7 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
     per_bucket = kept.groupby(["platform", "period"], as_index=False).agg(
         views=("views", "sum"), first_day=("period_start", "min"), last_day=("period_end", "max")
     )
+    per_bucket = _with_stretches(per_bucket, granularity)
     coverage = per_bucket.groupby("platform", as_index=False).agg(
         first_day=("first_day", "min"),
         last_day=("last_day", "max"),
@@ -196,12 +246,13 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
         last_period=("period", "max"),
         total=("views", "sum"),
     )
-    series = _filled(per_bucket[["platform", "period", "views"]], coverage, granularity)
-    # A first or last period the rows only partly cover (a daily series starting on the 15th)
-    # would show as a fall that never happened: flagged, so the views chart leaves it out.
-    edges = series.merge(coverage[["platform", "first_day", "last_day"]], on="platform")
-    series["complete"] = (edges["period"] >= edges["first_day"]) & (
-        bucket_end(edges["period"], granularity) <= edges["last_day"]
+    series = _filled(per_bucket, coverage, granularity)
+    # The first or last period of a stretch the rows only partly cover (a daily series starting
+    # on the 15th) would show as a fall that never happened: flagged, so the views chart leaves
+    # it out. A gap is no figure at all: nothing to flag.
+    ends = bucket_end(series["period"], granularity)
+    series["complete"] = series["views"].isna() | (
+        (series["period"] >= series["stretch_first"]) & (ends <= series["stretch_last"])
     )
     window = ROLLING_WINDOW[granularity]
     series["rolling"] = (
@@ -212,16 +263,33 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
     )
     return ViewsSeries(
         granularity=granularity,
-        series=series,
+        series=series.drop(columns=["stretch_first", "stretch_last"]),
         coverage=coverage.drop(columns=["first_period", "last_period"]),
         left_out_rows=int(left_out["rows"].sum()) if "rows" in left_out else len(left_out),
         left_out_views=float(left_out["views"].sum()),
     )
 
 
+def _with_stretches(per_bucket: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Each bucket with the first and last day of its platform's stretch of data."""
+    parts = []
+    for _, rows in per_bucket.sort_values(["platform", "period"]).groupby("platform", sort=False):
+        rows = rows.reset_index(drop=True)
+        days = rows.groupby(_stretch_starts(rows["period"], granularity).cumsum())
+        parts.append(
+            rows.assign(
+                stretch_first=days["first_day"].transform("min"),
+                stretch_last=days["last_day"].transform("max"),
+            )
+        )
+    if not parts:
+        return per_bucket.assign(stretch_first=pd.NaT, stretch_last=pd.NaT)
+    return pd.concat(parts, ignore_index=True)
+
+
 def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    """Every period between each platform's first and last one, 0 where it had no row."""
-    columns = ["period", "platform", "views"]
+    """Every period between each platform's first and last one, NaN (a gap) where it had no row."""
+    columns = ["period", "platform", "views", "stretch_first", "stretch_last"]
     if values.empty:
         return pd.DataFrame({c: pd.Series(dtype=values[c].dtype) for c in columns})
     periods = pd.date_range(
@@ -234,8 +302,9 @@ def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> p
     ).to_frame(index=False)
     grid = grid.merge(coverage[["platform", "first_period", "last_period"]], on="platform")
     grid = grid[(grid["period"] >= grid["first_period"]) & (grid["period"] <= grid["last_period"])]
-    filled = grid[["platform", "period"]].merge(values, on=["platform", "period"], how="left")
-    filled["views"] = filled["views"].fillna(0.0)
+    filled = grid[["platform", "period"]].merge(
+        values[columns], on=["platform", "period"], how="left"
+    )
     return filled[columns].sort_values(["platform", "period"], ignore_index=True)
 
 
@@ -246,12 +315,14 @@ def leading_platforms(series: pd.DataFrame) -> list[str]:
     return ranked["platform"].tolist()
 
 
-def _complete_periods(result: ViewsSeries, platform: str) -> pd.DataFrame:
-    """A platform's periods that its rows cover from first to last day (no half-imported month)."""
-    rows = result.series[result.series["platform"] == platform]
-    covered = result.coverage.set_index("platform").loc[platform]
-    ends = bucket_end(rows["period"], result.granularity)
-    return rows[(rows["period"] >= covered["first_day"]) & (ends <= covered["last_day"])]
+def _last_run(result: ViewsSeries, platform: str) -> pd.DataFrame:
+    """A platform's complete periods with a figure, from its last gap on: periods a headline may
+    compare, since nothing is missing between them."""
+    rows = result.series[result.series["platform"] == platform].reset_index(drop=True)
+    usable = rows["complete"] & rows["views"].notna()
+    breaks = (~usable).cumsum()
+    last = rows[usable & (breaks == breaks[usable].max())] if usable.any() else rows[usable]
+    return last
 
 
 # ---- Period-over-period growth -----------------------------------------------------------------------
@@ -274,29 +345,28 @@ class Growth:
 
 
 def growth(result: ViewsSeries) -> Growth | None:
-    """This period against the previous one of the same length; None with fewer than two periods.
+    """This period against the previous one of the same length; None unless both have figures.
 
-    "This period" is the latest period the data covers to its last day: a month imported up to
-    the 18th is not compared with a full month, it is named as left out instead.
+    "This period" is the latest period with a figure that the data covers to its last day: a
+    month imported up to the 18th is not compared with a full month, it is named as left out
+    instead. A platform's figure counts only for a period its rows cover whole.
     """
     if result.empty:
         return None
+    usable = result.series.assign(views=result.series["views"].where(result.series["complete"]))
+    with_figures = usable.loc[usable["views"].notna(), "period"]
     periods = pd.Series(sorted(result.series["period"].unique()))
-    last_day = result.last_day
-    complete = periods[bucket_end(periods, result.granularity) <= last_day]
-    if complete.empty:
+    candidates = pd.Series(sorted(with_figures.unique()))
+    candidates = candidates[bucket_end(candidates, result.granularity) <= result.last_day]
+    if candidates.empty:
         return None
-    current = complete.iloc[-1]
-    later = periods[periods > current]
+    current = candidates.iloc[-1]
     previous = current - pd.tseries.frequencies.to_offset(_FREQUENCY[result.granularity])
-    if previous < periods.iloc[0]:
+    if previous not in set(with_figures):
         return None
-    wide = result.series.pivot(index="platform", columns="period", values="views")
-    table = pd.DataFrame(
-        {
-            "platform": leading_platforms(result.series),
-        }
-    )
+    later = periods[periods > current]
+    wide = usable.pivot(index="platform", columns="period", values="views")
+    table = pd.DataFrame({"platform": leading_platforms(result.series)})
     table["views"] = table["platform"].map(wide.get(current, pd.Series(dtype=float)))
     table["previous_views"] = table["platform"].map(wide.get(previous, pd.Series(dtype=float)))
     table["change"] = table["views"] - table["previous_views"]
@@ -311,39 +381,35 @@ def growth(result: ViewsSeries) -> Growth | None:
     )
 
 
-def growth_table(result: Growth, granularity: str, lang: str) -> pd.DataFrame:
-    """The growth table as text: « 12 000 », « +2 000 », « +20,0 % », « — » when unknown."""
+def growth_table(result: Growth, granularity: str, lang: str) -> tables.Table:
+    """The growth table: views this period and the previous one, the change and its percentage;
+    « — » when unknown."""
     current = period_label(result.current, granularity, lang)
     previous = period_label(result.previous, granularity, lang)
     frame = result.table
-    return pd.DataFrame(
-        {
-            t("trends.growth.platform", lang): frame["platform"].map(label),
-            current: frame["views"].map(lambda v: fmt_int(v, lang)),
-            previous: frame["previous_views"].map(lambda v: fmt_int(v, lang)),
-            t("trends.growth.change", lang): frame["change"].map(lambda v: _signed_int(v, lang)),
-            t("trends.growth.change_percent", lang): frame["change_ratio"].map(
-                lambda v: _signed_percent(v, lang)
-            ),
-        }
-    )
+    columns = {
+        t("trends.growth.platform", lang): (frame["platform"].map(label), tables.TEXT),
+        current: (frame["views"], tables.COUNT),
+        previous: (frame["previous_views"], tables.COUNT),
+        t("trends.growth.change", lang): (frame["change"], tables.SIGNED_COUNT),
+        t("trends.growth.change_percent", lang): (frame["change_ratio"], tables.SIGNED_PERCENT),
+    }
+    return _table(columns)
+
+
+def _table(columns: dict[str, tuple[object, str]]) -> tables.Table:
+    frame = pd.DataFrame({header: list(values) for header, (values, _) in columns.items()})
+    return tables.Table(frame, {header: kind for header, (_, kind) in columns.items()})
 
 
 def _signed_int(value: object, lang: str) -> str:
     """« +2 000 » for a rise, « -64 » for a fall, « 0 » and « — » unsigned."""
-    return _signed(value, fmt_int(value, lang))
+    return tables.signed(value, fmt_int(value, lang))
 
 
 def _signed_percent(value: object, lang: str) -> str:
     """« +20,0 % » for a rise, « -2,7 % » for a fall, « 0,0 % » and « — » unsigned."""
-    return _signed(value, fmt_percent(value, lang))
-
-
-def _signed(value: object, text: str) -> str:
-    # A plus sign only when the rounded figure shows something above zero.
-    shows_digits = any(c in "123456789" for c in text)
-    positive = text != "—" and not text.startswith("-") and float(value) > 0
-    return f"+{text}" if positive and shows_digits else text
+    return tables.signed(value, fmt_percent(value, lang))
 
 
 # ---- Followers ----------------------------------------------------------------------------------------
@@ -361,6 +427,15 @@ class FollowersSeries:
     granularity: str
     levels: pd.DataFrame
     net_gains: pd.DataFrame
+
+    def since(self, first_period: object) -> FollowersSeries:
+        """The same series from `first_period` on (the views charts' stretch)."""
+        start = pd.Timestamp(first_period)
+        return replace(
+            self,
+            levels=self.levels[self.levels["period"] >= start].reset_index(drop=True),
+            net_gains=self.net_gains[self.net_gains["period"] >= start].reset_index(drop=True),
+        )
 
 
 def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeries:
@@ -380,7 +455,7 @@ def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeri
     )
     levels = latest.groupby(["period", "platform"], as_index=False)["followers_total"].sum()
 
-    flows = frame[~frame["platform"].isin(counted["platform"])]
+    flows = frame[~frame["platform"].isin(counted["platform"].unique())]
     first = bucket_start(flows["period_start"], granularity)
     fits = first == bucket_start(flows["period_end"], granularity)
     flows = flows[fits].assign(
@@ -391,9 +466,24 @@ def followers_series(followers: pd.DataFrame, granularity: str) -> FollowersSeri
     net["cumulative"] = net.groupby("platform")["net"].cumsum()
     return FollowersSeries(
         granularity=granularity,
-        levels=levels.sort_values(["platform", "period"], ignore_index=True),
-        net_gains=net[["period", "platform", "net", "cumulative"]],
+        levels=_with_gaps(levels, granularity),
+        net_gains=_with_gaps(net[["period", "platform", "net", "cumulative"]], granularity),
     )
+
+
+def _with_gaps(frame: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """Every period between each platform's first and last one, NaN where it has no figure, so
+    that a line breaks there instead of joining two distant points."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    parts = []
+    for platform, rows in frame.groupby("platform", sort=True):
+        periods = pd.date_range(
+            rows["period"].min(), rows["period"].max(), freq=_FREQUENCY[granularity]
+        )
+        full = rows.set_index("period").reindex(periods).rename_axis("period").reset_index()
+        parts.append(full.assign(platform=platform))
+    return pd.concat(parts, ignore_index=True)[list(frame.columns)]
 
 
 # ---- Chart helpers -------------------------------------------------------------------------------------
@@ -417,7 +507,7 @@ def _finish(
     fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 560
 ) -> go.Figure:
     """Template, title, French or English separators and the source line inside the figure."""
-    wrapped = _wrap(title)
+    wrapped = wrap_title(title)
     extra = 30 * wrapped.count("<br>")
     fig.update_layout(
         template=template(),
@@ -438,29 +528,32 @@ def _date_ticks(
     """Tick positions and labels in the reader's language (Plotly's own month names are English).
 
     Up to two months: one tick a week (every day for ten days or less), « 20/01 » or « 20 Jan ».
-    Beyond: one tick every 1, 2, 3 or 6 months, « janv. 2025 » then « févr. »… with the year on
-    January and on the first tick; for monthly values the tick sits mid-month, under its point.
+    Beyond: one tick every 1, 2, 3 or 6 months from January, « janv. 2025 » then « févr. »…, or
+    one a year (« 2024 ») or every few years for long spans. When the chart spans more than one
+    year every tick carries its year, so that two Septembers are never confused; for monthly
+    values the tick sits mid-month, under its point.
     """
     span = (last - first).days
+    several_years = first.year != last.year
     if span <= 62:
         step = "D" if span <= 10 else "W-MON"
         days = pd.date_range(first, last, freq=step)
-        if lang == "en":
-            texts = [
-                f"{d.day} {t('trends.months_short', lang).split(',')[d.month - 1]}" for d in days
-            ]
-        else:
-            texts = [d.strftime("%d/%m") for d in days]
-        return list(days), texts
+        if several_years:
+            return list(days), [fmt_date(d, lang) for d in days]
+        return list(days), [_day_month(d, lang) for d in days]
     months = pd.date_range(first.to_period("M").to_timestamp(), last, freq="MS")
-    every = next((n for n in (1, 2, 3, 6, 12) if len(months) / n <= 13), 12)
-    months = months[months.month % every == (months[0].month % every)]
-    names = t("trends.months_short", lang).split(",")
-    texts = [
-        f"{names[m.month - 1]} {m.year}" if m.month == 1 or i == 0 else names[m.month - 1]
-        for i, m in enumerate(months)
-    ]
-    shift = pd.Timedelta(days=14) if granularity == "month" else pd.Timedelta(0)
+    every = next((n for n in (1, 2, 3, 6, 12, 24, 60, 120) if len(months) / n <= 13), 120)
+    if every >= 12:
+        months = months[(months.month == 1) & (months.year % (every // 12) == 0)]
+        texts = [str(m.year) for m in months]
+    else:
+        months = months[(months.month - 1) % every == 0]
+        names = t("trends.months_short", lang).split(",")
+        texts = [
+            f"{names[m.month - 1]} {m.year}" if several_years or i == 0 else names[m.month - 1]
+            for i, m in enumerate(months)
+        ]
+    shift = pd.Timedelta(days=14) if granularity == "month" and every < 12 else pd.Timedelta(0)
     return list(months + shift), texts
 
 
@@ -500,16 +593,6 @@ def _events_inside(events: pd.DataFrame | None, first: object, last: object) -> 
     return events[(days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))]
 
 
-def _wrap(title: str, width: int = _TITLE_WIDTH) -> str:
-    """A title too long for a slide's width on two lines, broken at the space nearest the middle."""
-    if len(title) <= width or " " not in title:
-        return title
-    middle = len(title) // 2
-    spaces = [i for i, c in enumerate(title) if c == " "]
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return f"{title[:cut]}<br>{title[cut + 1 :]}"
-
-
 def _span(result_periods: pd.Series, granularity: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     first = result_periods.min()
     return first, bucket_end(pd.Series([result_periods.max()]), granularity).iloc[0]
@@ -533,14 +616,15 @@ def _title_percent(change: float, lang: str) -> str:
 def views_title(result: ViewsSeries, lang: str) -> str:
     """« Les vues de LinkedIn ont augmenté de 35 % entre janvier 2025 et décembre 2025 ».
 
-    Compares the leading platform's first and last complete periods (weeks or months; single days
-    are too noisy to sum up a trend); otherwise names the platform that leads.
+    Compares the leading platform's first and last complete periods of its last run of figures
+    (nothing missing between them; weeks or months: single days are too noisy to sum up a
+    trend); otherwise names the platform that leads.
     """
     leader = leading_platforms(result.series)[0]
     name = _plain(label(leader))
-    complete = _complete_periods(result, leader)
-    if result.granularity != "day" and len(complete) >= 2 and complete["views"].iloc[0] > 0:
-        first, last = complete.iloc[0], complete.iloc[-1]
+    run = _last_run(result, leader)
+    if result.granularity != "day" and len(run) >= 2 and run["views"].iloc[0] > 0:
+        first, last = run.iloc[0], run.iloc[-1]
         return t(
             "trends.views.title_change",
             lang,
@@ -648,9 +732,12 @@ def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
     otherwise the leader's share over the whole range.
     """
     platforms = shares["platform"].nunique()
-    present = shares.groupby("period")["platform"].transform("nunique") == platforms
+    present = shares.groupby("period")["views"].transform("count") == platforms
     common = shares[present & shares["share"].notna()]
-    periods = sorted(common["period"].unique())
+    periods = pd.Series(sorted(common["period"].unique()), dtype="datetime64[ns]")
+    # Only the last run of periods in a row: never across a gap.
+    run = (_bucket_index(periods, result.granularity).diff() != 1).cumsum()
+    periods = periods[run == run.max()].tolist() if len(periods) else []
     if platforms > 1 and len(periods) >= 2 and result.granularity != "day":
         wide = common.pivot(index="period", columns="platform", values="share")
         moved = (wide.loc[periods[-1]] - wide.loc[periods[0]]).abs()
@@ -679,7 +766,8 @@ def share_title(result: ViewsSeries, shares: pd.DataFrame, lang: str) -> str:
 def share_over_time_chart(
     result: ViewsSeries, lang: str, source: str, *, events: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Each platform's share of the period's views, stacked to 100 % (bars; an area for days)."""
+    """Each platform's share of the period's views, stacked to 100 %; a period without figures
+    stays empty."""
     if result.empty:
         raise ValueError("share_over_time_chart needs at least one dated view")
     granularity = result.granularity
@@ -706,18 +794,14 @@ def share_over_time_chart(
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
         )
-        if granularity == "day":
-            trace = go.Scatter(
-                **common,
-                stackgroup="shares",
-                mode="lines",
-                line=dict(width=0.5, color=colour(platform)),
-                fillcolor=colour(platform),
-            )
-        else:
-            trace = go.Bar(**_period_axis(common, granularity), marker_color=colour(platform))
-        fig.add_trace(trace)
-    fig.update_layout(showlegend=True, barmode="stack", bargap=0.15, legend_traceorder="normal")
+        # Bars, days included: a stacked area would draw a day without figures as 0 %.
+        fig.add_trace(go.Bar(**_period_axis(common, granularity), marker_color=colour(platform)))
+    fig.update_layout(
+        showlegend=True,
+        barmode="stack",
+        bargap=0 if granularity == "day" else 0.15,
+        legend_traceorder="normal",
+    )
     _finish(
         fig,
         share_title(result, shares, lang),
@@ -928,96 +1012,125 @@ def _x_range(fig: go.Figure) -> tuple[object, object]:
 # ---- Before and after an event ------------------------------------------------------------------------
 
 
+def _units(count: int, grain: str, lang: str) -> str:
+    """« 3 mois », « 1 semaine », « 30 jours »."""
+    key = "one" if count == 1 else "many"
+    return t(f"trends.before_after.unit.{grain}.{key}", lang, count=fmt_int(count, lang))
+
+
 def comparison_text(result: BeforeAfter, lang: str) -> str:
-    """« Comparaison sur 30 jours avant et 30 jours après le 20/01/2025 (ce jour exclu) »."""
+    """« Comparaison sur 3 mois avant (du 01/01/2025 au 31/03/2025) et 3 mois après (du 01/04/2025
+    au 30/06/2025) l'événement du 01/04/2025 »."""
+    first_before, last_before, first_after, last_after = result.windows
     return t(
         "trends.before_after.window",
         lang,
-        days=fmt_int(result.days, lang),
+        span=_units(result.periods, result.grain, lang),
+        before=fmt_period(first_before, last_before, lang),
+        after=fmt_period(first_after, last_after, lang),
         day=fmt_date(result.event_day, lang),
     )
 
 
+def excluded_text(result: BeforeAfter, lang: str) -> str:
+    """What the comparison leaves out around the event: its day, week or month."""
+    return t(f"trends.before_after.excluded.{result.grain}", lang)
+
+
 def before_after_title(result: BeforeAfter, event_label: str, lang: str) -> str:
-    """« Après « Arrêt de X », les vues quotidiennes ont baissé de 12 % »."""
+    """« Après « Arrêt de X », les vues mensuelles ont baissé de 12 % »; when some networks with
+    figures are not compared, the title names those that are (« les vues mensuelles de Facebook
+    ont augmenté de 7 % »), so a total is never read as everyone's."""
     shown = str(event_label)
     if len(shown) > _EVENT_LABEL_MAX:
         shown = shown[: _EVENT_LABEL_MAX - 1].rstrip() + "…"
+    per = t(f"trends.before_after.views_per.{result.grain}", lang)
+    compared = result.compared["platform"].tolist()
+    if compared and len(compared) < len(result.per_platform):
+        platforms = join_words([_plain(label(p)) for p in compared], lang)
+        views = t("trends.before_after.views_of", lang, per=per, platforms=platforms)
+    else:
+        views = t("trends.before_after.views", lang, per=per)
+    event = _plain(shown)
     if result.change is None:
-        return t("trends.before_after.title_plain", lang, event=_plain(shown))
-    if abs(result.change) < _STABLE:
-        return t("trends.before_after.title_stable", lang, event=_plain(shown))
-    key = "trends.before_after.title_up" if result.change > 0 else "trends.before_after.title_down"
-    return t(
-        key,
-        lang,
-        event=_plain(shown),
-        percent=_title_percent(result.change, lang),
-    )
+        title = t("trends.before_after.title_plain", lang, event=event, views=views)
+    elif abs(result.change) < _STABLE:
+        title = t("trends.before_after.title_stable", lang, event=event, views=views)
+    else:
+        key = "up" if result.change > 0 else "down"
+        title = t(
+            f"trends.before_after.title_{key}",
+            lang,
+            event=event,
+            views=views,
+            percent=_title_percent(result.change, lang),
+        )
+    return title[:1].upper() + title[1:]
 
 
-def before_after_table(result: BeforeAfter, lang: str) -> pd.DataFrame:
-    """One row per platform then the total, as text; platforms not compared say why."""
+def _why_not(row, result: BeforeAfter, lang: str) -> str:
+    """Why a platform is not in the comparison, in words."""
+    if row.status == SHORT:
+        return t(
+            "trends.before_after.short",
+            lang,
+            span=_units(int(row.covered), result.grain, lang),
+        )
+    if row.status == OTHER_GRAIN:
+        return t(
+            "trends.before_after.other_grain",
+            lang,
+            per=t(f"trends.before_after.per.{row.finest}", lang),
+        )
+    return t("trends.before_after.not_covered", lang)
+
+
+def before_after_table(result: BeforeAfter, lang: str) -> tables.Table:
+    """One row per platform then the total; platforms not compared say why."""
     rows = result.per_platform
     compared = rows["status"] == COMPARED
-    why = rows["status"].map(
-        {
-            MONTHS_ONLY: t("trends.before_after.months_only", lang),
-            NOT_COVERED: t("trends.before_after.not_covered", lang),
-        }
+    notes = [
+        "" if row.status == COMPARED else _why_not(row, result, lang)
+        for row in rows.itertuples(index=False)
+    ]
+    per = t(f"trends.before_after.per.{result.grain or 'day'}", lang)
+    columns = {
+        t("trends.growth.platform", lang): (rows["platform"].map(label), tables.TEXT),
+        t("trends.before_after.avg_before", lang, per=per): (rows["avg_before"], tables.COUNT),
+        t("trends.before_after.avg_after", lang, per=per): (rows["avg_after"], tables.COUNT),
+        t("trends.growth.change_percent", lang): (rows["change"], tables.SIGNED_PERCENT),
+        t("trends.before_after.share_before", lang): (rows["share_before"], tables.PERCENT),
+        t("trends.before_after.share_after", lang): (rows["share_after"], tables.PERCENT),
+        t("trends.before_after.note", lang): (notes, tables.TEXT),
+    }
+    table = _table(columns)
+    if not compared.any():
+        return table
+    total = [
+        t("trends.before_after.total", lang),
+        result.total_before,
+        result.total_after,
+        result.change,
+        1.0,
+        1.0,
+        "",
+    ]
+    frame = pd.concat(
+        [table.frame, pd.DataFrame([total], columns=table.frame.columns)], ignore_index=True
     )
-    # A platform's own coverage, when it does not reach the window, helps choose a shorter one.
-    short = ~compared & (rows["covered_days"] > 0)
-    why = why.where(
-        ~short,
-        why
-        + " "
-        + rows["covered_days"].map(lambda d: t("trends.before_after.covers", lang, days=d)),
-    )
-    table = pd.DataFrame(
-        {
-            t("trends.growth.platform", lang): rows["platform"].map(label),
-            t("trends.before_after.avg_before", lang): rows["avg_before"].map(
-                lambda v: fmt_int(v, lang)
-            ),
-            t("trends.before_after.avg_after", lang): rows["avg_after"].map(
-                lambda v: fmt_int(v, lang)
-            ),
-            t("trends.growth.change_percent", lang): rows["change"].map(
-                lambda v: _signed_percent(v, lang)
-            ),
-            t("trends.before_after.share_before", lang): rows["share_before"].map(
-                lambda v: fmt_percent(v, lang)
-            ),
-            t("trends.before_after.share_after", lang): rows["share_after"].map(
-                lambda v: fmt_percent(v, lang)
-            ),
-            t("trends.before_after.note", lang): why.where(~compared, ""),
-        }
-    )
-    if compared.any():
-        total = {
-            t("trends.growth.platform", lang): t("trends.before_after.total", lang),
-            t("trends.before_after.avg_before", lang): fmt_int(result.total_before, lang),
-            t("trends.before_after.avg_after", lang): fmt_int(result.total_after, lang),
-            t("trends.growth.change_percent", lang): _signed_percent(result.change, lang),
-            t("trends.before_after.share_before", lang): fmt_percent(1, lang),
-            t("trends.before_after.share_after", lang): fmt_percent(1, lang),
-            t("trends.before_after.note", lang): "",
-        }
-        table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
-    return table
+    return tables.Table(frame, table.kinds)
 
 
 def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source: str) -> go.Figure:
-    """Grouped bars per platform: average daily views before (grey) and after (its colour)."""
+    """Grouped bars per platform: average views per day, week or month before (grey) and after
+    (its colour)."""
     rows = result.compared
     if rows.empty:
         raise ValueError("before_after_chart needs at least one platform compared")
     names = [_plain(label(p)) for p in rows["platform"]]
-    days = fmt_int(result.days, lang)
-    before_name = t("trends.before_after.legend_before", lang, days=days)
-    after_name = t("trends.before_after.legend_after", lang, days=days)
+    span = _units(result.periods, result.grain, lang)
+    before_name = t("trends.before_after.legend_before", lang, span=span)
+    after_name = t("trends.before_after.legend_after", lang, span=span)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -1064,7 +1177,13 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
     return _finish(
         fig,
         before_after_title(result, event_label, lang),
-        comparison_text(result, lang),
+        t(
+            "trends.before_after.subtitle",
+            lang,
+            per=t(f"trends.before_after.per.{result.grain}", lang),
+            span=span,
+            day=fmt_date(result.event_day, lang),
+        ),
         source,
         lang,
         height=520,

@@ -36,8 +36,8 @@ def _changed(section: str, kind: str, text: str) -> None:
 def _add_range(lang: str) -> None:
     state = st.session_state
     try:
-        name = add_campaign_range(
-            ui.cursor(), state["range_name"], state["range_start"], state["range_end"]
+        name = ui.write(
+            add_campaign_range, state["range_name"], state["range_start"], state["range_end"]
         )
     except CanalyseError as error:
         _changed("ranges", "error", error.message(lang))
@@ -48,14 +48,14 @@ def _add_range(lang: str) -> None:
 
 def _delete_range(lang: str) -> None:
     name = st.session_state["range_delete_choice"]
-    delete_campaign_range(ui.cursor(), name)
+    ui.write(delete_campaign_range, name)
     _changed("ranges", "success", t("campaigns.ranges.deleted", lang, name=name))
 
 
 def _tag(source_id: int, file_name: str, lang: str) -> None:
     name = st.session_state[f"tag_name_{source_id}"].strip()
     try:
-        count = tag_source(ui.cursor(), source_id, name)
+        count = ui.write(tag_source, source_id, name)
     except CanalyseError as error:
         _changed("tag", "error", error.message(lang))
         return
@@ -74,7 +74,7 @@ def _notice(section: str) -> None:
 lang = ui.frame()
 filters = ui.current_filters()
 con = ui.cursor()
-st.title(t("nav.campaigns", lang))
+ui.header(t("nav.campaigns", lang), filters)
 st.caption(t("campaigns.intro", lang))
 
 # ---- Compare campaigns ------------------------------------------------------------------------
@@ -92,6 +92,7 @@ else:
         max_selections=MAX_COMPARED,
         placeholder=t("campaigns.compare.placeholder", lang),
         help=t("campaigns.compare.help", lang, max=MAX_COMPARED),
+        select_all=False,
         key="compare_campaigns",
     )
     st.caption(t("campaigns.compare.filters_note", lang))
@@ -107,21 +108,21 @@ else:
             figure = views_by_campaign_bar(comparison, totals, lang, line)
             name = chart_filename(t("campaigns.chart.views.filename", lang), start, end)
             st.plotly_chart(
-                figure, theme=None, config=figure_config(name), key="campaign_views_chart"
+                figure, theme=None, config=figure_config(name, figure), key="campaign_views_chart"
             )
             ui.chart_downloads(figure, name, key="campaign_views_image")
         if totals["cost_per_1000_views"].notna().any():
             figure = cost_per_1000_bar(totals, lang, line)
             name = chart_filename(t("campaigns.chart.cost.filename", lang), start, end)
             st.plotly_chart(
-                figure, theme=None, config=figure_config(name), key="campaign_cost_chart"
+                figure, theme=None, config=figure_config(name, figure), key="campaign_cost_chart"
             )
             ui.chart_downloads(figure, name, key="campaign_cost_image")
         else:
             st.info(t("campaigns.compare.no_cost", lang))
         st.markdown(f"**{t('campaigns.table.title', lang)}**")
         shown = comparison_table(comparison, totals, lang)
-        st.dataframe(shown, hide_index=True, height="content", key="campaign_table")
+        ui.show_table(shown, key="campaign_table", height="content")
         ui.table_downloads(
             shown, chart_filename(t("campaigns.table.title", lang), start, end), "campaign_table"
         )

@@ -1,11 +1,13 @@
 """Decide: a stay-or-leave scorecard per network and a what-if simulator."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from canalyse import decision, roi, store
-from canalyse.charts import chart_filename, figure_config, source_line
-from canalyse.deck import build_deck, deck_filename
+from canalyse.charts import chart_filename, figure_config, summary_source_line
+from canalyse.deck import deck_bytes, deck_filename
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
 from canalyse.overview import files_text, source_names
@@ -14,12 +16,12 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("decision.title", lang))
+ui.header(t("decision.title", lang), filters)
 st.markdown(t("decision.intro", lang))
 
 if store.is_empty(ui.cursor()):
     st.info(t("decision.empty", lang))
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 cost = roi.hourly_cost(ui.cursor())
@@ -29,7 +31,7 @@ trend = decision.trend_table(months)
 rates = decision.rates_table(table, months)
 summary = ui.query("overview", filters).iloc[0]
 files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 period = (summary["date_min"], summary["date_max"])
 platforms = table["platform"].tolist()
 
@@ -40,7 +42,7 @@ if not platforms:
 # ---- What we measured ----------------------------------------------------------------------------
 st.subheader(t("decision.measured.heading", lang))
 measured = decision.measured_table(table, trend, lang)
-st.dataframe(measured, hide_index=True, key="measured_table")
+ui.show_table(measured, key="measured_table")
 ui.table_downloads(measured, chart_filename(t("decision.title", lang), *period), "measured")
 window = int(trend["window"].max()) if len(trend) else 0
 st.caption(
@@ -75,9 +77,11 @@ with st.form("decision_answers"):
                 key=f"answer_{platform}_{criterion}",
                 label_visibility="collapsed",
             )
-    if st.form_submit_button(t("decision.questions.save", lang), key="save_answers"):
-        decision.save_answers(
-            ui.cursor(),
+    if st.form_submit_button(
+        t("decision.questions.save", lang), key="save_answers", disabled=not ui.can_edit()
+    ):
+        ui.write(
+            decision.save_answers,
             {
                 platform: {
                     criterion: st.session_state[f"answer_{platform}_{criterion}"]
@@ -106,9 +110,12 @@ with st.expander(t("decision.weights.heading", lang)):
                 help=decision.criterion_question(criterion, lang),
                 key=f"weight_{criterion}",
             )
-        if st.form_submit_button(t("decision.weights.save", lang), key="save_weights"):
-            decision.save_weights(
-                ui.cursor(), {c: st.session_state[f"weight_{c}"] for c in decision.CRITERIA}
+        if st.form_submit_button(
+            t("decision.weights.save", lang), key="save_weights", disabled=not ui.can_edit()
+        ):
+            ui.write(
+                decision.save_weights,
+                {c: st.session_state[f"weight_{c}"] for c in decision.CRITERIA},
             )
             st.rerun()
 
@@ -117,15 +124,16 @@ st.subheader(t("decision.card.heading", lang))
 card = decision.scorecard(table, trend, answers, weights, lang)
 figure = decision.scorecard_bar(card, lang, line)
 name = chart_filename(t("decision.chart.filename", lang), *period)
-st.plotly_chart(figure, theme=None, config=figure_config(name), key="scorecard_chart")
+st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="scorecard_chart")
 ui.chart_downloads(figure, name, key="scorecard_image")
-st.download_button(
+ui.download(
+    st,
     t("deck.download", lang),
-    data=lambda: build_deck(ui.cursor(), filters, lang, cost, scorecard=card),
-    file_name=deck_filename(filters, lang),
-    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    functools.partial(deck_bytes, ui.db_path(), filters, lang, cost, card),
+    deck_filename(filters, lang),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "deck_download",
     help=t("deck.download_help", lang),
-    key="deck_download",
     icon=":material/slideshow:",
     type="primary",
 )
@@ -139,7 +147,11 @@ st.markdown(
             else "decision.card.reason_line_unscored",
             lang,
             platform=ui.plain(label(row.platform)),
-            recommendation=ui.plain(row.recommendation),
+            recommendation=ui.plain(
+                f"{row.recommendation} ({t('decision.chart.answers_only', lang)})"
+                if row.answers_only
+                else row.recommendation
+            ),
             score=fmt_int(row.score, lang),
             reasons=ui.plain(row.reasons),
         )
@@ -148,7 +160,7 @@ st.markdown(
 )
 st.markdown(f"**{t('decision.card.table', lang)}**")
 scores = decision.scorecard_display(card, lang)
-st.dataframe(scores, hide_index=True, key="scorecard_table")
+ui.show_table(scores, key="scorecard_table")
 ui.table_downloads(scores, name, "scorecard_table")
 st.caption(t("decision.card.how", lang, keep=decision.KEEP_FROM, leave=decision.LEAVE_BELOW))
 st.caption(t("decision.card.neutral", lang))
@@ -199,14 +211,14 @@ source = source_col.selectbox(
 )
 per_month = rates.set_index("platform").loc[source, "hours_per_month"]
 ceiling = None if pd.isna(per_month) else float(per_month)
-moved = hours_col.number_input(
+# Half hours, written in the page's language (a number input would show 5.0 in French).
+choices = decision.hour_choices(ceiling)
+moved = hours_col.select_slider(
     t("decision.move.hours_input", lang),
-    min_value=0.5,
-    max_value=ceiling,
-    value=min(5.0, ceiling) if ceiling else 5.0,
-    step=0.5,
-    format="%.1f",
-    key="move_hours",
+    choices,
+    value=decision.default_hours(choices),
+    format_func=lambda hours: fmt_number(hours, lang, 1),
+    key=f"move_hours_{source}",
     help=t("decision.move.hours_help", lang, hours=fmt_number(ceiling, lang, 1))
     if ceiling
     else None,
@@ -220,6 +232,8 @@ destinations = st.multiselect(
     options,
     default=options[:1],
     format_func=label,
+    placeholder=t("decision.move.destinations_placeholder", lang),
+    select_all=False,
     key="move_destinations",
 )
 if not destinations:
@@ -242,13 +256,14 @@ if sum(split.values()) != 100:
     st.warning(t("decision.move.split_total", lang, total=sum(split.values())))
     st.stop()
 result = decision.simulate_move(rates, source, moved, split)
+lost, gained, net = decision.rounded_figures(result)
 lost_col, gained_col, net_col = st.columns(3)
 unknown = t("decision.move.unknown", lang)
-known_loss = pd.notna(result.lost.central)
+known_loss = pd.notna(lost.central)
 for column, key, projected, signed in (
-    (lost_col, "decision.move.lost", result.lost, False),
-    (gained_col, "decision.move.gained", result.gained, False),
-    (net_col, "decision.move.net", result.net, True),
+    (lost_col, "decision.move.lost", lost, False),
+    (gained_col, "decision.move.gained", gained, False),
+    (net_col, "decision.move.net", net, True),
 ):
     known = pd.notna(projected.central)
     column.metric(
@@ -261,7 +276,7 @@ for column, key, projected, signed in (
 if not known_loss:
     st.caption(ui.plain(t("decision.move.source_no_views", lang, platform=label(source))))
 moved = decision.move_table(result, rates, lang)
-st.dataframe(moved, hide_index=True, key="move_table")
+ui.show_table(moved, key="move_table")
 ui.table_downloads(moved, chart_filename(t("decision.move.heading", lang), *period), "move_table")
 if (rates.set_index("platform").loc[[source, *destinations], "basis"] != "months").any():
     st.caption(t("decision.move.spread_note", lang))

@@ -7,7 +7,7 @@ from canalyse.i18n import t
 from pages import ui
 
 lang = ui.frame()
-st.title(t("nav.glossary", lang))
+ui.header(t("nav.glossary", lang))
 st.markdown(t("glossary.intro", lang))
 
 # ---- Search ----------------------------------------------------------------------------------------

@@ -19,13 +19,21 @@ from canalyse.importing.pipeline import (
     import_files,
     reimport_file,
 )
-from canalyse.imports_view import history_table, mapping_table, report_lines, totals_table
+from canalyse.imports_view import (
+    activity_table,
+    history_table,
+    mapping_table,
+    report_lines,
+    totals_table,
+)
 from canalyse.platforms import PLATFORMS, label
 from pages import ui
 
 lang = ui.frame()
-st.title(t("import.title", lang))
+ui.header(t("import.title", lang))
 st.markdown(t("import.intro", lang))
+ui.viewer_note()
+editor = ui.can_edit()
 
 # ---- Upload ----------------------------------------------------------------------------------------
 with st.form("upload_form", clear_on_submit=True):
@@ -51,7 +59,9 @@ with st.form("upload_form", clear_on_submit=True):
         key="year",
         help=t("import.year_help", lang),
     )
-    submitted = st.form_submit_button(t("import.submit", lang), type="primary", key="import_submit")
+    submitted = st.form_submit_button(
+        t("import.submit", lang), type="primary", key="import_submit", disabled=not editor
+    )
 
 if submitted and uploaded:
     files = [(f.name, f.getvalue()) for f in uploaded]
@@ -67,8 +77,8 @@ if submitted and uploaded:
         "year": int(year) if year else None,
     }
     named = ImportAnswers(accounts={ANY_NETWORK: account.strip()}) if account.strip() else None
-    reports = import_files(
-        ui.cursor(),
+    reports = ui.write(
+        import_files,
         files,
         lang=lang,
         on_progress=show_progress,
@@ -137,7 +147,7 @@ if fetched and handle.strip():
     account = ui.plain(handle.strip())
     with st.status(t("fetch.working", lang, account=account), expanded=True) as status:
         report = fetch_account(
-            ui.cursor(),
+            ui.writer,
             network,
             handle,
             since=since,
@@ -239,12 +249,15 @@ for number, (name, import_again) in enumerate(list(st.session_state.get("awaitin
                     )
         go, drop, _ = st.columns([2, 1, 3])
         if go.button(
-            t("import.answer.submit", lang), key=f"answer_submit_{number}", type="primary"
+            t("import.answer.submit", lang),
+            key=f"answer_submit_{number}",
+            type="primary",
+            disabled=not editor,
         ):
             if report.platform_question and answers.platform is None:
                 st.warning(t("question.no_choice", lang))
             else:
-                answered = import_again(ui.cursor(), lang=lang, answers=answers)
+                answered = ui.write(import_again, lang=lang, answers=answers)
                 st.session_state["import_reports"] = [answered]
                 if answered.status != "question":
                     st.session_state["awaiting"].pop(name)
@@ -272,13 +285,16 @@ for number, (name, (imported, data)) in enumerate(st.session_state.get("unused",
             if not any(chosen.values()):
                 st.warning(t("mapping.no_metric", lang))
             else:
-                for columns_key in {key for key, _ in chosen}:
-                    given = {c: labels[m] for (k, c), m in chosen.items() if k == columns_key and m}
-                    if given:
-                        mapping.remember_columns(ui.cursor(), columns_key, given)
-                report = reimport_file(
-                    ui.cursor(), imported.source_id, name, data, lang=lang, **options
-                )
+                with ui.writer() as con:
+                    for columns_key in {key for key, _ in chosen}:
+                        given = {
+                            c: labels[m] for (k, c), m in chosen.items() if k == columns_key and m
+                        }
+                        if given:
+                            mapping.remember_columns(con, columns_key, given)
+                    report = reimport_file(
+                        con, imported.source_id, name, data, lang=lang, **options
+                    )
                 st.session_state["unused"].pop(name)
                 show_report(report)
 
@@ -330,7 +346,12 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
             hide_index=True,
             key=f"map_metrics_{number}",
         )
-        if st.button(t("mapping.submit", lang), key=f"map_submit_{number}", type="primary"):
+        if st.button(
+            t("mapping.submit", lang),
+            key=f"map_submit_{number}",
+            type="primary",
+            disabled=not editor,
+        ):
             chosen = mapping.from_form(
                 platform,
                 grain,
@@ -343,10 +364,11 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
             if not chosen.metrics:
                 st.warning(t("mapping.no_metric", lang))
             else:
-                mapping.save(ui.cursor(), table, header_row, chosen)
-                report = import_file(ui.cursor(), name, data, lang=lang, **options)
-                if report.status == "error":
-                    mapping.forget(ui.cursor(), table, header_row)
+                with ui.writer() as con:
+                    mapping.save(con, table, header_row, chosen)
+                    report = import_file(con, name, data, lang=lang, **options)
+                    if report.status == "error":
+                        mapping.forget(con, table, header_row)
                 if report.status == "imported":
                     st.session_state["unmapped"].pop(name)
                 show_report(report)
@@ -355,7 +377,9 @@ for number, (name, data) in enumerate(st.session_state.get("unmapped", {}).items
 st.subheader(t("import.history", lang))
 if "deleted" in st.session_state:
     st.success(ui.plain(t("import.deleted", lang, file=st.session_state.pop("deleted"))))
-sources = store.list_sources(ui.cursor())
+with ui.cursor() as con:
+    sources = store.list_sources(con)
+    activity = store.list_activity(con)
 if sources.empty:
     st.caption(t("import.history_empty", lang))
 else:
@@ -366,17 +390,22 @@ else:
             t("import.delete_choice", lang),
             list(names),
             format_func=lambda sid: f"#{sid} — {names[sid]}",
-            key="delete_choice",
+            key=ui.scoped("delete_choice"),
         )
         confirmed = st.checkbox(t("import.delete_confirm", lang), key="delete_confirm")
-        if st.form_submit_button(t("import.delete", lang), key="delete_submit"):
+        if st.form_submit_button(
+            t("import.delete", lang), key="delete_submit", disabled=not editor
+        ):
             if confirmed:
-                store.delete_source(ui.cursor(), int(chosen_id))
+                ui.write(store.delete_source, int(chosen_id))
                 st.session_state.pop("import_reports", None)
                 st.session_state["deleted"] = names[chosen_id]
                 st.rerun()
             else:
                 st.warning(t("import.delete_unconfirmed", lang))
+if not activity.empty:
+    with st.expander(t("activity.title", lang)):
+        st.dataframe(activity_table(activity, lang), hide_index=True, key="activity")
 
 # ---- Figures without an account that may be a named account's --------------------------------------
 overlaps = ui.query("account_overlaps")
@@ -396,8 +425,10 @@ if not overlaps.empty:
             )
             for row in overlaps.itertuples(index=False)
         }
-        if st.form_submit_button(t("accounts.submit", lang), key="accounts_submit"):
-            attribute_blank_accounts(ui.cursor(), chosen_accounts)
+        if st.form_submit_button(
+            t("accounts.submit", lang), key="accounts_submit", disabled=not editor
+        ):
+            ui.write(attribute_blank_accounts, chosen_accounts)
             st.rerun()
 
 # ---- Which exports Canalyse recognises ------------------------------------------------------------------

@@ -3,13 +3,17 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import chart_filename, figure_config, share_of_views_bar, source_line
+from canalyse.charts import (
+    chart_filename,
+    figure_config,
+    share_of_views_bar,
+    summary_source_line,
+)
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
 from canalyse.overview import (
     account_overlap_lines,
-    export_table,
     figure_origins,
     files_text,
     period_text,
@@ -22,17 +26,22 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("overview.title", lang))
+ui.header(t("overview.title", lang), filters)
 
 # ---- Empty workspace: a friendly start -------------------------------------------------------
 if store.is_empty(ui.cursor()):
     st.info(t("overview.empty.intro", lang))
     st.markdown(t("overview.empty.steps", lang))
-    if st.button(t("overview.empty.load_example", lang), key="load_example", type="primary"):
+    if st.button(
+        t("overview.empty.load_example", lang),
+        key="load_example",
+        type="primary",
+        disabled=not ui.can_edit(),
+    ):
         with st.spinner(t("overview.empty.loading", lang)):
-            import_files(ui.cursor(), example_files(), lang=lang, kind="example")
+            ui.write(import_files, example_files(), lang=lang, kind="example")
         st.rerun()
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 # ---- Key figures -------------------------------------------------------------------------------
@@ -41,7 +50,7 @@ shares = ui.query("share_of_views", filters)
 totals = ui.query("platform_totals", filters)
 sources = ui.query("sources_used", filters)
 files = files_text(source_names(sources, lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 
 views_col, platforms_col, period_col = st.columns([1, 1, 2])
 views_col.metric(t("overview.kpi.views", lang), fmt_int(summary["total_views"], lang))
@@ -57,15 +66,18 @@ else:
     filename = chart_filename(
         t("chart.share_of_views.filename", lang), summary["date_min"], summary["date_max"]
     )
-    st.plotly_chart(figure, theme=None, config=figure_config(filename), key="share_of_views_chart")
+    st.plotly_chart(
+        figure, theme=None, config=figure_config(filename, figure), key="share_of_views_chart"
+    )
     ui.chart_downloads(figure, filename, key="share_of_views_image")
 
 # ---- Per platform --------------------------------------------------------------------------------
 st.subheader(t("overview.table.title", lang))
-st.dataframe(platform_table(totals, lang), hide_index=True, key="platform_table")
+per_platform = platform_table(totals, lang)
+ui.show_table(per_platform, key="platform_table")
 ui.table_downloads(
-    export_table(totals, lang),
-    chart_filename(t("overview.table.title", lang), None, None),
+    per_platform,
+    chart_filename(t("overview.table.title", lang), summary["date_min"], summary["date_max"]),
     "totals",
 )
 st.caption(ui.plain(line))

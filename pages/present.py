@@ -39,9 +39,9 @@ forward.button("▶", key="present_next", on_click=_step, args=(1,), help=t("pre
 # ---- The chart, large --------------------------------------------------------------------------------
 name = st.session_state["present_slide"]
 filename = chart_filename(t(f"present.slide.{name}", lang), filters.start, filters.end)
-st.plotly_chart(
-    for_screen(figures[name]), theme=None, config=figure_config(filename), key="present_chart"
-)
+shown = for_screen(figures[name])
+st.plotly_chart(shown, theme=None, config=figure_config(filename, shown), key="present_chart")
+ui.filters_caption(filters)
 st.caption(t("present.hint", lang))
 ui.all_charts_download(
     {

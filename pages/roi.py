@@ -3,48 +3,63 @@
 import streamlit as st
 
 from canalyse import efforts, roi, store
-from canalyse.charts import chart_filename, figure_config, source_line
+from canalyse.charts import chart_filename, figure_config, summary_source_line
+from canalyse.efforts import format_amount
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import export_table, files_text, roi_display_table, source_names
+from canalyse.overview import files_text, roi_display_table, source_names
 from canalyse.platforms import PLATFORMS, label
 from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("roi.title", lang))
+ui.header(t("roi.title", lang), filters)
 st.markdown(t("roi.intro", lang))
 
 if store.is_empty(ui.cursor()):
     st.info(t("roi.empty", lang))
-    st.page_link(ui.IMPORT, label=t("overview.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 # ---- The cost of an hour -------------------------------------------------------------------------
 cost = roi.hourly_cost(ui.cursor())
 with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
     with st.form("hourly_cost_form"):
-        new_cost = st.number_input(
-            t("roi.costs.default", lang), min_value=0.0, value=cost, step=1.0, key="hourly_cost"
+        # Text, read in the page's language: a number input would show 35.00 and take no comma.
+        typed_cost = st.text_input(
+            t("roi.costs.default", lang),
+            value=format_amount(cost, lang, 2),
+            key="hourly_cost",
+            help=t("roi.efforts.amount_help", lang),
         )
         st.caption(t("roi.costs.override_help", lang))
         overrides = st.data_editor(
-            roi.costs_frame(ui.cursor()),
+            roi.costs_frame(ui.cursor(), lang),
             column_config={
                 "id": None,
                 "platform": st.column_config.TextColumn(t("table.platform", lang), disabled=True),
-                "cost": st.column_config.NumberColumn(
-                    t("roi.costs.override", lang), min_value=0.0, format="%.2f €"
+                "cost": st.column_config.TextColumn(
+                    t("roi.costs.override", lang), help=t("roi.efforts.amount_help", lang)
                 ),
             },
             hide_index=True,
             key="platform_costs",
         )
-        if st.form_submit_button(t("roi.costs.save", lang), key="save_costs"):
-            roi.set_hourly_cost(ui.cursor(), new_cost)
-            roi.set_platform_costs(ui.cursor(), roi.costs_from_frame(overrides))
-            st.rerun()
+        if st.form_submit_button(
+            t("roi.costs.save", lang), key="save_costs", disabled=not ui.can_edit()
+        ):
+            try:
+                new_cost = roi.parse_cost(typed_cost, lang)
+                own = roi.costs_from_frame(overrides, lang)
+            except ValueError as refused:
+                value = refused.args[-1] if len(refused.args) > 1 else typed_cost
+                st.error(ui.plain(t("roi.costs.error", lang, value=value)))
+            else:
+                with ui.writer() as con:
+                    roi.set_hourly_cost(con, cost if new_cost is None else new_cost)
+                    roi.set_platform_costs(con, own)
+                st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
 typed = efforts.current_efforts(ui.cursor(), lang)
@@ -73,8 +88,13 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
             hide_index=True,
             key="efforts_editor",
         )
-        if st.form_submit_button(t("roi.efforts.save", lang), key="save_efforts", type="primary"):
-            report = efforts.save_efforts(ui.cursor(), edited, lang)
+        if st.form_submit_button(
+            t("roi.efforts.save", lang),
+            key="save_efforts",
+            type="primary",
+            disabled=not ui.can_edit(),
+        ):
+            report = ui.write(efforts.save_efforts, edited, lang)
             if report.status == "error":
                 st.error(ui.plain(report.message))
             else:
@@ -84,7 +104,7 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
 table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
 files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = source_line(files, summary["date_min"], summary["date_max"], lang)
+line = summary_source_line(files, summary, lang)
 period = (summary["date_min"], summary["date_max"])
 
 st.subheader(t("roi.hours.heading", lang))
@@ -92,7 +112,7 @@ figures = {}
 try:
     figure = hours_vs_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.hours.filename", lang), *period)
-    st.plotly_chart(figure, theme=None, config=figure_config(name), key="hours_chart")
+    st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="hours_chart")
     ui.chart_downloads(figure, name, key="hours_image")
     figures[name] = figure
 except ValueError:
@@ -103,7 +123,7 @@ st.subheader(t("roi.cost.heading", lang))
 try:
     figure = cost_per_1000_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.cost.filename", lang), *period)
-    st.plotly_chart(figure, theme=None, config=figure_config(name), key="cost_chart")
+    st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="cost_chart")
     st.caption(t("roi.cost.how", lang, cost=fmt_money(cost, lang)))
     ui.chart_downloads(figure, name, key="cost_image")
     figures[name] = figure
@@ -112,10 +132,9 @@ except ValueError:
 
 # ---- Every figure ---------------------------------------------------------------------------------------
 st.subheader(t("roi.table.heading", lang))
-st.dataframe(roi_display_table(table, lang), hide_index=True, key="roi_table")
-ui.table_downloads(
-    export_table(table, lang), chart_filename(t("roi.table.heading", lang), *period), "roi"
-)
+every_figure = roi_display_table(table, lang)
+ui.show_table(every_figure, key="roi_table")
+ui.table_downloads(every_figure, chart_filename(t("roi.table.heading", lang), *period), "roi")
 without_views = [label(p) for p in table.loc[table["views"].isna(), "platform"]]
 if without_views:
     st.caption(ui.plain(t("roi.table.no_views", lang, platforms=", ".join(without_views))))

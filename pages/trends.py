@@ -4,7 +4,14 @@ import streamlit as st
 
 from canalyse import store
 from canalyse.charts import chart_filename, figure_config, source_line
-from canalyse.events import MAX_LABEL_LENGTH, add_event, compare_around, delete_event, list_events
+from canalyse.events import (
+    MAX_LABEL_LENGTH,
+    MAX_PERIODS,
+    add_event,
+    compare_around,
+    delete_event,
+    list_events,
+)
 from canalyse.formatting import fmt_date, fmt_int
 from canalyse.i18n import t
 from canalyse.overview import files_text, source_names
@@ -16,6 +23,7 @@ from canalyse.trends import (
     default_granularity,
     event_options,
     events_table,
+    excluded_text,
     followers_chart,
     followers_series,
     growth,
@@ -30,7 +38,7 @@ from pages import ui
 
 lang = ui.frame()
 filters = ui.current_filters()
-st.title(t("nav.trends", lang))
+ui.header(t("nav.trends", lang), filters)
 
 
 def _save_event() -> None:
@@ -39,27 +47,27 @@ def _save_event() -> None:
     if day is None or not text.strip():
         st.toast(t("trends.events.incomplete", lang), icon=":material/warning:")
         return
-    add_event(ui.cursor(), day, text)
+    ui.write(add_event, day, text)
     st.session_state["event_label"] = ""
     st.toast(t("trends.events.added", lang), icon=":material/check:")
 
 
 def _delete_event() -> None:
-    chosen = st.session_state.get("event_to_delete")
-    if chosen is not None and delete_event(ui.cursor(), int(chosen)):
+    chosen = st.session_state.get(ui.scoped("event_to_delete"))
+    if chosen is not None and ui.write(delete_event, int(chosen)):
         st.toast(t("trends.events.deleted", lang), icon=":material/delete:")
 
 
 def _plotly(figure, name: str, start, end, key: str) -> None:
     filename = chart_filename(t(name, lang), start, end)
-    st.plotly_chart(figure, theme=None, config=figure_config(filename), key=key)
+    st.plotly_chart(figure, theme=None, config=figure_config(filename, figure), key=key)
     ui.chart_downloads(figure, filename, key=f"{key}_image")
 
 
 # ---- Empty workspace: what to import ------------------------------------------------------------
 if store.is_empty(ui.cursor()):
     st.info(t("trends.empty.workspace", lang))
-    st.page_link(ui.IMPORT, label=t("trends.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
     st.stop()
 
 st.caption(t("trends.intro", lang))
@@ -70,14 +78,11 @@ undated = int(ui.query("overview", filters).iloc[0]["undated_rows"])
 
 if views.empty:
     st.info(t("trends.empty.no_dated", lang))
-    st.page_link(ui.IMPORT, label=t("trends.empty.go_import", lang), icon=ui.ICONS[ui.IMPORT])
+    ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
 else:
-    first_day, last_day = views["period_start"].min(), views["period_end"].max()
-    line = source_line(files, first_day, last_day, lang)
-
     # ---- Views over time ---------------------------------------------------------------------------
     st.subheader(t("trends.section.views", lang))
-    picker, smoothing = st.columns([2, 1], vertical_alignment="bottom")
+    picker, smoothing, span = st.columns([2, 1, 1], vertical_alignment="bottom")
     granularity = picker.segmented_control(
         t("trends.granularity", lang),
         GRANULARITIES,
@@ -89,6 +94,28 @@ else:
         t("trends.rolling", lang), key="trends_rolling", help=t("trends.rolling_help", lang)
     )
     series = views_series(views, granularity)
+    # By default the most recent stretch of data: older figures separated by a gap would stretch
+    # the axis over years of nothing.
+    stretch = series.recent_stretch()
+    older = stretch is not None and stretch[0] > series.series["period"].min()
+    whole = older and span.toggle(
+        t("trends.whole_period", lang), key="trends_whole_period", help=t("trends.whole_help", lang)
+    )
+    if older and not whole:
+        series = series.since(stretch[0])
+    first_day, last_day = series.first_day, series.last_day
+    if first_day is None:
+        first_day, last_day = views["period_start"].min(), views["period_end"].max()
+    line = source_line(files, first_day, last_day, lang)
+    if older and not whole:
+        st.caption(
+            t(
+                "trends.stretch_shown",
+                lang,
+                since=period_label(stretch[0], granularity, lang),
+                first=fmt_date(views["period_start"].min(), lang),
+            )
+        )
     if series.empty:
         st.info(t("trends.empty.no_fit", lang))
     else:
@@ -129,7 +156,7 @@ else:
                 )
             )
             shown = growth_table(change, granularity, lang)
-            st.dataframe(shown, hide_index=True, key="growth_table")
+            ui.show_table(shown, key="growth_table")
             ui.table_downloads(
                 shown, chart_filename(t("trends.section.growth", lang), None, None), "growth"
             )
@@ -146,6 +173,8 @@ else:
     # ---- Followers -----------------------------------------------------------------------------------
     st.subheader(t("trends.section.followers", lang))
     followers = followers_series(ui.query("followers_by_day", filters), granularity)
+    if older and not whole:
+        followers = followers.since(stretch[0])
     if followers.levels.empty and followers.net_gains.empty:
         st.info(t("trends.followers.none", lang))
     if not followers.levels.empty:
@@ -185,7 +214,7 @@ else:
         t("trends.events.choose_delete", lang),
         list(options),
         format_func=options.get,
-        key="event_to_delete",
+        key=ui.scoped("event_to_delete"),
     )
     button_col.button(t("trends.events.delete", lang), on_click=_delete_event, key="event_delete")
 
@@ -210,26 +239,24 @@ else:
         key="before_after_custom",
         help=t("trends.before_after.custom_help", lang),
     )
-    days = (
-        days_col.number_input(
-            t("trends.before_after.days", lang),
-            min_value=1,
-            max_value=365,
-            value=30,
-            step=1,
-            key="before_after_days",
-        )
-        if custom
-        else None
-    )
     event_day, event_label = events.set_index("event_id").loc[chosen, ["day", "label"]]
-    result = compare_around(views, event_day, days)
-    if result.compared.empty:
-        st.info(t("trends.before_after.nothing_compared", lang))
-    else:
-        st.caption(
-            comparison_text(result, lang) + ". " + t("trends.before_after.day_excluded", lang)
+    result = compare_around(views, event_day)
+    if custom and result.grain is not None:
+        periods = days_col.number_input(
+            t(f"trends.before_after.periods.{result.grain}", lang),
+            min_value=1,
+            max_value=3 * MAX_PERIODS[result.grain],
+            value=result.periods,
+            step=1,
+            key=f"before_after_periods_{result.grain}",
         )
+        result = compare_around(views, event_day, int(periods), result.grain)
+    if result.grain is None:
+        st.info(t("trends.before_after.nothing_compared", lang))
+    elif result.compared.empty:
+        st.info(t("trends.before_after.nothing_in_window", lang))
+    else:
+        st.caption(comparison_text(result, lang) + ". " + excluded_text(result, lang))
         start_before, _, _, end_after = result.windows
         figure = before_after_chart(
             result, event_label, lang, source_line(files, start_before, end_after, lang)
@@ -237,7 +264,7 @@ else:
         _plotly(figure, "trends.filename.before_after", start_before, end_after, "ba_chart")
     # A static table: its notes are sentences, which a scrolling grid would cut.
     compared = before_after_table(result, lang)
-    st.table(compared.set_index(t("trends.growth.platform", lang)))
+    st.table(compared.display(lang).set_index(t("trends.growth.platform", lang)))
     ui.table_downloads(
         compared,
         chart_filename(t("trends.filename.before_after", lang), None, None),

@@ -1,16 +1,32 @@
-"""The one Streamlit-aware helper module: workspace connection, cached queries, language, shared widgets."""
+"""The one Streamlit-aware helper module: sign-in, workspace, connections, cached queries, language,
+shared widgets."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from canalyse import downloads, queries, roi, store
-from canalyse.filters import Filters, filters_from_state
+from canalyse import downloads, queries, roi, store, tables, workspaces
+from canalyse.errors import CanalyseError
+from canalyse.filters import (
+    LANG_PARAM,
+    NO_CAMPAIGN,
+    Filters,
+    address_params,
+    describe_filters,
+    filters_from_params,
+)
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.platforms import label as platform_label
 from canalyse.text import escape_markdown
@@ -23,6 +39,10 @@ TRENDS = "pages/trends.py"
 CAMPAIGNS = "pages/campaigns.py"
 IMPORT = "pages/import_data.py"
 GLOSSARY = "pages/glossary.py"
+# The language switch's key (the address calls it `lang`).
+LANGUAGE_KEY = "language"
+# How a date picker writes dates in each language.
+DATE_FORMAT = {"fr": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 ICONS = {
     OVERVIEW: ":material/bar_chart:",
     ROI: ":material/euro:",
@@ -48,6 +68,11 @@ TITLES = {
 def frame(sidebar: str = "auto") -> str:
     """The frame every page shares: page setup, sidebar links, language, filters. Returns the language.
 
+    The page's address holds the language and the filters (`?lang=en&from=2025-01-01&to=…`): the
+    sidebar's widgets start from it and write their values back into it on every run, and the
+    sidebar's links carry it to the next page. So a choice survives page switches and reloads, and
+    a copied link or a bookmark reopens the same view. (Each page draws this frame itself, and a
+    widget belongs to the page that draws it: the address, not the widget, carries the choice.)
     `sidebar="collapsed"` folds the sidebar away (presentation mode); its filters still apply.
     """
     st.set_page_config(
@@ -56,33 +81,396 @@ def frame(sidebar: str = "auto") -> str:
         layout="wide",
         initial_sidebar_state=sidebar,
     )
+    release_readers()
     language = lang()
+    require_sign_in(language)
     st.sidebar.markdown(f"### {t('app.name', language)}")
     st.sidebar.caption(t("app.tagline", language))
+    # Drawn last, once the widgets below have set the address the links carry.
+    links = st.sidebar.container()
+    language = language_switch()
+    workspace_switch(language)
+    restore_message()
+    chosen = sidebar_filters()
+    remember_in_address(language, chosen)
     for path, key in TITLES.items():
-        st.sidebar.page_link(path, label=t(key, language), icon=ICONS[path])
-    language_switch()
-    sidebar_filters()
-    st.sidebar.caption(t("app.local_only", language))
+        page_link(path, t(key, language), container=links)
+    account_box(language)
     return language
 
 
+def remember_in_address(language: str, filters: Filters) -> None:
+    """Write the language and the filters into the page's address, when they changed."""
+    wanted = address_params(language, filters)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def page_link(path: str, label: str, container=None, **options) -> None:
+    """A link to another page that keeps the language and the filters."""
+    (container if container is not None else st).page_link(
+        path,
+        label=label,
+        icon=ICONS[path],
+        query_params=_params(),
+        **options,
+    )
+
+
+def header(title: str, filters: Filters | None = None) -> None:
+    """A page's title, and the filters it shows the figures of, in plain words."""
+    st.title(title)
+    if filters is not None:
+        filters_caption(filters)
+
+
+def filters_caption(filters: Filters) -> None:
+    """The filters the page shows the figures of, in plain words (nothing on an empty workspace)."""
+    if not store.is_empty(cursor()):
+        st.caption(plain(describe_filters(filters, lang())), help=t("filters.header_help", lang()))
+
+
+# ---- Sign-in and workspaces ----------------------------------------------------------------------
+
+
+def auth_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` configures sign-in (`[auth]`): then every page needs it."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def signed_in_email() -> str | None:
+    """The signed-in user's address (lower case), None without sign-in."""
+    if not auth_configured() or not st.user.is_logged_in:
+        return None
+    email = st.user.get("email") or st.user.get("sub") or ""
+    return store.normalise_email(str(email)) or None
+
+
+def require_sign_in(language: str) -> None:
+    """When sign-in is configured and nobody is signed in, offer it and show nothing else."""
+    if not auth_configured() or st.user.is_logged_in:
+        return
+    st.title(t("auth.title", language))
+    st.markdown(t("auth.intro", language))
+    if st.button(t("auth.button", language), type="primary", key="sign_in"):
+        st.login()
+    st.stop()
+
+
+def actor() -> str:
+    """Whose writes these are: the signed-in address, else the system user (« app »)."""
+    return signed_in_email() or store.system_actor("app")
+
+
+@st.cache_data(show_spinner=False, ttl=60, max_entries=16)
+def _memberships(folder: str, stamps: tuple) -> dict[str, dict[str, str]]:
+    # Keyed by every workspace file's stamp: a members change is seen on the next rerun.
+    return workspaces.memberships(Path(folder))
+
+
+def my_workspaces() -> dict[str, str]:
+    """{name: role} of the workspaces of the folder this user may open (every one without sign-in)."""
+    folder = workspaces.folder()
+    if folder is None:
+        return {}
+    stamps = tuple(
+        (name, store.stamp(workspaces.path_of(folder, name))) for name in workspaces.names(folder)
+    )
+    return workspaces.visible_to(_memberships(str(folder), stamps), signed_in_email())
+
+
+def workspace_switch(language: str) -> None:
+    """The sidebar choice of workspace, when the server has a workspaces folder."""
+    if workspaces.folder() is None:
+        if signed_in_email() is not None and role() is None:
+            # One workspace with sign-in: its members list still decides who sees it.
+            st.error(t("auth.no_workspace", language, user=signed_in_email()))
+            st.stop()
+        return
+    mine = my_workspaces()
+    if not mine:
+        st.error(t("auth.no_workspace", language, user=signed_in_email() or "?"))
+        st.stop()
+    if st.session_state.get("workspace") not in mine:
+        st.session_state.pop("workspace", None)
+    st.sidebar.selectbox(
+        t("workspace.label", language),
+        list(mine),
+        key="workspace",
+        on_change=_forget_workspace_state,
+    )
+
+
+def _forget_workspace_state() -> None:
+    # Another workspace: its filters (in the address), choices (an import to delete is #1 in both)
+    # and pending uploads belong to the one left, so the page starts afresh; the language stays.
+    language = lang()
+    for key in [k for k in st.session_state if k not in (LANGUAGE_KEY, "workspace")]:
+        del st.session_state[key]
+    st.query_params.from_dict({LANG_PARAM: language})
+
+
+def scoped(key: str) -> str:
+    """A widget key of its own in each workspace, for widgets whose options are the workspace's
+    rows (an import or an event to delete: #1 exists in every workspace). The browser keeps a
+    selectbox's shown choice across a rerun with the same key, so after a switch it would still
+    show the other workspace's row. Unchanged without a workspaces folder."""
+    if workspaces.folder() is None:
+        return key
+    return f"{key}__{Path(db_path()).stem}"
+
+
+def role() -> str | None:
+    """'editor' or 'viewer' in the current workspace, None for someone it does not list
+    ('editor' without sign-in: one person's app)."""
+    email = signed_in_email()
+    if email is None:
+        return "editor"
+    folder = workspaces.folder()
+    if folder is not None:
+        return my_workspaces().get(Path(db_path()).stem)
+    with _reading() as con:
+        return store.role_of(con, email)
+
+
+def can_edit() -> bool:
+    """Whether this user may import, delete and save answers in the current workspace."""
+    return role() == "editor"
+
+
+def viewer_note() -> None:
+    """Say, once on a page with changes to make, that this user only reads."""
+    if not can_edit():
+        st.info(t("auth.viewer_note", lang()), icon=":material/visibility:")
+
+
+def account_box(language: str) -> None:
+    """Who is signed in, their role and a sign-out button; or the note that data stays here."""
+    email = signed_in_email()
+    if email is None:
+        st.sidebar.caption(t("app.local_only", language))
+        return
+    st.sidebar.caption(
+        t("auth.signed_in_as", language, user=email, role=t(f"role.{role() or 'viewer'}", language))
+    )
+    st.sidebar.button(t("auth.logout", language), key="sign_out", on_click=st.logout)
+    st.sidebar.caption(t("app.team_server", language))
+
+
+# ---- The workspace file: read-only between writes, written in short turns --------------------------
+
+
 def db_path() -> str:
-    """The workspace file: `streamlit run app.py -- --db PATH`, else $CANALYSE_DB, else the default."""
+    """The current workspace file: the one chosen in the sidebar when the server has a workspaces
+    folder; else `streamlit run app.py -- --db PATH`, $CANALYSE_DB, or the default."""
+    folder = workspaces.folder()
+    if folder is not None:
+        mine = my_workspaces()
+        chosen = st.session_state.get("workspace")
+        if chosen not in mine:
+            if not mine:
+                st.stop()
+            chosen = next(iter(mine))
+        return str(workspaces.path_of(folder, chosen))
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--db")
     known, _ = parser.parse_known_args(sys.argv[1:])
     return str(store.resolve_db_path(known.db).resolve())
 
 
-@st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return store.connect(path)
+# The read-only connections each session opened during its current run, closed when the run ends
+# or before the session writes. A page may keep one in a variable, and Streamlit keeps the last
+# run's variables alive: left to the garbage collector, they would hold the workspace (and keep
+# out every writer) for as long as the page stays open.
+_READERS: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+# The one reader each session's run opens (workspace path, connection): every query and cursor of
+# the run uses it, so a page opens the workspace once, not once per query.
+_SHARED: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+_READERS_GUARD = threading.Lock()
+_HOOKED: weakref.WeakSet = weakref.WeakSet()
+
+
+def _session() -> str | None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return ctx.session_id if ctx else None
+
+
+def _track(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    session = _session()
+    if session is not None:
+        with _READERS_GUARD:
+            _READERS.setdefault(session, []).append(con)
+        _close_when_run_ends(session)
+    return con
+
+
+def _close_when_run_ends(session: str) -> None:
+    """Have this session's script runner close its readers when a run stops, however it stops.
+
+    Streamlit offers no public end-of-run hook; its script runner announces the end of each run
+    on its `on_event` signal, and runs the script in a thread whose target is the runner. Without
+    it (another Streamlit), the readers are closed when the next run starts (`frame`).
+    """
+    runner = getattr(getattr(threading.current_thread(), "_target", None), "__self__", None)
+    signal = getattr(runner, "on_event", None)
+    if runner is None or signal is None or runner in _HOOKED:
+        return
+
+    def release(_sender: object, event: object = None, **_: object) -> None:
+        if getattr(event, "name", "").startswith(("SCRIPT_STOPPED", "SHUTDOWN")):
+            release_readers(session)
+
+    signal.connect(release, weak=False)
+    _HOOKED.add(runner)
+
+
+def release_readers(session: str | None = None) -> None:
+    """Close the read-only connections a session opened (at the end of a run, before a write)."""
+    session = session or _session()
+    with _READERS_GUARD:
+        opened = _READERS.pop(session, []) if session is not None else []
+        _SHARED.pop(session, None)
+    for con in opened:
+        con.close()
+
+
+def _open_reader(path: str) -> duckdb.DuckDBPyConnection:
+    try:
+        return store.open_reader(path)
+    except store.NeedsUpgrade:
+        # A new or older workspace: created or migrated in one brief write, then read.
+        store.prepare(path, actor=actor(), program="canalyse app")
+    return store.open_reader(path)
+
+
+def _shared_reader(path: str) -> duckdb.DuckDBPyConnection:
+    """This run's read-only connection to `path`, opened on first use (outside a run, as in a
+    download asked for after the page finished, a reader of its own)."""
+    session = _session()
+    with _READERS_GUARD:
+        found = _SHARED.get(session) if session is not None else None
+    if found is not None and found[0] == path:
+        return found[1]
+    con = _track(_open_reader(path))
+    if session is not None:
+        with _READERS_GUARD:
+            _SHARED[session] = (path, con)
+    return con
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the shared workspace connection for this rerun (connections are not thread-safe)."""
-    return _connection(db_path()).cursor()
+    """A read-only cursor on the current workspace for this rerun (closing it is harmless).
+
+    The run's reader is closed when the run ends (or before this session writes), so no lock is
+    held between reruns: imports from the command line or another page go on while the page is
+    open. A store error is shown in words and the page stops.
+    """
+    try:
+        return _track(_shared_reader(db_path()).cursor())
+    except CanalyseError as exc:
+        store_error(exc)
+    except duckdb.Error as exc:
+        store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+
+
+@contextmanager
+def _reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    con = cursor()
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writer() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The current workspace open for writing during the block, as the signed-in user.
+
+    Waits its turn behind other writers; refused (in words) to viewers, on a damaged file, or when
+    the wait runs out. Close quickly: readers wait while it is open.
+    """
+    if not can_edit():
+        store_error(CanalyseError("store.error.not_editor", user=signed_in_email() or "?"))
+    release_readers()
+    with ExitStack() as stack:
+        try:
+            con = stack.enter_context(
+                store.writing(
+                    db_path(), actor=actor(), program="canalyse app", editor=signed_in_email()
+                )
+            )
+        except CanalyseError as exc:
+            store_error(exc)
+        except duckdb.Error as exc:
+            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+        yield con
+
+
+def write(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `action(con, *args, **kwargs)` in one writer turn (see `writer`); returns its result."""
+    with writer() as con:
+        try:
+            return action(con, *args, **kwargs)
+        except duckdb.Error as exc:
+            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def store_error(error: CanalyseError) -> None:
+    """Show a store error in words (and, for a damaged workspace, its latest backup), then stop."""
+    language = lang()
+    # The page names the workspace, not where its file lies on the server.
+    shown = CanalyseError(error.key, **error.params)
+    if "path" in shown.params:
+        shown.params["path"] = Path(str(shown.params["path"])).stem
+    st.error(plain(shown.message(language)), icon=":material/error:")
+    if isinstance(error, store.WorkspaceDamaged):
+        if error.backup is None:
+            st.info(t("store.no_backup_hint", language))
+        else:
+            if not can_edit_damaged():
+                st.info(plain(t("store.restore_hint_admin", language, backup=error.backup.name)))
+            else:
+                st.info(plain(t("store.restore_hint_page", language, backup=error.backup.name)))
+                st.button(
+                    t("store.restore_button", language),
+                    key="restore_backup",
+                    on_click=_restore_latest,
+                    type="primary",
+                )
+    st.stop()
+
+
+def restore_message() -> None:
+    """The outcome of a restore asked for on the previous run."""
+    if "restore_message" in st.session_state:
+        kind, message = st.session_state.pop("restore_message")
+        (st.success if kind == "success" else st.error)(plain(message))
+
+
+def can_edit_damaged() -> bool:
+    """Whether this user may restore a workspace that cannot be read (its members cannot be read
+    either): without sign-in only; on a team server the administrator uses `canalyse restore`."""
+    return not auth_configured()
+
+
+def _restore_latest() -> None:
+    try:
+        result = store.restore(db_path(), actor=actor(), program="canalyse app")
+    except CanalyseError as exc:
+        st.session_state["restore_message"] = ("error", exc.message(lang()))
+        return
+    kept = Path(result["kept"]).name if result["kept"] else "-"
+    message = t("store.restored", lang(), backup=Path(result["restored"]).name, kept=kept)
+    st.session_state["restore_message"] = ("success", message)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -91,55 +479,74 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached_query(path: str, version: int, name: str, params: tuple) -> pd.DataFrame:
-    return queries.run(_connection(path).cursor(), name, **dict(params))
+def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.DataFrame:
+    with _shared_reader(path).cursor() as con:
+        return queries.run(con, name, **dict(params))
 
 
 def query(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
-    """Run a query file with the shared filters (and `extra` parameters), cached until the workspace changes."""
+    """Run a query file with the shared filters (and `extra` parameters), cached per workspace
+    until it changes (its path and stamp: the recorded version and the file's size and time)."""
     params = (filters or Filters()).params() if queries.parameters(name) - set(extra) else {}
     params.update(extra)
     frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _cached_query(db_path(), data_version(cursor()), name, frozen)
+    path = _ready_path()
+    try:
+        return _cached_query(path, store.stamp(path), name, frozen)
+    except CanalyseError as exc:
+        store_error(exc)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_roi(path: str, version: int, filters: Filters, cost: float) -> pd.DataFrame:
-    return roi.roi_table(_connection(path).cursor(), filters, cost)
+def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
+    with _shared_reader(path).cursor() as con:
+        return roi.roi_table(con, filters, cost)
 
 
 def roi_table(filters: Filters, cost: float) -> pd.DataFrame:
-    """The ROI table (every ratio per platform), cached until the workspace changes."""
-    return _cached_roi(db_path(), data_version(cursor()), filters, cost)
+    """The ROI table (every ratio per platform), cached per workspace until it changes."""
+    path = _ready_path()
+    try:
+        return _cached_roi(path, store.stamp(path), filters, cost)
+    except CanalyseError as exc:
+        store_error(exc)
+
+
+def _ready_path() -> str:
+    """The current workspace's path, once it exists and is up to date (checked by a reader)."""
+    path = db_path()
+    try:
+        _checked(path, store.stamp(path))
+    except CanalyseError as exc:
+        store_error(exc)
+    return path
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _checked(path: str, version: tuple) -> bool:
+    # A property of the file at this stamp, the same for every user: checked once per change.
+    _open_reader(path).close()
+    return True
 
 
 def lang() -> str:
     """The interface language chosen in the sidebar (French by default, `?lang=en` in the address)."""
-    if "lang" not in st.session_state:
-        asked = st.query_params.get("lang", DEFAULT_LANGUAGE)
-        st.session_state["lang"] = asked if asked in LANGUAGES else DEFAULT_LANGUAGE
-    chosen = st.session_state["lang"]
-    # The switch can be clicked off (None) before its callback puts French back.
+    chosen = st.session_state.get(LANGUAGE_KEY) or st.query_params.get(LANG_PARAM)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def language_switch() -> None:
-    """The sidebar language selector; keeps the choice in the address so a reload keeps it too."""
-    lang()
+def language_switch() -> str:
+    """The sidebar language selector, starting from the address; returns the language."""
+    asked = st.query_params.get(LANG_PARAM)
     st.sidebar.segmented_control(
         t("ui.language", lang()),
         options=list(LANGUAGES),
+        default=asked if asked in LANGUAGES else DEFAULT_LANGUAGE,
+        required=True,
         format_func=lambda code: {"fr": "Français", "en": "English"}[code],
-        key="lang",
-        on_change=_remember_language,
+        key=LANGUAGE_KEY,
     )
-
-
-def _remember_language() -> None:
-    # A segmented control can be clicked off; fall back to French rather than to nothing.
-    if st.session_state.get("lang") not in LANGUAGES:
-        st.session_state["lang"] = DEFAULT_LANGUAGE
-    st.query_params["lang"] = st.session_state["lang"]
+    return lang()
 
 
 def plain(text: str) -> str:
@@ -147,72 +554,130 @@ def plain(text: str) -> str:
     return escape_markdown(text)
 
 
-def sidebar_filters() -> None:
-    """The filters shared by every page, in the sidebar; their widget state persists across pages."""
+def sidebar_filters() -> Filters:
+    """The filters shared by every page, in the sidebar, starting from the address; returns them."""
     language = lang()
-    if store.is_empty(cursor()):
-        return
+    with _reading() as con:
+        if store.is_empty(con):
+            return Filters()
+    asked = filters_from_params(_params())
     bounds = query("overview").iloc[0]
     st.sidebar.subheader(t("filters.title", language))
+    period = None
     if pd.notna(bounds["date_min"]):
         low, high = bounds["date_min"].date(), bounds["date_max"].date()
-        st.sidebar.date_input(
+        inside = asked.start is not None and low <= asked.start <= asked.end <= high
+        period = st.sidebar.date_input(
             t("filters.period", language),
-            value=(),
+            value=(asked.start, asked.end) if inside else (),
             min_value=low,
             max_value=high,
-            format="DD/MM/YYYY" if language == "fr" else "YYYY-MM-DD",
-            key="filter_period",
+            format=DATE_FORMAT[language],
+            key=f"filter_period_{language}",
             help=t("filters.period_help", language),
         )
-    st.sidebar.multiselect(
+    platforms = query("platforms")["platform"].tolist()
+    chosen_platforms = st.sidebar.multiselect(
         t("filters.platforms", language),
-        query("platforms")["platform"].tolist(),
+        platforms,
+        default=[p for p in asked.platforms or () if p in platforms],
         format_func=platform_label,
         placeholder=t("filters.all_platforms", language),
         key="filter_platforms",
+        select_all=False,
     )
     accounts = query("accounts")["account"].tolist()
+    chosen_accounts = []
     if len(accounts) > 1:
-        st.sidebar.multiselect(
+        chosen_accounts = st.sidebar.multiselect(
             t("filters.accounts", language),
             accounts,
+            default=[a for a in asked.accounts or () if a in accounts],
             placeholder=t("filters.all_accounts", language),
             key="filter_accounts",
+            select_all=False,
         )
     campaigns = query("campaigns")["campaign"].tolist()
+    campaign = None
     if campaigns:
-        st.sidebar.selectbox(
+        choices = [None, NO_CAMPAIGN, *campaigns]
+        # Keyed by language: its choices are labelled in it, and a select box remembers a choice
+        # by its label. A new widget starts again from the address.
+        campaign = st.sidebar.selectbox(
             t("filters.campaign", language),
-            [None, *campaigns],
-            format_func=lambda c: t("filters.all_campaigns", language) if c is None else c,
-            key="filter_campaign",
+            choices,
+            index=choices.index(asked.campaign) if asked.campaign in choices else 0,
+            format_func=lambda choice: campaign_choice(choice, language),
+            key=f"filter_campaign_{language}",
         )
+    start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+    return Filters(
+        start=start,
+        end=end,
+        platforms=tuple(chosen_platforms) or None,
+        campaign=campaign,
+        accounts=tuple(chosen_accounts) or None,
+    )
+
+
+def _params() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def campaign_choice(choice: str | None, language: str) -> str:
+    """How the campaign filter names a choice: every campaign, the figures of none, or one."""
+    if choice is None:
+        return t("filters.all_campaigns", language)
+    if choice == NO_CAMPAIGN:
+        return t("filters.no_campaign", language)
+    return choice
 
 
 def current_filters() -> Filters:
-    """The selection made in the sidebar filters (everything when nothing is chosen)."""
-    return filters_from_state(st.session_state)
+    """The selection made in the sidebar filters (everything when nothing is chosen), as the page's
+    address holds it once the sidebar is drawn."""
+    return filters_from_params(_params())
 
 
-def table_downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel download buttons for a table shown on the page (formulas neutralised)."""
+def show_table(table: tables.Table, key: str, **options) -> None:
+    """A table as the page shows it: every figure written in the page's language."""
+    st.dataframe(table.display(lang()), hide_index=True, key=key, **options)
+
+
+def download(container, label: str, data, file_name: str, mime: str, key: str, **options) -> None:
+    """A download button whose file is made when clicked (`data` is a function), first click.
+
+    A click on a download button normally also reruns the page; the rerun registers a new file
+    function for every such button and, when it ends before the click is served, drops the one
+    the click asked for (« MediaFileStorageError: Deferred file … not found », about one click in
+    a dozen). Not rerunning keeps the function the button was drawn with until the next rerun.
+    """
+    container.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore", **options
+    )
+
+
+def table_downloads(table: tables.Table, name: str, key: str) -> None:
+    """CSV and Excel download buttons for a table shown on the page: the same rows and columns,
+    numbers as numbers, formulas neutralised."""
     language = lang()
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    download(
+        left,
         f"{t('downloads.label', language)} {t('downloads.csv', language)}",
-        data=lambda: downloads.table_csv(frame, language),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
+        lambda: downloads.table_csv(table, language),
+        f"{name}.csv",
+        "text/csv",
+        f"{key}_csv",
         icon=":material/download:",
     )
-    right.download_button(
+    download(
+        right,
         f"{t('downloads.label', language)} {t('downloads.xlsx', language)}",
-        data=lambda: downloads.table_xlsx(frame),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
+        lambda: downloads.table_xlsx(table, language),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{key}_xlsx",
         icon=":material/download:",
     )
 
@@ -224,20 +689,22 @@ def chart_downloads(figure, filename: str, key: str) -> None:
         st.caption(t("downloads.error.no_browser", language))
         return
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    download(
+        left,
         t("downloads.png", language),
-        data=lambda: downloads.chart_image(figure, "png"),
-        file_name=f"{filename}.png",
-        mime="image/png",
-        key=f"{key}_png",
+        lambda: downloads.chart_image(figure, "png"),
+        f"{filename}.png",
+        "image/png",
+        f"{key}_png",
         icon=":material/image:",
     )
-    right.download_button(
+    download(
+        right,
         t("downloads.svg", language),
-        data=lambda: downloads.chart_image(figure, "svg"),
-        file_name=f"{filename}.svg",
-        mime="image/svg+xml",
-        key=f"{key}_svg",
+        lambda: downloads.chart_image(figure, "svg"),
+        f"{filename}.svg",
+        "image/svg+xml",
+        f"{key}_svg",
         icon=":material/image:",
     )
 
@@ -246,11 +713,12 @@ def all_charts_download(figures: dict, name: str, key: str) -> None:
     """One button for every chart of the page as PNG files in a zip."""
     language = lang()
     if figures and downloads.browser_available():
-        st.download_button(
+        download(
+            st,
             t("downloads.all_png", language),
-            data=lambda: downloads.charts_zip(figures),
-            file_name=f"{name}.zip",
-            mime="application/zip",
-            key=key,
+            lambda: downloads.charts_zip(figures),
+            f"{name}.zip",
+            "application/zip",
+            key,
             icon=":material/photo_library:",
         )

@@ -34,3 +34,17 @@ def fixture_bytes(relative: str) -> tuple[str, bytes]:
     """(file name, bytes) of a file under tests/fixtures."""
     path = FIXTURES / relative
     return path.name, path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test: starting it is the slow part, a context is not."""
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _require_chromium
+
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -108,18 +108,13 @@ def _serve(db, tmp_path):
 
 
 @pytest.fixture
-def page():
-    """A Chromium page at a slide-friendly size."""
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="fr-FR")
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        yield tab
-        browser.close()
+def page(browser):
+    """A fresh tab (its own cookies and storage) at a slide-friendly size."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="fr-FR")
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
 
 
 _SETTLED = """() => {
@@ -248,14 +243,16 @@ def test_a_zip_and_a_french_export_import_through_the_page(page, server):
     _save(page, "overview_exports_fr.png")
 
 
-@pytest.fixture
-def full_server(tmp_path):
+@pytest.fixture(scope="module")
+def full_server(tmp_path_factory):
     """A server on a workspace with a year of monthly figures, hours and spend, the Rennes summary,
-    an X export and an event: every page has something to show."""
+    an X export and an event: every page has something to show. Shared by the tests that only
+    read it."""
     _require_chromium()
     from canalyse import events, store
     from canalyse.importing.pipeline import import_file
 
+    tmp_path = tmp_path_factory.mktemp("full")
     db = tmp_path / "workspace.duckdb"
     con = store.connect(db)
     for path in (
@@ -301,3 +298,177 @@ def test_a_chart_downloads_as_a_png_and_the_deck_as_a_pptx(page, full_server, tm
     deck.value.save_as(saved)
     slides = pptx.Presentation(str(saved)).slides
     assert any(shape.has_chart for slide in slides for shape in slide.shapes)
+
+
+# ---- State that survives: filters and language in the address ---------------------------------
+
+PERIOD_FR = "du 01/01/2025 au 30/06/2025"
+SHOWN_FR = f"Chiffres retenus : {PERIOD_FR} · Facebook et X · campagne « Printemps »"
+SHOWN_EN = "Figures shown: 1 Jan 2025 – 30 Jun 2025 · Facebook and X · campaign “Printemps”"
+# The pages whose header states the filters, by their sidebar link, in French and English.
+LINKS = {
+    "roi": ("Rentabilité", "Return on investment"),
+    "decision": ("Décider", "Decide"),
+    "trends": ("Tendances", "Trends"),
+    "campaigns": ("Campagnes", "Campaigns"),
+    "import_data": ("Importer", "Import"),
+    "glossary": ("Glossaire", "Glossary"),
+    "present": ("Présentation", "Presentation"),
+    "": ("Vue d'ensemble", "Overview"),
+}
+WITH_HEADER = {"", "roi", "decision", "trends", "campaigns"}
+_LOGS: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module")
+def state_server(tmp_path_factory):
+    """One server for the state and download tests: a year of months, the Rennes summary, an event
+    and a campaign saved as a date range (spring 2025)."""
+    _require_chromium()
+    from canalyse import campaigns, events, store
+    from canalyse.importing.pipeline import import_file
+
+    folder = tmp_path_factory.mktemp("state")
+    con = store.connect(folder / "workspace.duckdb")
+    for path in (
+        FIXTURES / "roi" / "annee_2025_mensuel.csv",
+        FIXTURES / "roi" / "decision_2025.csv",
+        ROOT / "data" / "samples" / "rennes_crue_campagne.csv",
+    ):
+        import_file(con, path.name, path.read_bytes())
+    events.add_event(con, date(2025, 6, 15), "Arrêt des publications sur X")
+    campaigns.add_campaign_range(con, "Printemps", date(2025, 3, 1), date(2025, 5, 31))
+    con.close()
+    for url in _serve(folder / "workspace.duckdb", folder):
+        _LOGS[url] = folder / "server.log"
+        yield url
+
+
+def _sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _go(page, link: str) -> None:
+    """Follow a sidebar link, opening the sidebar first where it is folded (presentation mode)."""
+    opener = page.locator('[data-testid="stExpandSidebarButton"]')
+    if opener.count() and opener.is_visible():
+        opener.click()
+        page.wait_for_timeout(500)
+    _sidebar(page).get_by_role("link", name=link, exact=True).click()
+    _settle(page)
+
+
+def _choose_filters(page) -> None:
+    """Period, networks and campaign, chosen through the sidebar's widgets as a user does."""
+    side = _sidebar(page)
+    side.locator('[data-testid="stDateInput"] [data-range-field="start"] [data-type="day"]').click()
+    page.keyboard.type("01012025")
+    side.locator('[data-testid="stDateInput"] [data-range-field="end"] [data-type="day"]').focus()
+    page.keyboard.type("30062025")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    _settle(page)
+    for network in ("Facebook", "X"):
+        side.locator('[data-testid="stMultiSelect"]').first.click()
+        page.keyboard.type(network)
+        page.keyboard.press("Enter")
+        _settle(page)
+    page.keyboard.press("Escape")
+    side.locator('[data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="Printemps").click()
+    _settle(page)
+
+
+def _assert_filters(page, shown: str, path: str, lang: str) -> None:
+    """The address, the sidebar's widgets and the page header all hold the same selection."""
+    assert "from=2025-01-01&to=2025-06-30&platform=facebook&platform=x&campaign=Printemps" in (
+        page.url
+    ), page.url
+    assert ("lang=en" in page.url) == (lang == "en")
+    side = _sidebar(page)
+    chips = [
+        _text(chip) for chip in side.locator('[data-testid="stMultiSelect"] span[title]').all()
+    ]
+    assert chips == ["Facebook", "X"], chips
+    campaign = side.locator('[data-testid="stSelectbox"]').first
+    assert "Printemps" in _text(campaign) + campaign.locator("input").input_value()
+    dates = _text(side.locator('[data-testid="stDateInput"] [data-testid="stDateInputField"]'))
+    dates = "".join(dates.split())
+    assert dates in ("01/01/2025–30/06/2025", "2025-01-01–2025-06-30"), dates
+    language = "English" if lang == "en" else "Français"
+    selected = side.locator('[data-testid="stButtonGroup"] button[aria-checked="true"]')
+    assert _text(selected) == language
+    if path in WITH_HEADER:
+        header = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+        assert _text(header).strip() == shown
+    _assert_no_exception(page)
+
+
+def test_filters_and_language_survive_every_page_and_a_reload(page, state_server):
+    _open(page, state_server)
+    _choose_filters(page)
+    _assert_filters(page, SHOWN_FR, "", "fr")
+    _save(page, "state_overview_fr.png")
+    for path, (french, _) in LINKS.items():
+        _go(page, french)
+        _assert_filters(page, SHOWN_FR, path, "fr")
+        page.reload()
+        _settle(page)
+        _assert_filters(page, SHOWN_FR, path, "fr")
+    _go(page, "Tendances")
+    _sidebar(page).get_by_text("English", exact=True).click()
+    _settle(page)
+    _assert_filters(page, SHOWN_EN, "trends", "en")
+    for path, (_, english) in LINKS.items():
+        _go(page, english)
+        _assert_filters(page, SHOWN_EN, path, "en")
+        page.reload()
+        _settle(page)
+        _assert_filters(page, SHOWN_EN, path, "en")
+        if path in WITH_HEADER:
+            _save(page, f"state_{path or 'overview'}_en.png")
+
+
+def test_a_link_with_the_address_opens_the_same_view(page, state_server):
+    address = (
+        "/trends?lang=en&from=2025-01-01&to=2025-06-30&platform=facebook&platform=x"
+        "&campaign=Printemps"
+    )
+    _open(page, state_server + address)
+    _assert_filters(page, SHOWN_EN, "trends", "en")
+    french = address.replace("lang=en&", "")
+    _open(page, state_server + french)
+    _assert_filters(page, SHOWN_FR, "trends", "fr")
+    _save(page, "state_trends_fr.png")
+
+
+# ---- Downloads ---------------------------------------------------------------------------------
+
+
+def test_every_download_of_a_page_works_on_the_first_click_again_and_again(
+    page, state_server, tmp_path
+):
+    import openpyxl
+
+    _open(page, f"{state_server}/roi")
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    count = buttons.count()
+    assert count == 7  # two charts × (PNG, SVG), the table × (CSV, Excel), every chart (zip)
+    starts = {".png": b"\x89PNG", ".svg": b"<svg", ".csv": b"\xef\xbb\xbf", ".zip": b"PK"}
+    for _ in range(3):
+        for index in range(count):
+            with page.expect_download(timeout=60_000) as download:
+                buttons.nth(index).click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            data = saved.read_bytes()
+            if saved.suffix == ".xlsx":
+                sheet = openpyxl.load_workbook(saved).active
+                # The exported table holds numbers, not « 720 000 » as text.
+                numbers = [c for row in sheet.iter_rows(min_row=2) for c in row[1:]]
+                assert any(c.data_type == "n" and c.value for c in numbers)
+            else:
+                assert data.startswith(starts[saved.suffix]) or b"<svg" in data[:400], saved.name
+            assert not page.locator('[data-testid="stDownloadButtonError"]').count()
+    log = _LOGS[state_server].read_text()
+    assert "Deferred file" not in log and "MediaFileStorageError" not in log

@@ -110,7 +110,7 @@ def test_a_first_window_without_views_gives_no_change_not_infinity():
 def test_neutral_answers_and_equal_weights_let_the_measured_figures_decide(figures):
     table, _, trend = figures
     card = decision.scorecard(table, trend, {}, EQUAL, "fr")
-    assert list(card.columns[:5]) == decision.SCORECARD_COLUMNS
+    assert list(card.columns[:6]) == decision.SCORECARD_COLUMNS
     facebook, x = _row(card, "facebook"), _row(card, "x")
     # Facebook: best on all four measured criteria (100) and +50 % (100), eight answers at 50:
     # (4 × 100 + 8 × 50) / 12 = 66,67 → keep
@@ -188,15 +188,15 @@ def test_the_chart_title_states_the_recommendations():
     assert decision.scorecard_title(card, "fr") == "Garder LinkedIn et Facebook, quitter X"
     assert decision.scorecard_title(card, "en") == "Keep LinkedIn and Facebook, leave X"
     fig = decision.scorecard_bar(card.assign(reasons=""), "fr", "Source : test")
-    bar = fig.data[0]
+    bar, labels = fig.data
     assert list(bar.y) == ["Bluesky", "X", "Facebook", "LinkedIn"]  # best on top
     assert bar.marker.color[0] == decision.RECOMMENDATION_COLOURS["undecided"]
-    assert bar.text[0].strip() == "à évaluer" and bar.text[3].strip() == "70/100 · garder"
+    assert labels.text[0] == "à évaluer" and labels.text[3] == "70/100 · garder"
 
 
 def test_the_measured_table_says_no_views_reported_rather_than_zero(figures):
     table, _, trend = figures
-    shown = decision.measured_table(table, trend, "fr").set_index("Réseau")
+    shown = decision.measured_table(table, trend, "fr").display("fr").set_index("Réseau")
     assert shown.loc["Bluesky", "Vues par heure de travail"] == "pas de vues publiées"
     assert shown.loc["Bluesky", "Part de notre temps"] == "20\u00a0%"  # 10 h of 50
     assert shown.loc["X", "Évolution des vues"] == "-50\u00a0%"
@@ -314,14 +314,43 @@ def test_dropping_a_platform_loses_its_views_and_frees_its_hours(figures):
 
 
 def test_projected_views_are_rounded_to_two_significant_figures():
-    assert decision.approx(22_500, "fr") == "23\u00a0000"  # half up, not to even
-    assert decision.approx(7_129.6, "en") == "7,100"
-    assert decision.approx(-7_129.6, "en") == "-7,100"
+    # Every end to the step of the central figure; half up, not to even.
+    assert decision.rounded_range(decision.Range(22_500, 7_129.6, 40_000)) == (
+        23_000,
+        7_000,
+        40_000,
+    )
+    assert decision.rounded_range(decision.Range(-7_129.6, -7_150, -7_000)) == (
+        -7_100,
+        -7_200,  # half away from zero
+        -7_000,
+    )
+    assert decision.approx(-7_100, "en") == "-7,100"
     assert decision.approx(250, "fr", signed=True) == "+250"
     range_ = decision.Range(35_000, 20_000, 50_000)
     assert decision.range_text(range_, "fr", signed=True) == (
         "+35\u00a0000 (de +20\u00a0000 à +50\u00a0000)"
     )
+    # A range that is a single value is shown as that value.
+    assert decision.range_text(decision.Range(5_000, 5_000, 5_000), "fr") == "5\u00a0000"
+    assert decision.range_between(decision.Range(5_000, 5_000, 5_000), "fr") is None
+
+
+def test_views_lost_gained_and_the_net_add_up_once_rounded():
+    # Lost 98 400 and gained 85 350 would read 98 000, 85 000 and a net of -13 000 each rounded on
+    # its own to two figures only by luck: the net is computed from the rounded figures.
+    result = decision.MoveResult(
+        source="x",
+        hours=5,
+        rows=pd.DataFrame(),
+        lost=decision.Range(98_400, 90_000, 104_600),
+        gained=decision.Range(85_350, 80_000, 91_000),
+        net=decision.Range(-13_050, -24_600, 1_000),
+    )
+    lost, gained, net = decision.rounded_figures(result)
+    assert (lost.central, gained.central) == (98_000, 85_000)  # two figures of the smaller
+    assert net.central == gained.central - lost.central == -13_000
+    assert net.low == gained.low - lost.high and net.high == gained.high - lost.low
 
 
 def test_every_criterion_has_a_name_and_a_question_in_both_languages():
@@ -329,3 +358,10 @@ def test_every_criterion_has_a_name_and_a_question_in_both_languages():
         for lang in ("fr", "en"):
             assert decision.criterion_label(criterion, lang)
             assert decision.criterion_question(criterion, lang).endswith("?")
+
+
+def test_the_simulator_offers_half_hours_up_to_the_sources_monthly_hours():
+    assert decision.hour_choices(2.2) == [0.5, 1.0, 1.5, 2.0]
+    assert decision.hour_choices(None)[-1] == 40.0
+    assert decision.default_hours(decision.hour_choices(2.2)) == 2.0
+    assert decision.default_hours(decision.hour_choices(12)) == 5.0

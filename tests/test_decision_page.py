@@ -101,7 +101,7 @@ def test_shares_that_do_not_add_up_to_100_are_refused(year):
 
 def test_the_page_speaks_english(year):
     at = AppTest.from_file(str(APP), default_timeout=30).run()
-    at.segmented_control(key="lang").set_value("en").run()
+    at.segmented_control(key="language").set_value("en").run()
     at.switch_page(PAGE).run()
     assert not at.exception
     assert "Keep LinkedIn and Facebook, reduce Instagram, leave X" == _chart_title(at)

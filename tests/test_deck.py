@@ -92,6 +92,14 @@ def _texts(slide) -> list[str]:
     return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
 
 
+def _label_texts(slide) -> list[str]:
+    """The text of each bar's own data label, in bar order."""
+    (shape,) = [s for s in slide.shapes if s.has_chart]
+    root = etree.fromstring(shape.chart_part.blob)
+    A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    return ["".join(t.text for t in label.iter(f"{A}t")) for label in root.iter(f"{C}dLbl")]
+
+
 def _label_formats(slide) -> list[str]:
     """The number format of each bar's own data label, in bar order."""
     (shape,) = [s for s in slide.shapes if s.has_chart]
@@ -169,10 +177,9 @@ def test_share_of_views_is_a_native_bar_chart_of_the_real_views_largest_on_top(f
     ]
     # The value stays a live number; the share (720 / 1 320 = 55 %, 480 / 1 320 = 36 %,
     # 120 / 1 320 = 9 %) follows it as text.
+    thousands = f'[>=1000000]#"{NBSP}"###"{NBSP}"##0{{s}};[>=1000]#"{NBSP}"##0{{s}};0{{s}}'
     assert _label_formats(slide) == [
-        f'#,##0" · 55{NBSP}%"',
-        f'#,##0" · 36{NBSP}%"',
-        f'#,##0" · 9{NBSP}%"',
+        thousands.format(s=f'" · {share}{NBSP}%"') for share in (55, 36, 9)
     ]
 
 
@@ -194,7 +201,11 @@ def test_hours_against_views_is_a_clustered_bar_chart_of_both_shares(french_deck
     # 720 000, 120 000 and 480 000 views out of 1 320 000; Bluesky has no point, not a 0.
     assert list(views.values)[:3] == pytest.approx([720 / 1320, 120 / 1320, 480 / 1320])
     assert list(views.values)[3] is None
-    assert f"Bluesky{NBSP}: pas de vues publiées" in _texts(slide)
+    # Bluesky is named beside the finding, never inside it.
+    assert (
+        f"Sans vues publiées, hors du constat ci-dessus{NBSP}: Bluesky (8{NBSP}% de notre temps)"
+        in (_texts(slide))
+    )
 
 
 def test_cost_per_1000_views_at_40_euros_an_hour_cheapest_on_top(french_deck):
@@ -211,11 +222,12 @@ def test_cost_per_1000_views_at_40_euros_an_hour_cheapest_on_top(french_deck):
         ],
         abs=0.005,
     )
-    # Views per staff hour after the euros: 480 000 / 60, 720 000 / 120, 120 000 / 96.
-    assert _label_formats(slide) == [
-        f'#,##0.00"{NBSP}€ · 8{NBSP}000 vues/h"',
-        f'#,##0.00"{NBSP}€ · 6{NBSP}000 vues/h"',
-        f'#,##0.00"{NBSP}€ · 1{NBSP}250 vues/h"',
+    # Amounts are text in the deck's language (a format cannot force a decimal comma), views per
+    # staff hour after the euros: 480 000 / 60, 720 000 / 120, 120 000 / 96.
+    assert _label_texts(slide) == [
+        f"5,00{NBSP}€ · 8{NBSP}000 vues/h",
+        f"8,33{NBSP}€ · 6{NBSP}000 vues/h",
+        f"32,00{NBSP}€ · 1{NBSP}250 vues/h",
     ]
 
 
@@ -327,7 +339,8 @@ def test_a_deck_without_staff_hours_leaves_out_time_and_cost_and_says_why(rennes
         150_000,
     ]
     cover = " ".join(_texts(deck.slides[0]))
-    assert f"Campagne{NBSP}: Crue" in cover and "Période non précisée" in cover
+    assert "campagne « Crue »" in cover and "Période non précisée" in cover
+    assert f"Chiffres retenus{NBSP}: toutes les dates · tous les réseaux" in cover
     method = " ".join(_texts(deck.slides[2]))
     assert "Aucune heure d'agent n'est saisie" in method
     assert f"Source{NBSP}: rennes_crue_campagne.csv" in _texts(deck.slides[2])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 
@@ -9,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from canalyse import downloads
+from canalyse import downloads, tables
 from canalyse.charts import share_of_views_bar
 from canalyse.errors import CanalyseError
 
@@ -20,6 +21,10 @@ HOSTILE = pd.DataFrame(
         "=cmd": ["a", "b", "c", "d", "e", "f"],
     }
 )
+
+
+def _table(frame: pd.DataFrame, kinds: dict[str, str], missing=None) -> tables.Table:
+    return tables.Table(frame, kinds, missing or {})
 
 
 def test_text_cells_that_look_like_formulas_are_made_plain_text_and_numbers_stay():
@@ -36,19 +41,92 @@ def test_text_cells_that_look_like_formulas_are_made_plain_text_and_numbers_stay
     assert "'=cmd" in safe.columns
 
 
-def test_french_csv_uses_semicolons_decimal_commas_and_a_bom():
-    data = downloads.table_csv(pd.DataFrame({"Part": [0.44], "Titre": ["=1+1"]}), "fr")
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("Crue\r@SUM(1+1)", "Crue\r'@SUM(1+1)"),
+        ("Crue\n=1+1", "Crue\n'=1+1"),
+        ("Crue\r\n-2+3", "Crue\r\n'-2+3"),
+        ("a\n\t=1", "a\n'\t=1"),
+        ("a\n\r=1", "a\n'\r'=1"),
+        ("Vœux 2025 - bilan", "Vœux 2025 - bilan"),
+    ],
+)
+def test_a_formula_after_a_line_break_inside_a_cell_is_neutralised_too(text, safe):
+    assert downloads.neutral_text(text) == safe
+
+
+def test_every_text_cell_of_a_csv_is_quoted_and_numbers_are_not():
+    table = _table(
+        pd.DataFrame({"Campagne": ["Crue\r@SUM(1+1)", 'Dit "oui"'], "Vues": [740000.0, None]}),
+        {"Campagne": tables.TEXT, "Vues": tables.COUNT},
+    )
+    text = downloads.table_csv(table, "fr").decode("utf-8-sig")
+    assert text.split("\r\n") == [
+        '"Campagne";"Vues"',
+        '"Crue\r\'@SUM(1+1)";740000',
+        '"Dit ""oui""";',
+        "",
+    ]
+    # A spreadsheet (here Python's CSV reader) gets one row per campaign, the formula as text.
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows[1] == ["Crue\r'@SUM(1+1)", "740000"]
+
+
+def test_a_french_csv_writes_numbers_with_a_decimal_comma_and_percentages_in_points():
+    table = _table(
+        pd.DataFrame(
+            {
+                "Réseau": ["Facebook", "Bluesky"],
+                "Vues": [740000.0, None],
+                "Part des vues": [0.44, None],
+                "Coût": [1234.5, None],
+                "Évolution": [-0.05, 0.2],
+            }
+        ),
+        {
+            "Réseau": tables.TEXT,
+            "Vues": tables.COUNT,
+            "Part des vues": tables.PERCENT,
+            "Coût": tables.MONEY,
+            "Évolution": tables.SIGNED_PERCENT,
+        },
+        {"Vues": "pas de vues publiées"},
+    )
+    data = downloads.table_csv(table, "fr")
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines() == ["Part;Titre", "0,44;'=1+1"]
+    assert data.decode("utf-8-sig").splitlines() == [
+        '"Réseau";"Vues";"Part des vues (%)";"Coût";"Évolution (%)"',
+        '"Facebook";740000;44;1234,50;-5',
+        '"Bluesky";"pas de vues publiées";;;20',
+    ]
+    english = downloads.table_csv(table, "en").decode("utf-8-sig").splitlines()
+    assert english[1] == '"Facebook",740000,44,1234.50,-5'
 
 
-def test_xlsx_cells_never_hold_formulas():
-    book = openpyxl.load_workbook(io.BytesIO(downloads.table_xlsx(HOSTILE)))
+def test_xlsx_numbers_are_numeric_cells_with_a_number_format_and_text_never_a_formula():
+    table = _table(
+        pd.DataFrame(
+            {
+                "Titre": HOSTILE["Titre"],
+                "Vues": HOSTILE["Vues"].astype(float),
+                "Part": [0.44, 0.2, None, 0.1, 0.05, 0.01],
+                "Coût": [5.0, 1234.5, None, 1.0, 2.0, 3.0],
+            }
+        ),
+        {"Titre": tables.TEXT, "Vues": tables.COUNT, "Part": tables.PERCENT, "Coût": tables.MONEY},
+    )
+    book = openpyxl.load_workbook(io.BytesIO(downloads.table_xlsx(table, "fr")))
     sheet = book.active
-    values = [cell.value for cell in sheet["A"]]
-    assert values[1] == '\'=HYPERLINK("http://x")'
+    assert [cell.value for cell in sheet[1]] == ["Titre", "Vues", "Part", "Coût"]
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")'
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert sheet["B3"].value == -5
+    assert sheet["B3"].value == -5 and sheet["B3"].data_type == "n"
+    assert sheet["B2"].number_format == "#,##0"
+    # A percentage is the fraction, shown as a percentage by its format.
+    assert sheet["C2"].value == 0.44 and sheet["C2"].number_format == "0.0%"
+    assert sheet["D3"].value == 1234.5 and "€" in sheet["D3"].number_format
+    assert sheet["C4"].value is None
 
 
 def test_without_a_browser_chart_images_fail_with_a_clear_message(monkeypatch):

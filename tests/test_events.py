@@ -8,10 +8,15 @@ import pandas as pd
 import pytest
 
 from canalyse import events
-from canalyse.events import COMPARED, MONTHS_ONLY, NOT_COVERED, before_after, compare_around
+from canalyse.events import COMPARED, NOT_COVERED, SHORT, before_after, compare_around
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
-from canalyse.trends import before_after_table, before_after_title, comparison_text
+from canalyse.trends import (
+    before_after_table,
+    before_after_title,
+    comparison_text,
+    excluded_text,
+)
 
 NBSP = "\u00a0"
 EVENT = date(2025, 1, 20)
@@ -61,7 +66,7 @@ def test_before_after_averages_each_side_and_leaves_the_event_day_out(con):
     import_file(con, *daily_csv(around_the_event()))
     result = before_after(con, Filters(), EVENT)
     # Data from 15 to 25 January: 5 days on each side of the 20th.
-    assert (result.days, result.max_days) == (5, 5)
+    assert (result.grain, result.periods, result.max_periods) == ("day", 5, 5)
     rows = result.per_platform.set_index("platform")
     # X: 5 × 100 / 5 = 100 before, 5 × 50 / 5 = 50 after (the 1 000 of the 20th counts nowhere).
     assert rows.loc["x", ["avg_before", "avg_after"]].tolist() == [100, 50]
@@ -80,7 +85,8 @@ def test_before_after_averages_each_side_and_leaves_the_event_day_out(con):
         date(2025, 1, 25),
     )
     assert comparison_text(result, "fr") == (
-        "Comparaison sur 5 jours avant et 5 jours après le 20/01/2025"
+        "Comparaison sur 5 jours avant (du 15/01/2025 au 19/01/2025) et 5 jours après"
+        " (du 21/01/2025 au 25/01/2025) l'événement du 20/01/2025"
     )
     assert before_after_title(result, "Arrêt de <X>", "fr") == (
         f"Après « Arrêt de &lt;X&gt; », les vues quotidiennes ont baissé de 17{NBSP}%"
@@ -89,26 +95,28 @@ def test_before_after_averages_each_side_and_leaves_the_event_day_out(con):
 
 def test_a_chosen_window_longer_than_the_data_compares_nothing_and_says_why():
     rows = [(platform.lower(), when, when, count) for when, platform, count in around_the_event()]
-    result = compare_around(frame(*rows), EVENT, days=10)
-    assert result.days == 10
+    result = compare_around(frame(*rows), EVENT, periods=10)
+    assert result.periods == 10
     assert result.compared.empty and result.total_before is None
-    assert set(result.per_platform["status"]) == {NOT_COVERED}
-    table = before_after_table(result, "fr")
-    assert table["Remarque"].str.contains("couvre 5 jour").all()
+    assert set(result.per_platform["status"]) == {SHORT}
+    table = before_after_table(result, "fr").display("fr")
+    assert table["Remarque"].str.contains("ne couvrent que 5 jours de chaque côté").all()
 
 
-def test_posts_count_zero_on_days_without_a_post():
-    # Posts on 12 and 18 January before, on 25 January after; data covers 10 to 30 January.
+def test_posts_count_zero_on_days_without_a_post_inside_their_series():
+    # Posts on 12 and 18 January before, on 25 January after; data covers 10 to 30 January with no
+    # week without a post.
     result = compare_around(
         frame(
             ("x", "2025-01-10", "2025-01-10", 0),
             ("x", "2025-01-12", "2025-01-12", 300),
             ("x", "2025-01-18", "2025-01-18", 300),
+            ("x", "2025-01-23", "2025-01-23", 0),
             ("x", "2025-01-25", "2025-01-25", 300),
             ("x", "2025-01-30", "2025-01-30", 0),
         ),
         EVENT,
-        days=7,
+        periods=7,
     )
     x = result.per_platform.set_index("platform").loc["x"]
     # 13–19 January holds the 18th only: 300 / 7; 21–27 January holds the 25th: 300 / 7.
@@ -116,25 +124,64 @@ def test_posts_count_zero_on_days_without_a_post():
     assert x["avg_after"] == pytest.approx(300 / 7)
 
 
-def test_a_platform_with_only_months_there_cannot_be_compared():
+def test_a_platform_with_only_months_there_is_compared_only_by_month():
     result = compare_around(
         frame(
-            ("x", "2025-01-10", "2025-01-10", 10),
-            ("x", "2025-01-30", "2025-01-30", 10),
+            *(("x", f"2025-01-{d}", f"2025-01-{d}", 10) for d in (10, 14, 18, 22, 26, 30)),
             ("youtube", "2025-01-01", "2025-01-31", 9000),
         ),
         EVENT,
     )
-    statuses = result.per_platform.set_index("platform")["status"]
-    assert statuses.to_dict() == {"x": COMPARED, "youtube": MONTHS_ONLY}
+    rows = result.per_platform.set_index("platform")
+    assert result.grain == "day"
+    assert rows["status"].to_dict() == {"x": COMPARED, "youtube": NOT_COVERED}
     # X covers 10 days before (10–19) and 10 after (21–30): the default window.
-    assert result.days == 10
-    youtube = result.per_platform.set_index("platform").loc["youtube"]
-    assert pd.isna(youtube["avg_before"])
+    assert result.periods == 10
+    assert pd.isna(rows.loc["youtube", "avg_before"])
+    # YouTube is left out of the total: the title names the network it is about.
+    assert before_after_title(result, "Lancement", "fr") == (
+        "Après « Lancement », les vues quotidiennes de X sont restées stables"
+    )
+
+
+def test_before_after_with_monthly_figures_only_compares_months_never_a_fall_to_zero(con):
+    # X: a daily export up to 31 March, then typed months for April to June; the event is on
+    # 1 April. There are no daily X figures after it: by day there is nothing to compare, by
+    # month there is.
+    days = pd.date_range("2025-01-01", "2025-03-31")
+    daily = "\n".join(f"{d:%Y-%m-%d};X;1000" for d in days)
+    import_file(con, "x_quotidien.csv", f"Date;Réseau;Vues\n{daily}\n".encode())
+    months = "Mois;Réseau;Vues\navril 2025;X;15 000\nmai 2025;X;15 000\njuin 2025;X;15 000\n"
+    import_file(con, "x_mensuel.csv", months.encode())
+    result = before_after(con, Filters(), date(2025, 4, 1))
+    assert result.grain == "month" and result.periods == 3
+    x = result.per_platform.set_index("platform").loc["x"]
+    # January 31 000, February 28 000, March 31 000: 90 000 / 3 = 30 000 a month before;
+    # 15 000 a month after: −50 %, never −100 %.
+    assert x["avg_before"] == 30_000 and x["avg_after"] == 15_000
+    assert x["change"] == -0.5
+    assert result.windows == (
+        date(2025, 1, 1),
+        date(2025, 3, 31),
+        date(2025, 4, 1),
+        date(2025, 6, 30),
+    )
+    assert before_after_title(result, "Arrêt de X", "fr") == (
+        f"Après « Arrêt de X », les vues mensuelles ont baissé de 50{NBSP}%"
+    )
+    assert "par mois" in excluded_text(result, "fr")
+
+
+def test_a_side_without_any_figure_means_the_comparison_is_impossible():
+    # Daily X figures before the event only: by day, week or month, the after side is missing.
+    rows = [("x", f"2025-01-{d:02d}", f"2025-01-{d:02d}", 100) for d in range(1, 20)]
+    result = compare_around(frame(*rows), EVENT)
+    assert result.grain is None and result.change is None
+    assert result.compared.empty
+    assert result.per_platform.set_index("platform").loc["x", "status"] == NOT_COVERED
 
 
 def test_the_default_window_stops_at_90_days():
-    result = compare_around(
-        frame(("x", "2024-01-01", "2024-01-01", 1), ("x", "2026-01-01", "2026-01-01", 1)), EVENT
-    )
-    assert result.days == 90
+    every_day = pd.date_range("2024-01-01", "2026-01-01")
+    result = compare_around(frame(*(("x", d, d, 1) for d in every_day)), EVENT)
+    assert (result.grain, result.periods) == ("day", 90)

@@ -835,7 +835,7 @@ def test_the_import_page_shows_the_question_a_fetch_asks(monkeypatch, db_path, a
 def test_the_import_page_shows_a_failure_in_english_and_imports_nothing(monkeypatch, db_path, api):
     _unknown_mastodon(api)
     at = _import_page(monkeypatch, db_path)
-    at.segmented_control(key="lang").set_value("en").run()
+    at.segmented_control(key="language").set_value("en").run()
     at.radio(key="fetch_network").set_value("mastodon")
     at.text_input(key="fetch_handle").input("@personne@mastodon.social")
     at.button(key="fetch_submit").click().run()

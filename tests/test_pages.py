@@ -68,7 +68,7 @@ def test_empty_overview_offers_the_example_which_shows_the_rennes_figures():
 
 def test_the_language_switch_turns_the_interface_to_english():
     at = _app().run()
-    at.segmented_control(key="lang").set_value("en").run()
+    at.segmented_control(key="language").set_value("en").run()
     assert not at.exception
     assert at.button(key="load_example").label.startswith("Load the example")
 
@@ -185,9 +185,9 @@ def test_the_roi_page_saves_the_hourly_cost_and_shows_the_charts(db_path):
     at = _app("pages/roi.py").run()
     assert not at.exception
     assert len(at.get("plotly_chart")) == 2
-    at.number_input(key="hourly_cost").set_value(40.0)
+    at.text_input(key="hourly_cost").input("40,50")
     at.button(key="save_costs").click().run()
     assert not at.exception
     con = store.connect(db_path)
-    assert roi.hourly_cost(con) == 40
+    assert roi.hourly_cost(con) == 40.5  # typed the French way
     con.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from canalyse import queries
+from canalyse import queries, store
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import ImportAnswers, import_file
 from canalyse.samples import example_files
@@ -22,11 +22,12 @@ def rennes(con):
     return con
 
 
-@pytest.fixture
-def varied(con):
+@pytest.fixture(scope="module")
+def varied(tmp_path_factory):
     """X posts (campaign « Novembre ») and days of the account « rennes » (posts set aside on the
     days the day series covers) and a typed X day without an account kept apart: every query has
-    rows."""
+    rows. Built once: the tests only read it."""
+    con = store.connect(tmp_path_factory.mktemp("varied") / "workspace.duckdb")
     import_file(
         con,
         *fixture_bytes("exports/x/tweet_activity_metrics_rennes_20211101_20211201_en.csv"),
@@ -41,7 +42,8 @@ def varied(con):
         con, "jour.csv", "Date;Réseau;Vues\n2021-11-29;X;10\n".encode(), answers=apart
     )
     assert report.status == "imported", report.message
-    return con
+    yield con
+    con.close()
 
 
 @pytest.mark.parametrize("name", queries.available())
@@ -56,12 +58,15 @@ def test_every_query_file_has_a_header_and_is_used(name):
     text = queries.load(name)
     assert text.startswith("-- "), "a header comment says what the query returns"
     assert "Returns:" in text
+    # A call that runs it (`queries.run(con, "name"`, `ui.query("name"`), not any string equal to
+    # its name: "accounts" is also a dictionary key.
+    call = re.compile(rf"(?:queries\.run\([^,()]+,|\bquery\()\s*[\"']{name}[\"']")
     users = [
         p
         for p in [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
-        if re.search(rf"[\"']{name}[\"']", Path(p).read_text(encoding="utf-8"))
+        if call.search(Path(p).read_text(encoding="utf-8"))
     ]
-    assert users, f"queries/{name}.sql is used nowhere"
+    assert users, f"queries/{name}.sql is run nowhere"
 
 
 def test_rennes_figures_give_facebook_44_percent_of_views(rennes):
@@ -123,17 +128,13 @@ def test_a_query_refuses_missing_or_unexpected_parameters(con):
         queries.run(con, "campaigns", start=None)
 
 
-def test_sidebar_widget_values_become_filters():
-    from canalyse.filters import filters_from_state
+def test_the_ratio_registry_and_the_roi_query_name_the_same_ratios(varied):
+    from canalyse.i18n import catalog
+    from canalyse.ratios import RATIO_NAMES
 
-    assert filters_from_state({}) == Filters()
-    half_chosen = {"filter_period": (date(2025, 1, 1),), "filter_platforms": []}
-    assert filters_from_state(half_chosen) == Filters()
-    chosen = {
-        "filter_period": (date(2025, 1, 1), date(2025, 3, 31)),
-        "filter_platforms": ["x", "facebook"],
-        "filter_campaign": "Crue",
-    }
-    assert filters_from_state(chosen) == Filters(
-        date(2025, 1, 1), date(2025, 3, 31), ("x", "facebook"), "Crue"
-    )
+    columns = queries.run(varied, "roi", **Filters().params(), hourly_cost=35.0).columns.tolist()
+    base = ["platform", "views", "reach", "engagements", "spend", "staff_hours", "followers_total"]
+    assert columns == base + list(RATIO_NAMES)
+    for name in RATIO_NAMES:
+        for part in ("label", "short", "definition", "formula", "note"):
+            assert f"glossary.ratio.{name}.{part}" in catalog()

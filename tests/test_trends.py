@@ -74,15 +74,15 @@ def test_a_month_counts_in_its_month_but_is_left_out_of_days_and_weeks():
     assert (by_week.left_out_rows, by_week.left_out_views) == (1, 1000)
 
 
-def test_days_without_a_figure_between_the_first_and_last_count_as_zero():
+def test_days_without_a_figure_between_the_first_and_last_are_gaps_never_zero():
     rows = views(day("x", "2025-01-06", 100), day("x", "2025-01-09", 40))
     series = views_series(rows, "day").series
-    assert points(series, "x") == {
-        "2025-01-06": 100,
-        "2025-01-07": 0,
-        "2025-01-08": 0,
-        "2025-01-09": 40,
-    }
+    drawn = points(series, "x")
+    assert drawn["2025-01-06"] == 100 and drawn["2025-01-09"] == 40
+    assert pd.isna(drawn["2025-01-07"]) and pd.isna(drawn["2025-01-08"])
+    # The chart breaks its line there: no point at 0.
+    figure = views_over_time_chart(views_series(rows, "day"), "fr", "Source")
+    assert 0 not in list(figure.data[0].y)
 
 
 def test_the_rolling_average_waits_for_a_full_window():
@@ -127,7 +127,7 @@ def test_growth_compares_the_last_complete_period_with_the_one_before():
     assert table.loc["x", "change"] == 50 and table.loc["x", "change_ratio"] == 0.5
     assert table.loc["facebook", "change"] == 40
     assert pd.isna(table.loc["facebook", "change_ratio"])
-    shown = growth_table(result, "month", "fr").set_index("Réseau")
+    shown = growth_table(result, "month", "fr").display("fr").set_index("Réseau")
     assert shown.loc["X", "Évolution (%)"] == f"+50,0{NBSP}%"
     assert shown.loc["Facebook", "Évolution (%)"] == "—"
     assert list(shown.columns[:2]) == ["février 2025", "janvier 2025"]
@@ -137,20 +137,73 @@ def test_one_period_gives_no_growth():
     assert growth(views_series(views(month("x", "2025-01-01", "2025-01-31", 1)), "month")) is None
 
 
+def _year_of_months(platform: str, values: list[float], year: int = 2025):
+    ends = pd.date_range(f"{year}-01-01", periods=12, freq="MS") + pd.offsets.MonthEnd(0)
+    return [
+        month(platform, f"{year}-{m:02d}-01", end.strftime("%Y-%m-%d"), v)
+        for m, (end, v) in enumerate(zip(ends, values, strict=False), start=1)
+        if v is not None
+    ]
+
+
 def test_the_title_states_the_leaders_change_between_complete_periods():
     rows = views(
-        month("linkedin", "2025-01-01", "2025-01-31", 200),
-        month("linkedin", "2025-12-01", "2025-12-31", 270),
+        *_year_of_months("linkedin", [200] + [220] * 10 + [270]),
         month("x", "2025-01-01", "2025-01-31", 50),
     )
     result = views_series(rows, "month")
-    # LinkedIn leads (470 views): 270 / 200 − 1 = +35 %.
+    # LinkedIn leads: 270 / 200 − 1 = +35 % between January and December, nothing missing between.
     assert views_title(result, "fr") == (
         f"Les vues de LinkedIn ont augmenté de 35{NBSP}% entre janvier et décembre 2025"
     )
     assert (
         views_title(result, "en") == "LinkedIn views rose by 35% between January and December 2025"
     )
+
+
+def test_a_growth_headline_never_compares_across_missing_months():
+    # Facebook in September 2015, then from January to June 2025: nothing between.
+    rows = views(
+        month("facebook", "2015-09-01", "2015-09-30", 100),
+        *_year_of_months("facebook", [1000, 1100, 1200, 1300, 1400, 1500]),
+    )
+    result = views_series(rows, "month")
+    # 1 500 / 1 000 − 1 = +50 % from January to June 2025, not +1 400 % since 2015.
+    assert views_title(result, "fr") == (
+        f"Les vues de Facebook ont augmenté de 50{NBSP}% entre janvier et juin 2025"
+    )
+    # The months between are gaps, never zeros.
+    between = result.series[
+        (result.series["period"] > "2015-09-01") & (result.series["period"] < "2025-01-01")
+    ]
+    assert len(between) == 111 and between["views"].isna().all()
+
+
+def test_the_default_view_is_the_most_recent_continuous_stretch():
+    rows = views(
+        month("facebook", "2015-09-01", "2015-09-30", 100),
+        *_year_of_months("facebook", [1000, 1100, None, 1300, 1400, 1500]),
+    )
+    result = views_series(rows, "month")
+    # March 2025 alone is missing: a gap inside the stretch, which runs from January 2025.
+    assert result.recent_stretch() == (pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-01"))
+    recent = result.since("2025-01-01")
+    assert recent.series["period"].min() == pd.Timestamp("2025-01-01")
+    assert pd.isna(points(recent.series, "facebook")["2025-03-01"])
+
+
+def test_a_chart_spanning_two_years_with_a_gap_draws_the_gap_and_puts_the_year_on_every_tick():
+    rows = views(
+        *_year_of_months("x", [500] * 4 + [None] * 5 + [700] * 3, year=2024),
+        *_year_of_months("x", [800] * 6, year=2025),
+    )
+    figure = views_over_time_chart(views_series(rows, "month"), "fr", "Source")
+    y = list(figure.data[0].y)
+    # May to September 2024 have no figure: five gaps in the line, no zero.
+    assert sum(pd.isna(v) for v in y) == 5 and 0 not in y
+    ticks = list(figure.layout.xaxis.ticktext)
+    assert all(tick[-4:] in ("2024", "2025") for tick in ticks), ticks
+    assert ticks[0] == "janv. 2024" and "janv. 2025" in ticks
 
 
 def test_share_over_time_stacks_to_100_percent_and_names_the_biggest_move():

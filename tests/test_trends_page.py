@@ -56,8 +56,10 @@ def _table(at: AppTest, column: str):
 
 
 def _titles(at: AppTest) -> list[str]:
+    """Chart titles as read (a long title is wrapped over lines)."""
     return [
-        json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")
+        json.loads(chart.proto.spec)["layout"]["title"]["text"].replace("<br>", " ")
+        for chart in at.get("plotly_chart")
     ]
 
 
@@ -120,16 +122,19 @@ def test_before_after_compares_the_days_around_the_event(db_path):
     assert not at.exception
     # 15–19 then 21–25 January: 5 days on each side. X 100 → 50 a day, Facebook 200 → 200:
     # total 300 → 250 a day, -16,7 %, rounded to 17 %.
-    assert "Comparaison sur 5 jours avant et 5 jours après le 20/01/2025" in _texts(at)
+    assert (
+        "Comparaison sur 5 jours avant (du 15/01/2025 au 19/01/2025) et 5 jours après"
+        " (du 21/01/2025 au 25/01/2025) l'événement du 20/01/2025" in _texts(at)
+    )
     assert _titles(at)[-1] == "Après « Arrêt de X », les vues quotidiennes ont baissé de 17\u00a0%"
     table = at.table[0].value
     assert list(table.index) == ["Facebook", "X", "Total"]
     assert list(table["Évolution (%)"]) == ["0,0\u00a0%", "-50,0\u00a0%", "-16,7\u00a0%"]
 
     at.toggle(key="before_after_custom").set_value(True).run()
-    at.number_input(key="before_after_days").set_value(3).run()
+    at.number_input(key="before_after_periods_day").set_value(3).run()
     assert not at.exception
-    assert "Comparaison sur 3 jours avant et 3 jours après" in _texts(at)
+    assert "Comparaison sur 3 jours avant (du 17/01/2025 au 19/01/2025)" in _texts(at)
 
 
 def test_the_page_speaks_english(db_path):
@@ -142,4 +147,6 @@ def test_the_page_speaks_english(db_path):
     assert not at.exception
     assert _titles(at)[0] == "Facebook views fell by 17% between January and February 2025"
     assert "Add an event above" not in _texts(at)
-    assert "No network has daily figures" in _texts(at)
+    # Monthly figures only: the comparison is by month, the 1 February opening February.
+    assert "Comparison over 1 month before (1 Jan 2025 – 31 Jan 2025)" in _texts(at)
+    assert _titles(at)[-1].startswith('After "Budget cut", monthly views fell by')

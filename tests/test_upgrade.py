@@ -193,7 +193,7 @@ def test_an_older_workspace_is_backed_up_then_upgraded_with_its_data(tmp_path, v
     con = store.connect(path)
     assert store.schema_version(con) == store.SCHEMA_VERSION
 
-    backups = list((tmp_path / "backups").glob("equipe-*-avant-v4.duckdb"))
+    backups = list((tmp_path / "backups").glob(f"equipe-*-avant-v{store.SCHEMA_VERSION}.duckdb"))
     assert len(backups) == 1
     old = duckdb.connect(str(backups[0]), read_only=True)
     assert old.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (

@@ -1,20 +1,50 @@
 """The workspace: one DuckDB file on disk holding every import, its figures and the counted totals.
 
-Modules: `schema` (versions and upgrades, backups), `transaction` (one transaction per write, the
-workspace version), `sources` (imports and their figures), `counting` (the rules that count each
-figure once, and the tables they fill).
+Modules: `access` (readers and writers sharing the file, notes beside it, backups and restores),
+`schema` (versions and upgrades), `transaction` (one transaction per write, the workspace version),
+`activity` (who acts, what they changed, the members list), `sources` (imports and their figures),
+`counting` (the rules that count each figure once, and the tables they fill).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import duckdb
 
 from canalyse.errors import CanalyseError
-from canalyse.store import counting, keys
+from canalyse.store.access import (
+    CONFIG,
+    NeedsUpgrade,
+    WorkspaceBusy,
+    WorkspaceDamaged,
+    check_header,
+    holder,
+    latest_backup,
+    list_backups,
+    make_backup,
+    open_reader,
+    prepare,
+    prune_backups,
+    reading,
+    refresh_macros,
+    restore,
+    stamp,
+    writing,
+)
+from canalyse.store.activity import (
+    ROLES,
+    acting_as,
+    current_actor,
+    list_activity,
+    members,
+    normalise_email,
+    role_of,
+    set_member,
+    system_actor,
+)
+from canalyse.store.activity import record as record_activity
 from canalyse.store.schema import SCHEMA_VERSION, backup, migrate, schema_version
 from canalyse.store.sources import (
     FACT_COLUMNS,
@@ -35,11 +65,35 @@ from canalyse.store.sources import (
 from canalyse.store.transaction import data_version, transaction
 
 DEFAULT_DB = Path("data") / "workspace.duckdb"
-# Nothing leaves the machine: DuckDB must never download an extension on its own.
-_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
 __all__ = [
+    "CONFIG",
     "DEFAULT_DB",
+    "ROLES",
+    "NeedsUpgrade",
+    "WorkspaceBusy",
+    "WorkspaceDamaged",
+    "acting_as",
+    "check_header",
+    "current_actor",
+    "holder",
+    "latest_backup",
+    "list_activity",
+    "list_backups",
+    "make_backup",
+    "members",
+    "normalise_email",
+    "open_reader",
+    "prepare",
+    "prune_backups",
+    "reading",
+    "record_activity",
+    "restore",
+    "role_of",
+    "set_member",
+    "stamp",
+    "system_actor",
+    "writing",
     "FACT_COLUMNS",
     "INPUT_COLUMNS",
     "SCHEMA_VERSION",
@@ -71,13 +125,19 @@ def resolve_db_path(cli_value: str | os.PathLike | None = None) -> Path:
 
 
 def connect(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the workspace file and bring its schema up to date."""
+    """Open (creating if needed) the workspace file for writing and bring its schema up to date.
+
+    For tests, in-memory workspaces and one-off tools: it neither waits for nor tells other
+    programs; the app and the command line go through `reading` and `writing`.
+    """
     path = Path(path)
     on_disk = str(path) != ":memory:"
     if on_disk:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            check_header(path)
     try:
-        con = duckdb.connect(str(path), config=_CONFIG)
+        con = duckdb.connect(str(path), config=CONFIG)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise CanalyseError("store.error.locked", path=str(path)) from exc
@@ -85,17 +145,5 @@ def connect(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
     except duckdb.Error as exc:
         raise CanalyseError("store.error.unreadable", path=str(path), detail=str(exc)) from exc
     migrate(con, path if on_disk else None)
-    _refresh_macros(con)
+    refresh_macros(con)
     return con
-
-
-def _refresh_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Store the query macros in the workspace when this version of Canalyse writes them
-    differently (every connection and cursor then sees them, read-only ones included)."""
-    text = keys.FACT_KEY_MACRO + counting.macros_sql()
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    row = con.execute("SELECT value FROM meta WHERE key = 'macros'").fetchone()
-    if row is None or row[0] != digest:
-        with transaction(con, bump=False):
-            con.execute(text)
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('macros', ?)", [digest])

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 
 from canalyse.errors import CanalyseError
-from canalyse.store import counting, keys, sources
+from canalyse.store import counting, files, keys, sources
 from canalyse.store.transaction import VERSION_KEY, transaction
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _SQL = Path(__file__).with_name("sql")
 BACKUP_DIR = "backups"
 
@@ -59,9 +59,16 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def backup(con: duckdb.DuckDBPyConnection, path: Path, reason: str) -> Path:
     """Copy the workspace file to `backups/` beside it; returns the copy's path.
 
-    The write-ahead log is checkpointed first, so the copy is the whole workspace in one file.
+    The write-ahead log is checkpointed first, so the copy is the whole workspace in one file (a
+    log still there, written by another program, is copied beside it). The file is read through
+    `files`, which never drops the locks that keep other programs out.
     """
     con.execute("CHECKPOINT")
+    return copy_to_backups(path, reason)
+
+
+def copy_to_backups(path: Path, reason: str) -> Path:
+    """Copy the workspace file (and its write-ahead log, if any) to `backups/` as `reason`."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -70,7 +77,10 @@ def backup(con: duckdb.DuckDBPyConnection, path: Path, reason: str) -> Path:
     while target.exists():
         counter += 1
         target = folder / f"{path.stem}-{stamp}-{reason}-{counter}{path.suffix}"
-    shutil.copy2(path, target)
+    files.copy_out(path, target)
+    wal = path.with_name(path.name + ".wal")
+    if wal.is_file() and wal.stat().st_size:
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
     return target
 
 
@@ -159,4 +169,5 @@ _STEPS = (
     _sql_file("schema_v2.sql"),
     _sql_file("schema_v3.sql"),
     _to_v4,
+    _sql_file("schema_v5.sql"),
 )

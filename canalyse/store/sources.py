@@ -18,6 +18,7 @@ import pandas as pd
 from canalyse.errors import CanalyseError
 from canalyse.metrics import METRIC_NAMES, METRICS
 from canalyse.store import counting
+from canalyse.store.activity import current_actor, record
 from canalyse.store.transaction import transaction
 
 # What an importer gives for each figure line (its key is computed here, by the `fact_key` macro).
@@ -148,7 +149,7 @@ def add_source(
         con.execute(
             "INSERT INTO sources BY NAME SELECT ? AS source_id, ? AS file_name, ? AS content_hash, "
             "? AS platform, ? AS layout, ? AS campaign, ? AS imported_at, ? AS rows, "
-            "? AS date_min, ? AS date_max, ? AS kind, ? AS platforms",
+            "? AS date_min, ? AS date_max, ? AS kind, ? AS platforms, ? AS imported_by",
             [
                 source_id,
                 file_name,
@@ -162,6 +163,7 @@ def add_source(
                 max((row[3] for row in counts if row[3] is not None), default=None),
                 kind,
                 platforms,
+                current_actor(),
             ],
         )
         counting.add_current(con, source_id)
@@ -291,13 +293,17 @@ def delete_sources(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> int
     """Remove several imports in one transaction; returns how many existed."""
     ids = [int(source_id) for source_id in source_ids]
     with transaction(con):
-        existed = con.execute(
-            "SELECT count(*) FROM sources WHERE list_contains(?, source_id)", [ids]
-        ).fetchone()[0]
+        names = con.execute(
+            "SELECT source_id, file_name FROM sources WHERE list_contains(?, source_id) "
+            "ORDER BY source_id",
+            [ids],
+        ).fetchall()
         touched = counting.partitions_of(con, ids)
         _delete(con, ids)
         counting.rebuild(con, touched)
-    return int(existed)
+        for source_id, file_name in names:
+            record(con, "delete", f"#{source_id} {file_name}")
+    return len(names)
 
 
 def retag_source(con: duckdb.DuckDBPyConnection, source_id: int, campaign: str | None) -> int:
@@ -355,8 +361,8 @@ def refresh_campaigns(con: duckdb.DuckDBPyConnection, source_ids: list[int] | No
 def list_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every import, most recent first, with the platforms its figures cover."""
     return con.execute(
-        "SELECT source_id, file_name, kind, platform, layout, campaign, imported_at, rows, "
-        "date_min, date_max, platforms FROM sources ORDER BY source_id DESC"
+        "SELECT source_id, file_name, kind, platform, layout, campaign, imported_at, imported_by, "
+        "rows, date_min, date_max, platforms FROM sources ORDER BY source_id DESC"
     ).df()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import duckdb
@@ -11,6 +11,18 @@ VERSION_KEY = "data_version"
 # Connections (by id) inside a transaction opened here, so that a write made of smaller writes
 # (saving typed efforts: delete the old rows, add the new ones) is still one transaction.
 _OPEN: dict[int, int] = {}
+# What to do after a connection commits a write (the writer records the new version beside the file).
+_AFTER_COMMIT: dict[int, Callable[[], None]] = {}
+
+
+@contextmanager
+def after_each_commit(con: duckdb.DuckDBPyConnection, action: Callable[[], None]) -> Iterator[None]:
+    """Call `action` after every write this connection commits, during the block."""
+    _AFTER_COMMIT[id(con)] = action
+    try:
+        yield
+    finally:
+        _AFTER_COMMIT.pop(id(con), None)
 
 
 @contextmanager
@@ -38,6 +50,8 @@ def transaction(con: duckdb.DuckDBPyConnection, *, bump: bool = True) -> Iterato
                 [VERSION_KEY],
             )
         con.execute("COMMIT")
+        if bump and key in _AFTER_COMMIT:
+            _AFTER_COMMIT[key]()
     except BaseException:
         try:
             con.execute("ROLLBACK")

@@ -13,6 +13,8 @@ read before anything is stored, so a failure leaves the workspace exactly as it 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 
 import duckdb
@@ -60,7 +62,8 @@ def read_account(
 
 
 def fetch_account(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection
+    | Callable[[], AbstractContextManager[duckdb.DuckDBPyConnection]],
     network: str,
     handle: str,
     *,
@@ -75,10 +78,12 @@ def fetch_account(
 ) -> FileReport:
     """Read an account's public posts and import them as one import; never raises for the user.
 
-    `today` is the day of the follower point (the fetch day by default). `on_progress` is called
-    after each page read. On any failure the workspace is unchanged and the report says why.
-    When the import needs an answer first (its report's status is "question"), nothing is
-    stored; `answers` gives it, as for a file.
+    `con` is the workspace, or a function opening it for writing (`store.writing`), called only
+    once the network has answered: a slow server never holds the workspace's lock. `today` is
+    the day of the follower point (the fetch day by default). `on_progress` is called after each
+    page read. On any failure the workspace is unchanged and the report says why. When the import
+    needs an answer first (its report's status is "question"), nothing is stored; `answers`
+    gives it, as for a file.
     """
     today = today or date.today()
     name = f"{label(network)} {handle.strip()}"
@@ -97,16 +102,18 @@ def fetch_account(
     except Exception as exc:  # noqa: BLE001 — a network answer must never crash the page or the CLI
         message = t("fetch.error.unexpected", lang, account=name, detail=type(exc).__name__)
         return FileReport(name, "error", message, error_key="fetch.error.unexpected")
-    return import_parsed(
-        con,
-        import_name(feed),
-        content_hash(canonical_bytes(feed, today)),
-        tables,
-        campaign=campaign,
-        lang=lang,
-        answers=answers,
-        kind="fetch",
-    )
+    opened = con() if callable(con) else nullcontext(con)
+    with opened as workspace:
+        return import_parsed(
+            workspace,
+            import_name(feed),
+            content_hash(canonical_bytes(feed, today)),
+            tables,
+            campaign=campaign,
+            lang=lang,
+            answers=answers,
+            kind="fetch",
+        )
 
 
 def import_name(feed: AccountFeed) -> str:
