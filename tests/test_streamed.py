@@ -214,3 +214,14 @@ def test_a_big_file_is_cleaned_as_the_grid_reader_cleans_it_whatever_the_chunks(
     expected = files._decode("t.csv", data).removeprefix("\ufeff")
     expected = expected.replace("\r\n", "\n").replace("\r", "\n")
     assert path.read_text(encoding="utf-8") == expected
+
+
+def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(
+    tmp_path, monkeypatch
+):
+    rows = [f"{n},2025-03-{n % 28 + 1:02d},t{n},{_POST}{n},{n},1,1,1,1,1" for n in range(20_000)]
+    data = _x(*rows).encode()
+    monkeypatch.setattr(streamed, "_MEMORY", 256 * 1024)
+    grid, read, calls = _both(tmp_path, monkeypatch, "x_content.csv", data)
+    assert read == grid
+    assert calls == 1

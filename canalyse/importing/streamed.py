@@ -57,6 +57,9 @@ _PLAIN = {",": "-?[0-9]+(?:,[0-9]+)?", ".": r"-?[0-9]+(?:\.[0-9]+)?"}
 # 100,000 cells; `values._by_distinct` decides on its first 10,000 how to read dates.
 _HEAD_ROWS = 100_000
 _DATE_SAMPLE = 10_000
+# Bytes DuckDB may hold while it reads a big file here (more only for a file that needs it): the
+# upload itself is already in memory, and the server has other users.
+_MEMORY = 256 * 1024**2
 _NUMBERS = "_streamed_numbers"
 _DATES = "_streamed_dates"
 _NO_NUMBERS = pd.DataFrame({"metric": [], "text": [], "number": []}).astype(
@@ -108,6 +111,10 @@ class SqlBody:
         self.parallel = True
         self.con = duckdb.connect()
         self.con.execute("SET enable_progress_bar = false")
+        # What does not fit in memory spills beside the file, never into the working directory.
+        folder = str(text.path.parent).replace("'", "''")
+        self.con.execute(f"SET temp_directory = '{folder}'")
+        self.memory = _MEMORY
         # The file must stay the probed side of joins (see `store.sources._insert_facts`).
         self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
 
@@ -138,12 +145,22 @@ class SqlBody:
         """Run `sql`, where `{body}` stands for the body rows (with `arrow`, its rows as an Arrow
         table); raises `Unreadable` when DuckDB cannot split the file."""
         while True:
+            if self.memory is None:
+                self.con.execute("RESET memory_limit")
+            else:
+                self.con.execute(f"SET memory_limit = '{self.memory}B'")
             statement = sql.replace("{body}", f"({self.sql()})")
             used = used_params(statement, {**self.params(), **(params or {})})
             try:
                 if arrow:
                     return self.con.sql(statement, params=used).to_arrow_table()
                 return self.con.execute(statement, used)
+            except duckdb.OutOfMemoryException:
+                # A file with unusually many distinct dates or keys: more room, then all of it.
+                if self.memory is None:
+                    raise
+                self.memory = self.memory * 4 if self.memory < _MEMORY * 16 else None
+                continue
             except duckdb.Error as exc:
                 # Quoted line breaks beside short rows need DuckDB's single-threaded reader.
                 if self.parallel and "null_padding" in str(exc):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -200,9 +201,6 @@ def _insert_facts(
     if isinstance(facts, FactsQuery):
         relations, source = facts.relations, f"({facts.sql})"
         params.update(facts.params)
-        # The small tables the query joins must be the side DuckDB hashes: misjudging the size
-        # of a file it reads, it would otherwise hash the whole file, in memory and out of order.
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     else:
         relations, source = {"incoming_facts": _incoming(facts)}, "incoming_facts"
     # The query is the importer's, built from identifiers; every value is a named parameter.
@@ -216,18 +214,45 @@ def _insert_facts(
     for name, relation in relations.items():
         con.register(name, relation)
     try:
-        con.execute(statement, used_params(statement, params))
-    finally:
         if isinstance(facts, FactsQuery):
-            try:
-                con.execute("RESET disabled_optimizers")
-            except duckdb.TransactionException:
-                pass  # the failed statement aborted the transaction: the next import sets it again
+            with _reading_a_file(con):
+                con.execute(statement, used_params(statement, params))
+        else:
+            con.execute(statement, used_params(statement, params))
+    finally:
         for name in relations:
             try:
                 con.unregister(name)
             except duckdb.TransactionException:
                 pass  # a failed statement aborted the transaction; the next register replaces it
+
+
+IMPORT_MEMORY = "384MB"
+"""What DuckDB may hold while it reads a big file into the workspace (left alone, its buffers
+would keep up to 80 % of the machine's memory): the file is inserted in a stream."""
+
+
+@contextmanager
+def _reading_a_file(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB set up to insert a file it reads: little memory, and the small tables the query
+    joins as the side it hashes (misjudging the file's size, it would otherwise hash the whole
+    file, in memory and out of order). The settings are put back afterwards."""
+    previous = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("RESET memory_limit")
+    default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        yield
+    finally:
+        try:
+            con.execute("RESET disabled_optimizers")
+            if previous == default:
+                con.execute("RESET memory_limit")
+            else:
+                con.execute(f"SET memory_limit = '{previous}'")
+        except duckdb.TransactionException:
+            pass  # the failed statement aborted the transaction; the next import sets them again
 
 
 def used_params(sql: str, params: dict) -> dict:
