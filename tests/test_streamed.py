@@ -9,7 +9,6 @@ big (`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed b
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,8 @@ from canalyse import store
 from canalyse.importing import files, streamed
 from canalyse.importing.pipeline import import_file
 from tests.conftest import FIXTURES
+from tests.test_real_exports import REAL
 
-REAL = Path(
-    os.environ.get("CANALYSE_REAL_EXPORTS") or Path(__file__).parents[2] / "shared" / "real"
-)
 TEXT = (".csv", ".txt", ".zip")
 FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix.lower() in TEXT)
 REAL_FILES = sorted(p for p in REAL.rglob("*") if p.suffix.lower() in TEXT) if REAL.is_dir() else []
