@@ -6,13 +6,14 @@ import argparse
 import contextlib
 import io
 import json
+import logging
 import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from canalyse import store, workspaces
+from canalyse import logs, store
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
@@ -20,8 +21,10 @@ from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
 from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
 from canalyse.platforms import label, normalise_platform
+from canalyse.store import workspaces
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+logger = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON for scripts")
     common.add_argument(
         "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="message language"
+    )
+    common.add_argument(
+        "--verbose",
+        action="store_true",
+        help=f"log what happens, tracebacks included, on stderr (or set ${logs.LEVEL_VARIABLE})",
     )
     parser = argparse.ArgumentParser(
         prog="canalyse", description="Canalyse: views, cost and staff time per social network."
@@ -125,8 +133,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _deck(con, args) -> int:
     # Heavy modules (python-pptx, Plotly) only for the command that needs them: start-up counts.
-    from canalyse.decision import saved_scorecard
-    from canalyse.deck import build_deck
+    from canalyse.analysis.decision import saved_scorecard
+    from canalyse.output.deck import build_deck
 
     filters = Filters(start=args.start, end=args.end, campaign=args.campaign)
     scorecard = saved_scorecard(con, filters, args.lang, args.hourly_cost)
@@ -166,12 +174,16 @@ def main(argv: list[str] | None = None) -> int:
             lines = said.getvalue().strip().splitlines() or ["usage"]
             print(json.dumps({"error": {"code": "usage", "message": lines[-1], "backup": None}}))
         return EXIT_USAGE
+    level = logs.requested_level(args.verbose)
+    if level:
+        logs.configure(level)
     try:
         return _run(args)
     except CanalyseError as exc:
         return _fail(args, exc)
     except duckdb.Error as exc:
-        # Last resort, so that no traceback reaches anyone: the store words its own errors.
+        # Last resort, so that no traceback reaches the user: the store words its own errors.
+        logger.exception("canalyse %s failed", args.command)
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         return _fail(args, CanalyseError("store.error.unexpected", detail=detail))
 
@@ -359,7 +371,7 @@ def _answers(args) -> ImportAnswers:
 
 
 def _report(con, args) -> int:
-    from canalyse.report import build_report
+    from canalyse.output.report import build_report
 
     filters = Filters(
         start=args.start,

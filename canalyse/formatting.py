@@ -15,6 +15,8 @@ from numbers import Integral
 
 import pandas as pd
 
+from canalyse.i18n import t
+
 NBSP = "\u00a0"
 MISSING = "—"
 
@@ -97,6 +99,14 @@ def fmt_money(x: object, lang: str, decimals: int = 2) -> str:
     return f"{sign}€{number}" if lang == "en" else f"{sign}{number}{NBSP}€"
 
 
+def signed(value: object, text: str) -> str:
+    """`text`, the written `value`, with a plus sign for a rise: « +2 000 », « -64 »; « 0 » and
+    « — » unsigned (a plus sign only when the rounded figure shows something above zero)."""
+    shows_digits = any(c in "123456789" for c in text)
+    positive = text != MISSING and not text.startswith("-") and float(value) > 0
+    return f"+{text}" if positive and shows_digits else text
+
+
 def _as_date(d: object) -> date | None:
     if d is None:
         return None
@@ -128,18 +138,13 @@ def fmt_period(start: object, end: object, lang: str) -> str:
     first, last = _as_date(start), _as_date(end)
     if first is None and last is None:
         return ""
-    english = lang == "en"
     if first is None:
-        return f"until {fmt_date(last, lang)}" if english else f"jusqu'au {fmt_date(last, lang)}"
+        return t("period.until", lang, last=fmt_date(last, lang))
     if last is None:
-        return (
-            f"from {fmt_date(first, lang)}" if english else f"à partir du {fmt_date(first, lang)}"
-        )
+        return t("period.since", lang, first=fmt_date(first, lang))
     if first == last:
-        return fmt_date(first, lang) if english else f"le {fmt_date(first, lang)}"
-    if english:
-        return f"{fmt_date(first, lang)} – {fmt_date(last, lang)}"
-    return f"du {fmt_date(first, lang)} au {fmt_date(last, lang)}"
+        return t("period.day", lang, day=fmt_date(first, lang))
+    return t("period.range", lang, first=fmt_date(first, lang), last=fmt_date(last, lang))
 
 
 def plotly_separators(lang: str) -> str:

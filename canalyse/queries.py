@@ -1,4 +1,7 @@
-"""Run the SQL files of `queries/` with named parameters, checked against what each file uses."""
+"""Run the SQL files of `queries/` with named parameters, checked against what each file uses.
+
+The files sit at the top of a checkout; a built wheel carries them inside the package
+(`canalyse/_sql`), where an installed Canalyse finds them."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+_PACKAGED = Path(__file__).resolve().with_name("_sql")
+QUERY_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "queries"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 

@@ -1,7 +1,8 @@
 """The bundled example: the Rennes Métropole flood-crisis campaign, views per network.
 
 The example is not user data: the first real import removes it (and says so), so its figures are
-never added to a workspace's own.
+never added to a workspace's own. It sits in `data/samples/` of a checkout; a built wheel carries it
+inside the package (`canalyse/_samples`), where an installed Canalyse finds it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+_PACKAGED = Path(__file__).resolve().with_name("_samples")
+SAMPLES_DIR = (
+    _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parent.parent / "data" / "samples"
+)
 RENNES_SAMPLE = SAMPLES_DIR / "rennes_crue_campagne.csv"
 
 

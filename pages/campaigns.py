@@ -2,27 +2,25 @@
 
 import streamlit as st
 
-from canalyse import roi
-from canalyse.campaigns import (
+from canalyse.analysis import roi
+from canalyse.analysis.campaigns import (
     MAX_COMPARED,
     add_campaign_range,
     campaign_names,
     campaign_ranges,
     campaign_totals,
     compare_campaigns,
-    comparison_source,
-    comparison_table,
-    cost_per_1000_bar,
     delete_campaign_range,
     tag_source,
     tagged_sources,
-    views_by_campaign_bar,
     workspace_days,
 )
-from canalyse.charts import chart_filename, figure_config
+from canalyse.charts.base import chart_filename, figure_config
+from canalyse.charts.campaigns import cost_per_1000_bar, views_by_campaign_bar
 from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_money, fmt_period
 from canalyse.i18n import t
+from canalyse.output.campaigns import comparison_source, comparison_table
 from pages import ui
 
 _NOTICE = "campaigns_notice"
@@ -73,13 +71,12 @@ def _notice(section: str) -> None:
 
 lang = ui.frame()
 filters = ui.current_filters()
-con = ui.cursor()
 ui.header(t("nav.campaigns", lang), filters)
 st.caption(t("campaigns.intro", lang))
 
 # ---- Compare campaigns ------------------------------------------------------------------------
 st.subheader(t("campaigns.compare.title", lang))
-names = campaign_names(con)
+names = ui.cached(campaign_names)
 if not names:
     st.info(t("campaigns.empty", lang))
 elif len(names) < 2:
@@ -99,9 +96,9 @@ else:
     if len(chosen) < 2:
         st.info(t("campaigns.compare.need_two", lang))
     else:
-        comparison = compare_campaigns(con, filters, chosen)
+        comparison = ui.cached(compare_campaigns, filters, tuple(chosen))
         totals = campaign_totals(comparison, chosen)
-        line, start, end = comparison_source(con, filters, chosen, lang)
+        line, start, end = ui.cached(comparison_source, filters, tuple(chosen), lang)
         if not (totals["views"] > 0).any():
             st.warning(t("campaigns.compare.no_views", lang))
         else:
@@ -126,7 +123,7 @@ else:
         ui.table_downloads(
             shown, chart_filename(t("campaigns.table.title", lang), start, end), "campaign_table"
         )
-        cost = fmt_money(roi.hourly_cost(con), lang)
+        cost = fmt_money(ui.cached(roi.hourly_cost), lang)
         st.caption(t("campaigns.compare.hourly_cost", lang, cost=cost))
         st.caption(ui.plain(line))
 
@@ -134,7 +131,7 @@ else:
 st.subheader(t("campaigns.ranges.title", lang))
 st.caption(t("campaigns.ranges.intro", lang))
 _notice("ranges")
-ranges = campaign_ranges(con)
+ranges = ui.cached(campaign_ranges)
 if ranges.empty:
     st.caption(t("campaigns.ranges.none", lang))
 else:
@@ -149,7 +146,7 @@ else:
         hide_index=True,
         key="ranges_table",
     )
-first_day, last_day = workspace_days(con)
+first_day, last_day = ui.cached(workspace_days)
 with st.form("range_form"):
     name_col, start_col, end_col = st.columns([2, 1, 1])
     name_col.text_input(t("campaigns.ranges.name", lang), key="range_name")
@@ -182,7 +179,7 @@ if not ranges.empty:
 st.subheader(t("campaigns.tag.title", lang))
 st.caption(t("campaigns.tag.intro", lang))
 _notice("tag")
-sources = tagged_sources(con)
+sources = ui.cached(tagged_sources)
 if sources.empty:
     st.caption(t("campaigns.tag.none", lang))
 else:

@@ -5,12 +5,14 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from canalyse import decision, roi, store
-from canalyse.charts import chart_filename, figure_config, summary_source_line
-from canalyse.deck import deck_bytes, deck_filename
+from canalyse import store
+from canalyse.analysis import decision, roi, simulator
+from canalyse.charts.base import chart_filename, figure_config, summary_source_line
+from canalyse.charts.decision import scorecard_bar
 from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
 from canalyse.i18n import t
-from canalyse.overview import files_text, source_names
+from canalyse.output import decision as decision_tables
+from canalyse.output.deck import deck_bytes, deck_filename
 from canalyse.platforms import label
 from pages import ui
 
@@ -30,8 +32,7 @@ months = ui.query("decision_trend", filters)
 trend = decision.trend_table(months)
 rates = decision.rates_table(table, months)
 summary = ui.query("overview", filters).iloc[0]
-files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = summary_source_line(files, summary, lang)
+line = summary_source_line(ui.query("sources_used", filters), summary, lang)
 period = (summary["date_min"], summary["date_max"])
 platforms = table["platform"].tolist()
 
@@ -41,7 +42,7 @@ if not platforms:
 
 # ---- What we measured ----------------------------------------------------------------------------
 st.subheader(t("decision.measured.heading", lang))
-measured = decision.measured_table(table, trend, lang)
+measured = decision_tables.measured_table(table, trend, lang)
 ui.show_table(measured, key="measured_table")
 ui.table_downloads(measured, chart_filename(t("decision.title", lang), *period), "measured")
 window = int(trend["window"].max()) if len(trend) else 0
@@ -122,7 +123,7 @@ with st.expander(t("decision.weights.heading", lang)):
 # ---- The scorecard -------------------------------------------------------------------------------------
 st.subheader(t("decision.card.heading", lang))
 card = decision.scorecard(table, trend, answers, weights, lang)
-figure = decision.scorecard_bar(card, lang, line)
+figure = scorecard_bar(card, lang, line)
 name = chart_filename(t("decision.chart.filename", lang), *period)
 st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="scorecard_chart")
 ui.chart_downloads(figure, name, key="scorecard_image")
@@ -159,7 +160,7 @@ st.markdown(
     )
 )
 st.markdown(f"**{t('decision.card.table', lang)}**")
-scores = decision.scorecard_display(card, lang)
+scores = decision_tables.scorecard_display(card, lang)
 ui.show_table(scores, key="scorecard_table")
 ui.table_downloads(scores, name, "scorecard_table")
 st.caption(t("decision.card.how", lang, keep=decision.KEEP_FROM, leave=decision.LEAVE_BELOW))
@@ -170,7 +171,7 @@ st.subheader(t("decision.drop.heading", lang))
 dropped = st.selectbox(
     t("decision.drop.platform", lang), platforms, format_func=label, key="drop_platform"
 )
-drop = decision.simulate_drop(table, dropped)
+drop = simulator.simulate_drop(table, dropped)
 lost_col, hours_col, cost_col = st.columns(3)
 no_views = pd.isna(drop.views_lost)
 lost_col.metric(
@@ -212,18 +213,18 @@ source = source_col.selectbox(
 per_month = rates.set_index("platform").loc[source, "hours_per_month"]
 ceiling = None if pd.isna(per_month) else float(per_month)
 # Half hours, written in the page's language (a number input would show 5.0 in French).
-choices = decision.hour_choices(ceiling)
+choices = simulator.hour_choices(ceiling)
 moved = hours_col.select_slider(
     t("decision.move.hours_input", lang),
     choices,
-    value=decision.default_hours(choices),
+    value=simulator.default_hours(choices),
     format_func=lambda hours: fmt_number(hours, lang, 1),
     key=f"move_hours_{source}",
     help=t("decision.move.hours_help", lang, hours=fmt_number(ceiling, lang, 1))
     if ceiling
     else None,
 )
-options = decision.receivers(rates, source)
+options = simulator.receivers(rates, source)
 unable = [label(p) for p in platforms if p not in options and p != source]
 if unable:
     st.caption(ui.plain(t("decision.move.cannot_receive", lang, platforms=", ".join(unable))))
@@ -255,8 +256,8 @@ for index, (column, platform) in enumerate(
 if sum(split.values()) != 100:
     st.warning(t("decision.move.split_total", lang, total=sum(split.values())))
     st.stop()
-result = decision.simulate_move(rates, source, moved, split)
-lost, gained, net = decision.rounded_figures(result)
+result = simulator.simulate_move(rates, source, moved, split)
+lost, gained, net = simulator.rounded_figures(result)
 lost_col, gained_col, net_col = st.columns(3)
 unknown = t("decision.move.unknown", lang)
 known_loss = pd.notna(lost.central)
@@ -268,14 +269,14 @@ for column, key, projected, signed in (
     known = pd.notna(projected.central)
     column.metric(
         t(key, lang),
-        decision.approx(projected.central, lang, signed) if known else unknown,
-        decision.range_between(projected, lang, signed) if known else None,
+        decision_tables.approx(projected.central, lang, signed) if known else unknown,
+        decision_tables.range_between(projected, lang, signed) if known else None,
         delta_color="off",
         delta_arrow="off",
     )
 if not known_loss:
     st.caption(ui.plain(t("decision.move.source_no_views", lang, platform=label(source))))
-moved = decision.move_table(result, rates, lang)
+moved = decision_tables.move_table(result, rates, lang)
 ui.show_table(moved, key="move_table")
 ui.table_downloads(moved, chart_filename(t("decision.move.heading", lang), *period), "move_table")
 if (rates.set_index("platform").loc[[source, *destinations], "basis"] != "months").any():

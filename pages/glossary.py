@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from canalyse.glossary import feeds_table, glossary_entries, matches
+from canalyse.analysis.glossary import feeds_table, glossary_entries, matches
 from canalyse.i18n import t
 from pages import ui
 

@@ -19,7 +19,7 @@ from canalyse.importing.pipeline import (
     import_files,
     reimport_file,
 )
-from canalyse.imports_view import (
+from canalyse.output.imports_view import (
     activity_table,
     history_table,
     mapping_table,

@@ -3,23 +3,17 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import (
-    chart_filename,
-    figure_config,
-    share_of_views_bar,
-    summary_source_line,
-)
+from canalyse.charts.base import chart_filename, figure_config, summary_source_line
+from canalyse.charts.overview import share_of_views_bar
 from canalyse.formatting import fmt_int
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_files
-from canalyse.overview import (
+from canalyse.output.overview import (
     account_overlap_lines,
     figure_origins,
-    files_text,
     period_text,
     platform_table,
     set_aside_lines,
-    source_names,
 )
 from canalyse.samples import example_files
 from pages import ui
@@ -48,9 +42,7 @@ if store.is_empty(ui.cursor()):
 summary = ui.query("overview", filters).iloc[0]
 shares = ui.query("share_of_views", filters)
 totals = ui.query("platform_totals", filters)
-sources = ui.query("sources_used", filters)
-files = files_text(source_names(sources, lang), lang)
-line = summary_source_line(files, summary, lang)
+line = summary_source_line(ui.query("sources_used", filters), summary, lang)
 
 views_col, platforms_col, period_col = st.columns([1, 1, 2])
 views_col.metric(t("overview.kpi.views", lang), fmt_int(summary["total_views"], lang))

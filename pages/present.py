@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from canalyse import roi, store
-from canalyse.charts import chart_filename, figure_config
+from canalyse import store
+from canalyse.analysis import roi
+from canalyse.charts.base import chart_filename, figure_config
 from canalyse.i18n import t
-from canalyse.presentation import for_screen, pick, slide_figures
+from canalyse.output.presentation import for_screen, pick, slide_figures
 from pages import ui
 
 lang = ui.frame(sidebar="collapsed")
@@ -16,7 +17,7 @@ if store.is_empty(ui.cursor()):
     st.stop()
 
 # ---- Which chart ------------------------------------------------------------------------------------
-figures = slide_figures(ui.cursor(), filters, lang, roi.hourly_cost(ui.cursor()))
+figures = ui.cached(slide_figures, filters, lang, ui.cached(roi.hourly_cost))
 if st.session_state.get("present_slide") not in figures:
     st.session_state["present_slide"] = next(iter(figures))
 

@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from canalyse import efforts, roi, store
-from canalyse.charts import chart_filename, figure_config, summary_source_line
-from canalyse.efforts import format_amount
+from canalyse import store
+from canalyse.analysis import efforts, roi
+from canalyse.analysis.efforts import format_amount
+from canalyse.charts.base import chart_filename, figure_config, summary_source_line
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
+from canalyse.errors import CanalyseError
 from canalyse.formatting import fmt_money
 from canalyse.i18n import t
-from canalyse.overview import files_text, roi_display_table, source_names
+from canalyse.output.roi import roi_display_table
 from canalyse.platforms import PLATFORMS, label
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from pages import ui
 
 lang = ui.frame()
@@ -52,9 +54,8 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
             try:
                 new_cost = roi.parse_cost(typed_cost, lang)
                 own = roi.costs_from_frame(overrides, lang)
-            except ValueError as refused:
-                value = refused.args[-1] if len(refused.args) > 1 else typed_cost
-                st.error(ui.plain(t("roi.costs.error", lang, value=value)))
+            except CanalyseError as refused:
+                st.error(ui.plain(refused.message(lang)))
             else:
                 with ui.writer() as con:
                     roi.set_hourly_cost(con, cost if new_cost is None else new_cost)
@@ -103,31 +104,30 @@ with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
 # ---- Our time beside our reach -----------------------------------------------------------------
 table = ui.roi_table(filters, cost)
 summary = ui.query("overview", filters).iloc[0]
-files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
-line = summary_source_line(files, summary, lang)
+line = summary_source_line(ui.query("sources_used", filters), summary, lang)
 period = (summary["date_min"], summary["date_max"])
 
 st.subheader(t("roi.hours.heading", lang))
 figures = {}
-try:
+if roi.has_staff_hours(table):
     figure = hours_vs_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.hours.filename", lang), *period)
     st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="hours_chart")
     ui.chart_downloads(figure, name, key="hours_image")
     figures[name] = figure
-except ValueError:
+else:
     st.info(t("roi.hours.none", lang))
 
 # ---- What 1 000 views cost ---------------------------------------------------------------------------
 st.subheader(t("roi.cost.heading", lang))
-try:
+if roi.has_cost_per_view(table):
     figure = cost_per_1000_views_bar(table, lang, line)
     name = chart_filename(t("roi.chart.cost.filename", lang), *period)
     st.plotly_chart(figure, theme=None, config=figure_config(name, figure), key="cost_chart")
     st.caption(t("roi.cost.how", lang, cost=fmt_money(cost, lang)))
     ui.chart_downloads(figure, name, key="cost_image")
     figures[name] = figure
-except ValueError:
+else:
     st.info(t("roi.cost.none", lang))
 
 # ---- Every figure ---------------------------------------------------------------------------------------

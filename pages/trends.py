@@ -3,8 +3,7 @@
 import streamlit as st
 
 from canalyse import store
-from canalyse.charts import chart_filename, figure_config, source_line
-from canalyse.events import (
+from canalyse.analysis.events import (
     MAX_LABEL_LENGTH,
     MAX_PERIODS,
     add_event,
@@ -12,27 +11,31 @@ from canalyse.events import (
     delete_event,
     list_events,
 )
+from canalyse.analysis.trends import (
+    GRANULARITIES,
+    default_granularity,
+    followers_series,
+    growth,
+    period_label,
+    views_series,
+)
+from canalyse.charts.base import chart_filename, figure_config, source_line
+from canalyse.charts.trends import (
+    before_after_chart,
+    followers_chart,
+    net_gains_chart,
+    share_over_time_chart,
+    views_over_time_chart,
+)
 from canalyse.formatting import fmt_date, fmt_int
 from canalyse.i18n import t
-from canalyse.overview import files_text, source_names
-from canalyse.trends import (
-    GRANULARITIES,
-    before_after_chart,
+from canalyse.output.trends import (
     before_after_table,
     comparison_text,
-    default_granularity,
     event_options,
     events_table,
     excluded_text,
-    followers_chart,
-    followers_series,
-    growth,
     growth_table,
-    net_gains_chart,
-    period_label,
-    share_over_time_chart,
-    views_over_time_chart,
-    views_series,
 )
 from pages import ui
 
@@ -73,7 +76,7 @@ if store.is_empty(ui.cursor()):
 st.caption(t("trends.intro", lang))
 views = ui.query("views_by_period", filters)
 events = list_events(ui.cursor())
-files = files_text(source_names(ui.query("sources_used", filters), lang), lang)
+sources = ui.query("sources_used", filters)
 undated = int(ui.query("overview", filters).iloc[0]["undated_rows"])
 
 if views.empty:
@@ -106,7 +109,7 @@ else:
     first_day, last_day = series.first_day, series.last_day
     if first_day is None:
         first_day, last_day = views["period_start"].min(), views["period_end"].max()
-    line = source_line(files, first_day, last_day, lang)
+    line = source_line(sources, lang, first_day, last_day)
     if older and not whole:
         st.caption(
             t(
@@ -122,18 +125,26 @@ else:
         figure = views_over_time_chart(series, lang, line, rolling=rolling, events=events)
         _plotly(figure, "trends.filename.views", first_day, last_day, "trends_views_chart")
     if series.partial_periods:
-        st.caption(t("trends.partial_left_off", lang, count=fmt_int(series.partial_periods, lang)))
+        st.caption(
+            t(
+                "trends.partial_left_off",
+                lang,
+                count=series.partial_periods,
+                points=fmt_int(series.partial_periods, lang),
+            )
+        )
     if series.left_out_rows:
         st.caption(
             t(
                 "trends.left_out",
                 lang,
+                count=series.left_out_rows,
                 rows=fmt_int(series.left_out_rows, lang),
                 views=fmt_int(series.left_out_views, lang),
             )
         )
     if undated:
-        st.caption(t("trends.undated", lang, rows=fmt_int(undated, lang)))
+        st.caption(t("trends.undated", lang, count=undated, rows=fmt_int(undated, lang)))
 
     if not series.empty:
         # ---- Share of views over time ----------------------------------------------------------------
@@ -259,7 +270,7 @@ else:
         st.caption(comparison_text(result, lang) + ". " + excluded_text(result, lang))
         start_before, _, _, end_after = result.windows
         figure = before_after_chart(
-            result, event_label, lang, source_line(files, start_before, end_after, lang)
+            result, event_label, lang, source_line(sources, lang, start_before, end_after)
         )
         _plotly(figure, "trends.filename.before_after", start_before, end_after, "ba_chart")
     # A static table: its notes are sentences, which a scrolling grid would cut.

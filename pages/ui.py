@@ -4,6 +4,8 @@ shared widgets."""
 from __future__ import annotations
 
 import argparse
+import importlib
+import logging
 import sys
 import threading
 import weakref
@@ -17,7 +19,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from canalyse import downloads, queries, roi, store, tables, workspaces
+from canalyse import logs, queries, store
+from canalyse.analysis import roi
 from canalyse.errors import CanalyseError
 from canalyse.filters import (
     LANG_PARAM,
@@ -28,8 +31,12 @@ from canalyse.filters import (
     filters_from_params,
 )
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from canalyse.output import downloads, tables
 from canalyse.platforms import label as platform_label
+from canalyse.store import workspaces
 from canalyse.text import escape_markdown
+
+logger = logging.getLogger(__name__)
 
 OVERVIEW = "pages/overview.py"
 ROI = "pages/roi.py"
@@ -75,6 +82,8 @@ def frame(sidebar: str = "auto") -> str:
     widget belongs to the page that draws it: the address, not the widget, carries the choice.)
     `sidebar="collapsed"` folds the sidebar away (presentation mode); its filters still apply.
     """
+    # Unexpected errors' tracebacks go to the server's standard error ($CANALYSE_LOG: the level).
+    logs.configure(logs.requested_level() or "WARNING")
     st.set_page_config(
         page_title="Canalyse",
         page_icon=ICONS[OVERVIEW],
@@ -374,7 +383,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
     except CanalyseError as exc:
         store_error(exc)
     except duckdb.Error as exc:
-        store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+        _unexpected(exc)
 
 
 @contextmanager
@@ -406,7 +415,7 @@ def writer() -> Iterator[duckdb.DuckDBPyConnection]:
         except CanalyseError as exc:
             store_error(exc)
         except duckdb.Error as exc:
-            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+            _unexpected(exc)
         yield con
 
 
@@ -416,7 +425,14 @@ def write(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             return action(con, *args, **kwargs)
         except duckdb.Error as exc:
-            store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
+            _unexpected(exc)
+
+
+def _unexpected(exc: duckdb.Error) -> None:
+    """An error the store did not word: its traceback to the server's log, its first line to the
+    user, then the page stops. Called while handling it."""
+    logger.exception("the workspace could not be used")
+    store_error(CanalyseError("store.error.unexpected", detail=_first_line(exc)))
 
 
 def _first_line(exc: Exception) -> str:
@@ -493,6 +509,32 @@ def query(name: str, filters: Filters | None = None, **extra: object) -> pd.Data
     path = _ready_path()
     try:
         return _cached_query(path, store.stamp(path), name, frozen)
+    except CanalyseError as exc:
+        store_error(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_call(
+    path: str, version: tuple, module: str, name: str, args: tuple, options: tuple
+) -> Any:
+    function = getattr(importlib.import_module(module), name)
+    with _shared_reader(path).cursor() as con:
+        return function(con, *args, **dict(options))
+
+
+def cached(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """`function(con, *args, **options)` — a core function reading the workspace — cached per
+    workspace until it changes, like `query`: a rerun with unchanged data reads nothing."""
+    path = _ready_path()
+    try:
+        return _cached_call(
+            path,
+            store.stamp(path),
+            function.__module__,
+            function.__qualname__,
+            args,
+            tuple(sorted(options.items())),
+        )
     except CanalyseError as exc:
         store_error(exc)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from canalyse import store, workspaces
+from canalyse import store
 from canalyse.cli import main
 from canalyse.errors import CanalyseError
 from canalyse.importing.pipeline import import_file
+from canalyse.store import workspaces
 from tests.conftest import FIXTURES, ROOT
 
 DAILY = FIXTURES / "handmade" / "daily_en.csv"
@@ -194,7 +195,7 @@ def test_imports_and_deletions_record_who_made_them(db_path):
 
 
 def test_saved_answers_record_who_saved_them(db_path):
-    from canalyse import decision
+    from canalyse.analysis import decision
 
     _write(db_path, DAILY)
     with store.writing(db_path, actor="cheffe@ville.fr", program="pytest") as con:

@@ -8,28 +8,25 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse import roi
-from canalyse.campaigns import (
+from canalyse.analysis import roi
+from canalyse.analysis.campaigns import (
     add_campaign_range,
     campaign_names,
     campaign_ranges,
     campaign_totals,
     compare_campaigns,
-    comparison_source,
-    comparison_table,
-    cost_per_1000_bar,
     delete_campaign_range,
     tag_source,
     tagged_sources,
-    views_by_campaign_bar,
-    views_phrase,
-    views_title,
 )
+from canalyse.analysis.findings import views_phrase
+from canalyse.charts.campaigns import cost_per_1000_bar, views_by_campaign_bar, views_title
 from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import NBSP
 from canalyse.i18n import t
 from canalyse.importing.pipeline import import_file
+from canalyse.output.campaigns import comparison_source, comparison_table
 from canalyse.platforms import colour
 
 TWO_CAMPAIGNS = (

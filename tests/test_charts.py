@@ -6,14 +6,14 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from canalyse.charts import (
+from canalyse.charts.base import (
     TEMPLATE_NAME,
     chart_filename,
     figure_config,
-    share_of_views_bar,
     source_line,
     template,
 )
+from canalyse.charts.overview import share_of_views_bar
 from canalyse.platforms import PLATFORMS, colour
 
 NBSP = "\u00a0"
@@ -179,10 +179,26 @@ def test_chart_filename_without_dates_or_for_one_day():
     assert chart_filename("part des vues", one_day, one_day) == "canalyse_part-des-vues_2025-01-20"
 
 
+def files(*names: str) -> pd.DataFrame:
+    """Imports as `queries/sources_used.sql` lists them."""
+    return pd.DataFrame({"file_name": list(names), "kind": ["file"] * len(names)})
+
+
 def test_source_line_names_the_file_and_the_period():
-    line = source_line("campagne_crue.xlsx", date(2025, 1, 1), date(2025, 3, 31), "fr")
+    line = source_line(files("campagne_crue.xlsx"), "fr", date(2025, 1, 1), date(2025, 3, 31))
     assert line == f"Source{NBSP}: campagne_crue.xlsx · du 01/01/2025 au 31/03/2025"
-    assert source_line("a.csv", None, None, "en") == "Source: a.csv"
+    assert source_line(files("a.csv"), "en") == "Source: a.csv"
+
+
+def test_source_line_counts_the_files_it_does_not_name_and_names_typed_figures():
+    many = files("a.csv", "b.csv", "c.csv", "d.csv", "e.csv")
+    assert source_line(many, "en") == "Source: a.csv, b.csv, c.csv and 2 more files"
+    one_more = pd.DataFrame(
+        {"file_name": ["a.csv", "b", "c.csv", "d.csv"], "kind": ["file", "typed", "file", "file"]}
+    )
+    assert source_line(one_more, "fr") == (
+        f"Source{NBSP}: a.csv, heures et dépenses saisies dans Canalyse, c.csv et 1 autre fichier"
+    )
 
 
 def test_every_chart_message_exists_in_french_and_english():

@@ -293,7 +293,7 @@ def test_the_key_of_one_table_and_the_workspace_key_agree(con):
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_overview_says_what_was_counted_and_what_was_set_aside(con, lang):
-    from canalyse.overview import figure_origins, set_aside_lines
+    from canalyse.output.overview import figure_origins, set_aside_lines
 
     _imported(import_file(con, "mois.csv", MONTH.encode()))
     _imported(import_file(con, *fixture_bytes(X_DAILY)))

@@ -17,9 +17,13 @@ import math
 import pandas as pd
 import pytest
 
-from canalyse import decision, queries, roi
+from canalyse import queries
+from canalyse.analysis import decision, findings, roi, simulator
+from canalyse.charts import decision as decision_chart
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
+from canalyse.output import decision as decision_tables
 from tests.conftest import fixture_bytes
 
 TWO_MONTHS = (
@@ -185,18 +189,18 @@ def test_the_chart_title_states_the_recommendations():
             "recommendation_code": ["keep", "keep", "leave", "undecided"],
         }
     )
-    assert decision.scorecard_title(card, "fr") == "Garder LinkedIn et Facebook, quitter X"
-    assert decision.scorecard_title(card, "en") == "Keep LinkedIn and Facebook, leave X"
-    fig = decision.scorecard_bar(card.assign(reasons=""), "fr", "Source : test")
+    assert findings.scorecard_title(card, "fr") == "Garder LinkedIn et Facebook, quitter X"
+    assert findings.scorecard_title(card, "en") == "Keep LinkedIn and Facebook, leave X"
+    fig = decision_chart.scorecard_bar(card.assign(reasons=""), "fr", "Source : test")
     bar, labels = fig.data
     assert list(bar.y) == ["Bluesky", "X", "Facebook", "LinkedIn"]  # best on top
-    assert bar.marker.color[0] == decision.RECOMMENDATION_COLOURS["undecided"]
+    assert bar.marker.color[0] == decision_chart.RECOMMENDATION_COLOURS["undecided"]
     assert labels.text[0] == "à évaluer" and labels.text[3] == "70/100 · garder"
 
 
 def test_the_measured_table_says_no_views_reported_rather_than_zero(figures):
     table, _, trend = figures
-    shown = decision.measured_table(table, trend, "fr").display("fr").set_index("Réseau")
+    shown = decision_tables.measured_table(table, trend, "fr").display("fr").set_index("Réseau")
     assert shown.loc["Bluesky", "Vues par heure de travail"] == "pas de vues publiées"
     assert shown.loc["Bluesky", "Part de notre temps"] == "20\u00a0%"  # 10 h of 50
     assert shown.loc["X", "Évolution des vues"] == "-50\u00a0%"
@@ -225,12 +229,15 @@ def test_answers_and_weights_are_saved_in_the_workspace_settings(workspace):
 
 
 def test_out_of_range_answers_and_weights_are_refused_and_nothing_is_saved(workspace):
-    with pytest.raises(ValueError):
+    with pytest.raises(CanalyseError) as refused:
         decision.save_answers(workspace, {"x": {"moderation": 5}})
-    with pytest.raises(ValueError):
+    assert refused.value.key == "decision.error.answer"
+    with pytest.raises(CanalyseError) as refused:
         decision.save_answers(workspace, {"x": {"views": 2}})
-    with pytest.raises(ValueError):
+    assert refused.value.key == "decision.error.unknown_criterion"
+    with pytest.raises(CanalyseError) as refused:
         decision.save_weights(workspace, {"trend": 6})
+    assert refused.value.message("en") == "A weight lies between 0 and 5. Nothing was saved."
     assert decision.load_answers(workspace) == {}
 
 
@@ -248,7 +255,7 @@ def test_rates_range_from_the_worst_to_the_best_month(figures):
     )
     assert facebook["basis"] == "months" and facebook["hours_per_month"] == 10
     assert _null(_row(rates, "bluesky")["low"])
-    assert decision.receivers(rates) == ["facebook", "x"]
+    assert simulator.receivers(rates) == ["facebook", "x"]
 
 
 def test_a_single_month_gives_a_range_of_25_percent_either_way(con):
@@ -264,7 +271,7 @@ def test_a_single_month_gives_a_range_of_25_percent_either_way(con):
 def test_moving_ten_hours_from_x_to_facebook(figures):
     table, months, _ = figures
     rates = decision.rates_table(table, months)
-    result = decision.simulate_move(rates, "x", 10, {"facebook": 100})
+    result = simulator.simulate_move(rates, "x", 10, {"facebook": 100})
     # lost: 10 h × 1 500 = 15 000 (10 h × 1 000 to 10 h × 2 000)
     assert result.lost == (15_000, 10_000, 20_000)
     # gained: 10 h × 5 000 = 50 000 (10 h × 4 000 to 10 h × 6 000)
@@ -283,7 +290,7 @@ def test_moving_hours_split_between_destinations(workspace):
     table = roi.roi_table(workspace, Filters(), cost=10)
     months = queries.run(workspace, "decision_trend", **Filters().params())
     rates = decision.rates_table(table, months)
-    result = decision.simulate_move(rates, "facebook", 4, {"x": 25, "linkedin": 75})
+    result = simulator.simulate_move(rates, "facebook", 4, {"x": 25, "linkedin": 75})
     # X gets 1 h × 1 500, LinkedIn 3 h × 2 000 (8 000 / 4): 1 500 + 6 000 = 7 500
     assert result.gained.central == pytest.approx(7_500)
     # Facebook loses 4 h × 5 000 = 20 000: net -12 500
@@ -295,59 +302,62 @@ def test_moving_hours_split_between_destinations(workspace):
 def test_a_platform_without_views_cannot_receive_hours_and_its_loss_is_unknown(figures):
     table, months, _ = figures
     rates = decision.rates_table(table, months)
-    with pytest.raises(ValueError, match="no views per staff hour"):
-        decision.simulate_move(rates, "x", 5, {"bluesky": 100})
-    with pytest.raises(ValueError, match="not 100"):
-        decision.simulate_move(rates, "x", 5, {"facebook": 60})
-    result = decision.simulate_move(rates, "bluesky", 5, {"facebook": 100})
+    with pytest.raises(CanalyseError) as refused:
+        simulator.simulate_move(rates, "x", 5, {"bluesky": 100})
+    assert refused.value.key == "decision.move.cannot_receive"
+    assert "Bluesky" in refused.value.message("en")
+    with pytest.raises(CanalyseError) as refused:
+        simulator.simulate_move(rates, "x", 5, {"facebook": 60})
+    assert refused.value.message("en") == "The shares add up to 60%, not 100%: adjust them."
+    result = simulator.simulate_move(rates, "bluesky", 5, {"facebook": 100})
     assert _null(result.lost.central) and _null(result.net.central)
     assert result.gained.central == 25_000  # 5 h × 5 000
 
 
 def test_dropping_a_platform_loses_its_views_and_frees_its_hours(figures):
     table, _, _ = figures
-    x = decision.simulate_drop(table, "x")
+    x = simulator.simulate_drop(table, "x")
     assert x.views_lost == 30_000 and x.share_of_views_lost == pytest.approx(30 / 130)
     assert x.hours_freed == 20 and x.cost_freed == 200  # 20 h × 10 €, no ad spend
-    bluesky = decision.simulate_drop(table, "bluesky")
+    bluesky = simulator.simulate_drop(table, "bluesky")
     assert _null(bluesky.views_lost) and bluesky.hours_freed == 10
 
 
 def test_projected_views_are_rounded_to_two_significant_figures():
     # Every end to the step of the central figure; half up, not to even.
-    assert decision.rounded_range(decision.Range(22_500, 7_129.6, 40_000)) == (
+    assert simulator.rounded_range(simulator.Range(22_500, 7_129.6, 40_000)) == (
         23_000,
         7_000,
         40_000,
     )
-    assert decision.rounded_range(decision.Range(-7_129.6, -7_150, -7_000)) == (
+    assert simulator.rounded_range(simulator.Range(-7_129.6, -7_150, -7_000)) == (
         -7_100,
         -7_200,  # half away from zero
         -7_000,
     )
-    assert decision.approx(-7_100, "en") == "-7,100"
-    assert decision.approx(250, "fr", signed=True) == "+250"
-    range_ = decision.Range(35_000, 20_000, 50_000)
-    assert decision.range_text(range_, "fr", signed=True) == (
+    assert decision_tables.approx(-7_100, "en") == "-7,100"
+    assert decision_tables.approx(250, "fr", signed=True) == "+250"
+    range_ = simulator.Range(35_000, 20_000, 50_000)
+    assert decision_tables.range_text(range_, "fr", signed=True) == (
         "+35\u00a0000 (de +20\u00a0000 à +50\u00a0000)"
     )
     # A range that is a single value is shown as that value.
-    assert decision.range_text(decision.Range(5_000, 5_000, 5_000), "fr") == "5\u00a0000"
-    assert decision.range_between(decision.Range(5_000, 5_000, 5_000), "fr") is None
+    assert decision_tables.range_text(simulator.Range(5_000, 5_000, 5_000), "fr") == "5\u00a0000"
+    assert decision_tables.range_between(simulator.Range(5_000, 5_000, 5_000), "fr") is None
 
 
 def test_views_lost_gained_and_the_net_add_up_once_rounded():
     # Lost 98 400 and gained 85 350 would read 98 000, 85 000 and a net of -13 000 each rounded on
     # its own to two figures only by luck: the net is computed from the rounded figures.
-    result = decision.MoveResult(
+    result = simulator.MoveResult(
         source="x",
         hours=5,
         rows=pd.DataFrame(),
-        lost=decision.Range(98_400, 90_000, 104_600),
-        gained=decision.Range(85_350, 80_000, 91_000),
-        net=decision.Range(-13_050, -24_600, 1_000),
+        lost=simulator.Range(98_400, 90_000, 104_600),
+        gained=simulator.Range(85_350, 80_000, 91_000),
+        net=simulator.Range(-13_050, -24_600, 1_000),
     )
-    lost, gained, net = decision.rounded_figures(result)
+    lost, gained, net = simulator.rounded_figures(result)
     assert (lost.central, gained.central) == (98_000, 85_000)  # two figures of the smaller
     assert net.central == gained.central - lost.central == -13_000
     assert net.low == gained.low - lost.high and net.high == gained.high - lost.low
@@ -361,7 +371,7 @@ def test_every_criterion_has_a_name_and_a_question_in_both_languages():
 
 
 def test_the_simulator_offers_half_hours_up_to_the_sources_monthly_hours():
-    assert decision.hour_choices(2.2) == [0.5, 1.0, 1.5, 2.0]
-    assert decision.hour_choices(None)[-1] == 40.0
-    assert decision.default_hours(decision.hour_choices(2.2)) == 2.0
-    assert decision.default_hours(decision.hour_choices(12)) == 5.0
+    assert simulator.hour_choices(2.2) == [0.5, 1.0, 1.5, 2.0]
+    assert simulator.hour_choices(None)[-1] == 40.0
+    assert simulator.default_hours(simulator.hour_choices(2.2)) == 2.0
+    assert simulator.default_hours(simulator.hour_choices(12)) == 5.0

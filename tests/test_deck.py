@@ -14,13 +14,15 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from canalyse import queries, roi
-from canalyse.charts import share_of_views_bar
-from canalyse.deck import build_deck, deck_filename, monthly_views
+from canalyse import queries
+from canalyse.analysis import roi
+from canalyse.analysis.trends import monthly_views
+from canalyse.charts.overview import share_of_views_bar
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
+from canalyse.output.deck import build_deck, deck_filename
 from canalyse.platforms import colour
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from tests.conftest import FIXTURES, ROOT
 
 NBSP = "\u00a0"

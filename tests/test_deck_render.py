@@ -20,8 +20,11 @@ import pytest
 from pptx import Presentation
 from pptx.util import Emu, Inches
 
-from canalyse import decision, store
-from canalyse.deck import (
+from canalyse import store
+from canalyse.analysis import decision
+from canalyse.filters import Filters
+from canalyse.importing.pipeline import import_file
+from canalyse.output.deck import (
     CONTENT_WIDTH,
     SOURCE_TOP,
     SUBTITLE_TOP,
@@ -30,8 +33,6 @@ from canalyse.deck import (
     _fitted_size,
     build_deck,
 )
-from canalyse.filters import Filters
-from canalyse.importing.pipeline import import_file
 from tests.conftest import FIXTURES, ROOT
 
 NBSP = "\u00a0"

@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from canalyse import downloads, tables
-from canalyse.charts import share_of_views_bar
+from canalyse.charts.overview import share_of_views_bar
 from canalyse.errors import CanalyseError
+from canalyse.output import downloads, tables
 
 HOSTILE = pd.DataFrame(
     {

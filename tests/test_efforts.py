@@ -7,10 +7,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from canalyse import efforts, roi, store
+from canalyse import store
+from canalyse.analysis import efforts, roi
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 
 VIEWS = "Mois;Réseau;Vues\n2025-01;Facebook;100 000\n2025-01;X;20 000\n2025-01;Bluesky;\n"
 

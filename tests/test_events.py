@@ -7,16 +7,14 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse import events
-from canalyse.events import COMPARED, NOT_COVERED, SHORT, before_after, compare_around
+from canalyse.analysis import events
+from canalyse.analysis.events import COMPARED, NOT_COVERED, SHORT, before_after, compare_around
+from canalyse.analysis.findings import before_after_title
+from canalyse.charts.trends import before_after_chart
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
-from canalyse.trends import (
-    before_after_table,
-    before_after_title,
-    comparison_text,
-    excluded_text,
-)
+from canalyse.output.trends import before_after_table, comparison_text, excluded_text
 
 NBSP = "\u00a0"
 EVENT = date(2025, 1, 20)
@@ -56,9 +54,13 @@ def test_events_are_added_listed_oldest_first_and_deleted(con):
     assert events.list_events(con)["label"].tolist() == ["Lancement"]
 
 
-def test_an_event_needs_a_label(con):
-    with pytest.raises(ValueError):
+def test_an_event_needs_a_label_of_at_most_120_characters(con):
+    with pytest.raises(CanalyseError) as refused:
         events.add_event(con, EVENT, "   ")
+    assert refused.value.message("en") == "An event needs a label: nothing was saved."
+    with pytest.raises(CanalyseError) as refused:
+        events.add_event(con, EVENT, "x" * 121)
+    assert refused.value.key == "trends.events.error.too_long"
     assert events.list_events(con).empty
 
 
@@ -89,8 +91,11 @@ def test_before_after_averages_each_side_and_leaves_the_event_day_out(con):
         " (du 21/01/2025 au 25/01/2025) l'événement du 20/01/2025"
     )
     assert before_after_title(result, "Arrêt de <X>", "fr") == (
-        f"Après « Arrêt de &lt;X&gt; », les vues quotidiennes ont baissé de 17{NBSP}%"
+        f"Après « Arrêt de <X> », les vues quotidiennes ont baissé de 17{NBSP}%"
     )
+    # The chart shows the event's label literally, never as markup.
+    figure = before_after_chart(result, "Arrêt de <X>", "fr", "Source")
+    assert "« Arrêt de &lt;X&gt; »" in figure.layout.title.text
 
 
 def test_a_chosen_window_longer_than_the_data_compares_nothing_and_says_why():

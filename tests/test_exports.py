@@ -103,4 +103,4 @@ def test_youtube_thumbnail_impressions_are_impressions_and_private_videos_still_
     assert report.status == "imported", report.message
     (table,) = report.tables
     assert table.totals == {"views": 12, "impressions": 30}
-    assert any("1 ligne(s) sans date" in note for note in table.notes)
+    assert any("1 ligne sans date" in note for note in table.notes)

@@ -436,10 +436,10 @@ def test_progress_is_reported_page_by_page(con, api):
         (4, 6, date(2025, 3, 10)),
     ]
     assert seen[1].message("fr") == (
-        "Page 2 lue : 6 publication(s) de villederennes.bsky.social, jusqu'au 01/04/2025."
+        "Page 2 lue : 6 publications de villederennes.bsky.social, jusqu'au 01/04/2025."
     )
     assert seen[1].message("en") == (
-        "Page 2 read: 6 post(s) by villederennes.bsky.social, back to 1 Apr 2025."
+        "Page 2 read: 6 posts by villederennes.bsky.social, back to 1 Apr 2025."
     )
 
 
@@ -741,7 +741,7 @@ def test_cli_fetch_shows_progress_on_stderr_for_people(capsys, db_path, api):
     args = ["fetch", "mastodon", MASTODON, "--db", str(db_path), "--since", "2025-05-01"]
     code, out, err = run_cli(capsys, *args, "--campaign", "Crue 2025")
     assert code == 0
-    assert "Page 1 lue : 3 publication(s)" in err and "Page 2 lue" in err
+    assert "Page 1 lue : 3 publications" in err and "Page 2 lue" in err
     assert f"« Mastodon {MASTODON} » importé" in out
     con = store.connect(db_path)
     try:

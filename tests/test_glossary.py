@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from canalyse.glossary import feeds_table, glossary_entries, matches, metric_feeds
+from canalyse.analysis.glossary import feeds_table, glossary_entries, matches, metric_feeds
 from canalyse.metrics import METRICS
 from canalyse.ratios import RATIO_NAMES
 

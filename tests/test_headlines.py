@@ -9,11 +9,14 @@ from datetime import date
 
 import pytest
 
-from canalyse import decision, queries, roi
-from canalyse.charts import TITLE_CHARS, share_of_views_bar, wrap_title
+from canalyse import queries
+from canalyse.analysis import decision, findings, roi
+from canalyse.charts import decision as decision_chart
+from canalyse.charts.base import TITLE_CHARS, wrap_title
+from canalyse.charts.overview import share_of_views_bar
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
 from tests.conftest import FIXTURES
 
 NBSP = "\u00a0"
@@ -84,14 +87,14 @@ def test_a_long_title_wraps_at_spaces_and_loses_nothing(title):
 
 def test_the_decide_chart_title_is_wrapped_not_cut_and_its_labels_clear_the_thresholds(nine):
     card = decision.saved_scorecard(nine, Filters(), "fr", 35)
-    figure = decision.scorecard_bar(card, "fr", "Source")
+    figure = decision_chart.scorecard_bar(card, "fr", "Source")
     lines = _lines(figure.layout.title.text)
     assert all(len(line) <= TITLE_CHARS for line in lines)
-    assert " ".join(lines) == decision.scorecard_title(card, "fr")
+    assert " ".join(lines) == findings.scorecard_title(card, "fr")
     bars, labels = figure.data
     # The labels stand in their own column right of 100: the dotted lines at 40 and 60 cross bars
     # only.
-    assert set(labels.x) == {decision.LABEL_COLUMN} and decision.LABEL_COLUMN > 100
+    assert set(labels.x) == {decision_chart.LABEL_COLUMN} and decision_chart.LABEL_COLUMN > 100
     assert {shape.x0 for shape in figure.layout.shapes} == {40, 60}
     assert bars.text is None
 
@@ -103,10 +106,10 @@ def test_a_network_ranked_on_answers_alone_is_flagged_on_the_chart_and_out_of_th
     card = decision.saved_scorecard(nine, Filters(), "fr", 35)
     assert card.iloc[0]["platform"] == "bluesky" and card.iloc[0]["score"] == 100
     assert bool(card.iloc[0]["answers_only"])
-    figure = decision.scorecard_bar(card, "fr", "Source")
+    figure = decision_chart.scorecard_bar(card, "fr", "Source")
     labels = list(figure.data[1].text)
     assert labels[-1].strip() == "100/100 · garder · sur nos réponses seules"  # on top
-    assert "Bluesky" not in decision.scorecard_title(card, "fr")
+    assert "Bluesky" not in findings.scorecard_title(card, "fr")
     subtitle = html.unescape(figure.layout.title.subtitle.text).replace("<br>", " ")
     assert f"Classés sur nos réponses seules, rien de mesuré{NBSP}: Bluesky (garder)" in subtitle
 
@@ -116,7 +119,7 @@ def test_the_deck_flags_a_network_ranked_on_answers_alone_and_titles_a_measured_
 
     from pptx import Presentation
 
-    from canalyse.deck import build_deck
+    from canalyse.output.deck import build_deck
 
     decision.save_answers(nine, {"bluesky": dict.fromkeys(decision.QUALITATIVE, 4)})
     card = decision.saved_scorecard(nine, Filters(), "fr", 35)
@@ -143,15 +146,16 @@ def test_the_share_of_views_title_never_names_a_network_without_views(nine):
 def test_a_source_line_says_when_undated_summaries_count_beyond_its_period():
     import pandas as pd
 
-    from canalyse.charts import summary_source_line
+    from canalyse.charts.base import summary_source_line
 
+    sources = pd.DataFrame({"file_name": ["a.csv"], "kind": ["file"]})
     dated = pd.Series({"date_min": date(2025, 1, 1), "date_max": date(2025, 12, 31)})
     without_summary = pd.concat([dated, pd.Series({"undated_rows": 0})])
-    assert summary_source_line("a.csv", without_summary, "fr") == (
+    assert summary_source_line(sources, without_summary, "fr") == (
         f"Source{NBSP}: a.csv · du 01/01/2025 au 31/12/2025"
     )
     with_summary = pd.concat([dated, pd.Series({"undated_rows": 4})])
-    assert summary_source_line("a.csv", with_summary, "fr") == (
+    assert summary_source_line(sources, with_summary, "fr") == (
         f"Source{NBSP}: a.csv · du 01/01/2025 au 31/12/2025, et des bilans sans dates"
     )
-    assert summary_source_line("a.csv", with_summary, "en").endswith(", plus undated summaries")
+    assert summary_source_line(sources, with_summary, "en").endswith(", plus undated summaries")

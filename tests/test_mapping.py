@@ -91,10 +91,10 @@ def test_the_form_answers_become_a_mapping_with_one_column_per_metric():
 
 
 def test_docs_mapping_is_up_to_date_with_the_layouts():
-    from canalyse.docs import DOC, render_mapping
+    from canalyse.output.docs import DOC, render_mapping
 
     assert DOC.read_text(encoding="utf-8") == render_mapping(), (
-        "docs/mapping.md is stale: run `uv run python -m canalyse.docs`"
+        "docs/mapping.md is stale: run `uv run python -m canalyse.output.docs`"
     )
 
 

@@ -176,7 +176,7 @@ def test_an_unused_column_of_figures_can_be_given_a_metric_from_the_report(db_pa
 
 
 def test_the_roi_page_saves_the_hourly_cost_and_shows_the_charts(db_path):
-    from canalyse import roi
+    from canalyse.analysis import roi
     from canalyse.importing.pipeline import import_file
 
     con = store.connect(db_path)

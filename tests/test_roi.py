@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from canalyse import roi
+from canalyse.analysis import roi
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.importing.pipeline import import_file
 
@@ -79,8 +80,10 @@ def test_the_hourly_cost_is_a_workspace_setting_with_per_platform_overrides(janu
     assert _row(table, "facebook")["staff_cost"] == 400  # default 40 €
     assert _row(table, "x")["staff_cost"] == 400  # 8 h × 50 €
     assert roi.platform_costs(january) == {"x": 50}
-    with pytest.raises(ValueError):
+    with pytest.raises(CanalyseError) as refused:
         roi.set_hourly_cost(january, -1)
+    assert refused.value.key == "roi.costs.error"
+    assert roi.hourly_cost(january) == 40
 
 
 def test_engagements_fall_back_on_reactions_comments_shares_and_saves(con):

@@ -8,18 +8,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from canalyse.trends import (
-    add_event_markers,
+from canalyse.analysis.findings import views_over_time_title as views_title
+from canalyse.analysis.trends import (
     bucket_start,
     default_granularity,
     followers_series,
     growth,
-    growth_table,
-    share_over_time_chart,
-    views_over_time_chart,
     views_series,
-    views_title,
 )
+from canalyse.charts.trends import add_event_markers, share_over_time_chart, views_over_time_chart
+from canalyse.output.trends import growth_table
 
 NBSP = "\u00a0"
 

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from canalyse import events, store
+from canalyse import store
+from canalyse.analysis import events
 from canalyse.importing.pipeline import import_file
 from tests.conftest import ROOT, fixture_bytes
 
@@ -96,7 +97,7 @@ def test_day_granularity_leaves_months_out_and_says_how_many(db_path):
     # Facebook's day series covers only 15–25 January, so its January month is kept (the days
     # are set aside); left out of the day chart: Facebook January 120 000 + February 100 000 +
     # LinkedIn January 80 000 + February 90 000 = 390 000, 4 rows.
-    assert "4 ligne(s) couvrant plus d'une période (390\u00a0000 vues" in _texts(at)
+    assert "4 lignes couvrant plus d'une période (390\u00a0000 vues" in _texts(at)
 
 
 def test_adding_an_event_draws_it_on_the_charts_and_deleting_removes_it(db_path):

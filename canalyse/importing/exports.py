@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from canalyse.errors import ImportRefused
+from canalyse.i18n import t
 from canalyse.importing import values
 from canalyse.importing.files import RawTable
 from canalyse.importing.layout import ImportContext, Note, ParsedTable, describe_cells
@@ -103,13 +104,13 @@ class ExportLayout:
     """One export layout: how to recognise it and which column feeds which canonical metric.
 
     Column names are written as they appear in the files; they are matched folded (case, accents
-    and punctuation ignored), and for each role the first name present wins.
+    and punctuation ignored), and for each role the first name present wins. Its name in words
+    is the catalog's `layout.<id>`; `note_key` names the catalog entry of its comparability
+    caveat, if any (several layouts of one export may share one).
     """
 
     id: str
     platform: str | None
-    label_fr: str
-    label_en: str
     grain: str
     signature: tuple[str, ...]
     metrics: Mapping[str, tuple[str, ...]]
@@ -121,8 +122,7 @@ class ExportLayout:
     account: tuple[str, ...] = ()
     dayfirst: bool | None = None
     excludes: tuple[str, ...] = ()
-    note_fr: str = ""
-    note_en: str = ""
+    note_key: str = ""
     adjust: Callable[[Draft], None] | None = None
     # Rows whose date is blank but which hold figures are kept, undated (a private video in a
     # YouTube table, a post Meta could not date): they count in totals and the report says so.
@@ -136,10 +136,12 @@ class ExportLayout:
     streamable: bool = False
 
     def label(self, lang: str) -> str:
-        return self.label_fr if lang == "fr" else self.label_en
+        """« Export X — contenus, par publication »."""
+        return t(f"layout.{self.id}", lang)
 
     def note(self, lang: str) -> str:
-        return self.note_fr if lang == "fr" else self.note_en
+        """Its comparability caveat, or ""."""
+        return t(self.note_key, lang) if self.note_key else ""
 
 
 @dataclass
@@ -367,7 +369,7 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
     if repeated.any():
         notes.append(("import.note.repeated_rows", {"count": int(repeated.sum())}))
         facts = facts[~repeated]
-    if layout.note_fr:
+    if layout.note_key:
         notes.append(("layout.note", {"note": layout.note(lang)}))
     return ParsedTable(draft.table_name, layout.id, grain, facts.reset_index(drop=True), notes)
 

@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import itertools
+import logging
 import lzma
 import re
 import string
@@ -25,6 +26,8 @@ import pandas as pd
 
 from canalyse.errors import ImportRefused
 from canalyse.importing import spreadsheetml
+
+logger = logging.getLogger(__name__)
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 """Refuse an archive (or workbook) whose entries would expand to more than this many bytes."""
@@ -312,11 +315,12 @@ def _read_archive(
 def _read_workbook(display_name: str, data: bytes) -> list[RawTable]:
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, engine="calamine")
-    except Exception:
+    except Exception as exc:
         # calamine raises its own exception types (and ValueError, KeyError, zip errors, ...) for
         # damaged files; whatever went wrong, the workbook cannot be read and the user must
-        # re-save it.
-        raise ImportRefused("import.error.corrupt_workbook", file=display_name) from None
+        # re-save it. The reader's own words go to the log.
+        logger.info("%s: the workbook reader failed", display_name, exc_info=True)
+        raise ImportRefused("import.error.corrupt_workbook", file=display_name) from exc
     tables = []
     for sheet_name, frame in sheets.items():
         cells = frame.astype(object)

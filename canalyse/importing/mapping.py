@@ -9,7 +9,6 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from canalyse.i18n import t
 from canalyse.importing import handmade
 from canalyse.importing.exports import ExportLayout, folded_row
 from canalyse.importing.files import RawTable
@@ -38,8 +37,6 @@ class ColumnMapping:
         return ExportLayout(
             id=LAYOUT_ID,
             platform=self.platform,
-            label_fr=t("layout.user_mapping", "fr"),
-            label_en=t("layout.user_mapping", "en"),
             grain=self.grain,
             signature=tuple(h for h in self.headers if h),
             metrics={metric: (column,) for metric, column in self.metrics.items()},

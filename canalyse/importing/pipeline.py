@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
 from canalyse.platforms import label
 from canalyse.store.sources import table_figures
+
+logger = logging.getLogger(__name__)
 
 # Layouts whose tables may not say their network, and so ask the user (Meta daily files).
 _ASKING_LAYOUTS = frozenset({"meta_page_daily"})
@@ -297,6 +300,7 @@ def _read_and_recognise(
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
+        logger.exception("reading %s failed", file_name)
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
     return parsed, skipped
@@ -422,9 +426,11 @@ def import_parsed(
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except duckdb.Error as exc:
+        logger.exception("storing %s failed", file_name)
         message = t("import.error.store", lang, detail=str(exc))
         return FileReport(file_name, "error", message, error_key="import.error.store")
     except Exception as exc:  # noqa: BLE001 — a file must never crash the page or the CLI
+        logger.exception("storing %s failed", file_name)
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
     repeated, replaced = found["repeated"], found["replaced"]
@@ -444,7 +450,7 @@ def import_parsed(
     if reports and notes:
         reports[0].notes = notes + reports[0].notes
     rows = sum(r.rows for r in reports)
-    message = t("import.imported", lang, file=file_name, rows=rows, tables=len(reports))
+    message = t("import.imported", lang, file=file_name, count=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
 
 

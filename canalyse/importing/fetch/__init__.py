@@ -13,6 +13,7 @@ read before anything is stored, so a failure leaves the workspace exactly as it 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
@@ -34,6 +35,8 @@ from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import label
 
 __all__ = ["NETWORKS", "FetchSettings", "Progress", "fetch_account", "read_account"]
+
+logger = logging.getLogger(__name__)
 
 NETWORKS = ("bluesky", "mastodon")
 _READERS = {"bluesky": bluesky.read, "mastodon": mastodon.read}
@@ -100,6 +103,7 @@ def fetch_account(
     except CanalyseError as exc:
         return FileReport(name, "error", exc.message(lang), error_key=exc.key)
     except Exception as exc:  # noqa: BLE001 — a network answer must never crash the page or the CLI
+        logger.exception("reading %s failed", name)
         message = t("fetch.error.unexpected", lang, account=name, detail=type(exc).__name__)
         return FileReport(name, "error", message, error_key="fetch.error.unexpected")
     opened = con() if callable(con) else nullcontext(con)

@@ -108,13 +108,13 @@ class Progress:
         """« Page 2 : 140 publications lues (jusqu'au 03/05/2025) »."""
         if self.oldest is None:
             return t(
-                "fetch.progress.none", lang, page=self.page, posts=self.posts, account=self.account
+                "fetch.progress.none", lang, page=self.page, count=self.posts, account=self.account
             )
         return t(
             "fetch.progress",
             lang,
             page=self.page,
-            posts=self.posts,
+            count=self.posts,
             account=self.account,
             oldest=fmt_date(self.oldest, lang),
         )

@@ -90,7 +90,7 @@ class RateLimited(FetchFailed):
 
     def __init__(self, server: str, seconds: float) -> None:
         minutes = max(1, math.ceil(seconds / 60))
-        super().__init__("fetch.error.rate_limited", server=server, minutes=minutes)
+        super().__init__("fetch.error.rate_limited", server=server, count=minutes)
 
 
 class NotJson(FetchFailed):

@@ -219,8 +219,6 @@ LAYOUTS = [
     ExportLayout(
         id="bluesky_posts",
         platform="bluesky",
-        label_fr="Export Bluesky par un outil tiers (API) — publications",
-        label_en="Bluesky export from a third-party tool (API) — posts",
         grain="post",
         signature=("uri", "cid"),
         date=("created_at", "createdAt", "record.createdAt", "indexed_at", "indexedAt"),
@@ -233,22 +231,12 @@ LAYOUTS = [
             "comments": _BLUESKY_REPLIES,
             "saves": ("bookmark_count", "bookmarkCount"),
         },
-        note_fr=(
-            "Bluesky ne publie aucune vue : ses interactions tiennent lieu de mesure. "
-            "Interactions = mentions J'aime + republications + réponses + citations ; "
-            "les citations sont comptées avec les republications dans les partages."
-        ),
-        note_en=(
-            "Bluesky reports no views: its interactions are the measure. "
-            "Engagements = likes + reposts + replies + quotes; quotes count with reposts as shares."
-        ),
+        note_key="layout_note.bluesky",
         adjust=_adjust_bluesky,
     ),
     ExportLayout(
         id="mastodon_statuses",
         platform="mastodon",
-        label_fr="Export Mastodon par un outil tiers (API) — publications (pouets)",
-        label_en="Mastodon export from a third-party tool (API) — posts (toots)",
         grain="post",
         signature=("reblogs_count", "replies_count"),
         date=("created_at",),
@@ -260,24 +248,12 @@ LAYOUTS = [
             "shares": ("reblogs_count",),
             "comments": ("replies_count",),
         },
-        note_fr=(
-            "Mastodon ne publie aucune vue : ses interactions tiennent lieu de mesure. "
-            "Interactions = favoris + boosts + réponses (+ citations depuis Mastodon 4.5, "
-            "comptées avec les boosts dans les partages). Les boosts faits par le compte ne sont "
-            "pas des publications et sont écartés."
-        ),
-        note_en=(
-            "Mastodon reports no views: its interactions are the measure. "
-            "Engagements = favourites + boosts + replies (+ quotes since Mastodon 4.5, counted "
-            "with boosts as shares). Boosts made by the account are not its posts and are left out."
-        ),
+        note_key="layout_note.mastodon",
         adjust=_adjust_mastodon,
     ),
     ExportLayout(
         id="threads_posts",
         platform="threads",
-        label_fr="Export des statistiques Threads par un outil tiers (API) — publications",
-        label_en="Threads insights export from a third-party tool (API) — posts",
         grain="post",
         signature=("permalink", "views", "quotes"),
         date=("timestamp",),
@@ -290,17 +266,7 @@ LAYOUTS = [
             "comments": ("replies",),
             "shares": ("reposts",),
         },
-        note_fr=(
-            "Les vues Threads sont les affichages comptés par Meta, qui les dit encore « en "
-            "développement ». Partages = republications + citations ; « shares » (envois par "
-            "message ou lien) n'est pas compté, comme sur X. "
-            "Interactions = mentions J'aime + réponses + republications + citations."
-        ),
-        note_en=(
-            "Threads views are displays as Meta counts them, a metric Meta still calls “in "
-            "development”. Shares = reposts + quotes; “shares” (sent by message or link) is not "
-            "counted, as on X. Engagements = likes + replies + reposts + quotes."
-        ),
+        note_key="layout_note.threads",
         adjust=_adjust_threads,
     ),
 ]

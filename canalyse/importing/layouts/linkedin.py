@@ -180,44 +180,21 @@ def _daily_metrics(
     return {**{metric: names[0] for metric, names in parts.items()}, "reach": reach}
 
 
-_DAILY_NOTE_FR = (
-    _VIEWS_NOTE_FR + " La couverture vient des « impressions uniques », qui ne comptent que "
-    "l'organique (pas le sponsorisé) et ne s'additionnent pas en personnes d'un jour à l'autre."
-)
-_DAILY_NOTE_EN = (
-    _VIEWS_NOTE_EN + " Reach comes from “unique impressions”, which count organic content only "
-    "(not sponsored) and do not add up to unique people across days."
-)
-_POSTS_NOTE_FR = (
-    _VIEWS_NOTE_FR
-    + " Les « Views » (« Vues ») d'une publication LinkedIn sont des vues de vidéo : "
-    "elles sont comptées en vues de vidéos, pas en vues."
-)
-_POSTS_NOTE_EN = (
-    _VIEWS_NOTE_EN + " LinkedIn post “Views” are video views: they are counted as video views, "
-    "not as views."
-)
-
 LAYOUTS = [
     ExportLayout(
         id="linkedin_content_daily",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — contenus, indicateurs par jour",
-        label_en="LinkedIn Page export — content, metrics per day",
         grain="day",
         signature=("Date", "Impressions (organic)", "Clicks (organic)"),
         date=("Date",),
         metrics=_daily_metrics(_DAILY_PARTS_EN, ("Unique impressions (organic)",)),
         dayfirst=False,
-        note_fr=_DAILY_NOTE_FR,
-        note_en=_DAILY_NOTE_EN,
+        note_key="layout_note.linkedin_daily",
         adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_EN)),
     ),
     ExportLayout(
         id="linkedin_content_daily_fr",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — contenus, indicateurs par jour (interface française)",
-        label_en="LinkedIn Page export — content, metrics per day (French interface)",
         grain="day",
         # "(total)" reads the same in both languages: the safest French headers to require.
         signature=("Date", "Impressions (total)", "Clics (total)"),
@@ -227,15 +204,12 @@ LAYOUTS = [
         ),
         # Whether the French export keeps MM/DD/YYYY is unconfirmed: the cells decide.
         dayfirst=None,
-        note_fr=_DAILY_NOTE_FR,
-        note_en=_DAILY_NOTE_EN,
+        note_key="layout_note.linkedin_daily",
         adjust=_named_page(_complete_daily_totals(_DAILY_PARTS_FR)),
     ),
     ExportLayout(
         id="linkedin_content_posts",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — contenus, par publication",
-        label_en="LinkedIn Page export — content, per post",
         grain="post",
         signature=("Post link", "Created date", "Impressions"),
         date=("Created date",),
@@ -251,15 +225,12 @@ LAYOUTS = [
             "followers_gained": ("Follows",),
         },
         dayfirst=False,
-        note_fr=_POSTS_NOTE_FR,
-        note_en=_POSTS_NOTE_EN,
+        note_key="layout_note.linkedin_posts",
         adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_content_posts_fr",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — contenus, par publication (interface française)",
-        label_en="LinkedIn Page export — content, per post (French interface)",
         grain="post",
         # French headers UNCONFIRMED: modelled on the English export and LinkedIn's French UI.
         signature=("Lien de la publication", "Date de création", "Impressions"),
@@ -276,15 +247,12 @@ LAYOUTS = [
             "followers_gained": ("Abonnements", "Nouveaux abonnés", "Abonnés"),
         },
         dayfirst=None,
-        note_fr=_POSTS_NOTE_FR,
-        note_en=_POSTS_NOTE_EN,
+        note_key="layout_note.linkedin_posts",
         adjust=_named_page(),
     ),
     ExportLayout(
         id="linkedin_followers_daily",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — nouveaux abonnés par jour",
-        label_en="LinkedIn Page export — new followers per day",
         grain="day",
         signature=("Date", "Sponsored followers", "Organic followers"),
         date=("Date",),
@@ -292,34 +260,18 @@ LAYOUTS = [
         # source (sponsored + organic + auto-invited), not the size of the audience.
         metrics={"followers_gained": ("Total followers",)},
         dayfirst=False,
-        note_fr=(
-            "« Total followers » est ici le total des nouveaux abonnés du jour (sponsorisés, "
-            "organiques et invités automatiquement), pas le nombre d'abonnés de la page."
-        ),
-        note_en=(
-            "“Total followers” here is the day's total of new followers (sponsored, organic and "
-            "auto-invited), not the page's follower count."
-        ),
+        note_key="layout_note.linkedin_followers",
         adjust=_named_page(_complete_followers_gained),
     ),
     ExportLayout(
         id="linkedin_visitors_daily",
         platform="linkedin",
-        label_fr="Export LinkedIn (page) — visiteurs de la page par jour",
-        label_en="LinkedIn Page export — page visitors per day",
         grain="day",
         signature=("Date", "Overview page views (desktop)", "Overview unique visitors (desktop)"),
         date=("Date",),
         metrics={"profile_visits": ("Total page views (total)",)},
         dayfirst=False,
-        note_fr=(
-            "Les visites de la page sont des pages vues : une même personne peut en compter "
-            "plusieurs. Les visiteurs uniques ne sont pas repris."
-        ),
-        note_en=(
-            "Page visits are page views: one person may count several times. Unique visitors "
-            "are not used."
-        ),
+        note_key="layout_note.linkedin_visitors",
         adjust=_named_page(_complete_page_views),
     ),
 ]

@@ -12,16 +12,6 @@ from canalyse.importing.exports import Draft, ExportLayout, sum_into, text
 from canalyse.importing.files import NAME_JOINER
 from canalyse.platforms import fold, label
 
-_VIEWS_NOTE_FR = (
-    "Les vues Meta comptent aussi les vues répétées (elles ont remplacé les impressions en "
-    "2024–2025). La couverture compte des comptes uniques : additionnée sur plusieurs "
-    "publications ou plusieurs jours, elle ne donne pas un nombre de personnes uniques."
-)
-_VIEWS_NOTE_EN = (
-    "Meta views include repeat views (they replaced impressions in 2024–2025). Reach counts "
-    "unique accounts: added up over several posts or days it is not a number of unique people."
-)
-
 # Views, then Impressions: exports made before the 2024–25 switch only have the latter.
 _FACEBOOK_POST_METRICS = {
     "views": ("Views", "Vues", "Impressions"),
@@ -253,8 +243,6 @@ LAYOUTS = [
     ExportLayout(
         id="meta_facebook_posts",
         platform="facebook",
-        label_fr="Export Meta Business Suite — publications Facebook",
-        label_en="Meta Business Suite export — Facebook posts",
         grain="post",
         signature=("Post ID", "Page ID", "Permalink", "Publish time"),
         excludes=("Account ID",),
@@ -264,8 +252,7 @@ LAYOUTS = [
         title=("Title", "Titre"),
         account=_FACEBOOK_ACCOUNT,
         metrics=_FACEBOOK_POST_METRICS,
-        note_fr=_VIEWS_NOTE_FR,
-        note_en=_VIEWS_NOTE_EN,
+        note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
         streamable=True,
@@ -273,8 +260,6 @@ LAYOUTS = [
     ExportLayout(
         id="meta_facebook_posts_fr",
         platform="facebook",
-        label_fr="Export Meta Business Suite — publications Facebook (interface française)",
-        label_en="Meta Business Suite export — Facebook posts (French interface)",
         grain="post",
         signature=(
             "Identifiant de la publication",
@@ -289,8 +274,7 @@ LAYOUTS = [
         title=("Titre", "Title"),
         account=_FACEBOOK_ACCOUNT,
         metrics=_FACEBOOK_POST_METRICS,
-        note_fr=_VIEWS_NOTE_FR,
-        note_en=_VIEWS_NOTE_EN,
+        note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
         streamable=True,
@@ -298,8 +282,6 @@ LAYOUTS = [
     ExportLayout(
         id="meta_instagram_posts",
         platform="instagram",
-        label_fr="Export Meta Business Suite — publications Instagram",
-        label_en="Meta Business Suite export — Instagram posts",
         grain="post",
         signature=("Post ID", "Account ID", "Permalink", "Publish time"),
         excludes=("Page ID",),
@@ -308,8 +290,7 @@ LAYOUTS = [
         key=_POST_KEY,
         account=_INSTAGRAM_ACCOUNT,
         metrics=_INSTAGRAM_POST_METRICS,
-        note_fr=_VIEWS_NOTE_FR,
-        note_en=_VIEWS_NOTE_EN,
+        note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
         streamable=True,
@@ -317,8 +298,6 @@ LAYOUTS = [
     ExportLayout(
         id="meta_instagram_posts_fr",
         platform="instagram",
-        label_fr="Export Meta Business Suite — publications Instagram (interface française)",
-        label_en="Meta Business Suite export — Instagram posts (French interface)",
         grain="post",
         signature=(
             "Identifiant de la publication",
@@ -332,8 +311,7 @@ LAYOUTS = [
         key=_POST_KEY,
         account=_INSTAGRAM_ACCOUNT,
         metrics=_INSTAGRAM_POST_METRICS,
-        note_fr=_VIEWS_NOTE_FR,
-        note_en=_VIEWS_NOTE_EN,
+        note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
         streamable=True,
@@ -341,8 +319,6 @@ LAYOUTS = [
     ExportLayout(
         id="meta_facebook_videos",
         platform="facebook",
-        label_fr="Export Meta Business Suite — vidéos Facebook",
-        label_en="Meta Business Suite export — Facebook videos",
         grain="post",
         signature=("Video asset ID", "Page ID", "Publish time"),
         date=_PUBLISH_TIME,
@@ -351,46 +327,23 @@ LAYOUTS = [
         title=("Title", "Titre"),
         account=_FACEBOOK_ACCOUNT,
         metrics=_FACEBOOK_VIDEO_METRICS,
-        note_fr=(
-            "Cet export de vidéos n'a pas de colonne de vues : seules la couverture, les vues de "
-            "3 secondes (en vues de vidéos) et les interactions sont reprises. Chaque vidéo compte "
-            "le jour de sa publication, avec ses chiffres depuis lors."
-        ),
-        note_en=(
-            "This video export has no views column: only reach, the 3-second video views (as "
-            "video views) and the interactions are used. Each video counts on the day it was "
-            "published, with its figures since then."
-        ),
+        note_key="layout_note.meta_videos",
         undated_rows=True,
     ),
     ExportLayout(
         id="meta_page_daily",
         platform=None,
-        label_fr="Export Meta Business Suite — une mesure de la Page ou du compte, par jour",
-        label_en="Meta Business Suite export — one Page or account metric, per day",
         grain="day",
         signature=("Date", "Primary"),
         date=("Date",),
         # The file holds one of these: its title line ("Views", "Instagram follows") says which.
         metrics={metric: ("Primary",) for metric in _PAGE_METRICS},
-        note_fr=_VIEWS_NOTE_FR
-        + " Chaque fichier ne contient qu'une mesure, reconnue d'après sa ligne de titre. Facebook"
-        " et Instagram écrivent le même fichier : si le titre ne nomme pas le réseau (« Views »),"
-        " Canalyse demande « Facebook ou Instagram ? », présélectionné d'après le nom du fichier"
-        " (« IG », « Instagram ») ou les fichiers importés avec lui ; en ligne de commande,"
-        " --platform.",
-        note_en=_VIEWS_NOTE_EN
-        + " Each file holds one metric, recognised from its title line. Facebook and Instagram"
-        " write the same file: when the title does not name the network (“Views”), Canalyse asks"
-        " “Facebook or Instagram?”, pre-selected from the file's name (“IG”, “Instagram”) or the"
-        " files imported with it; on the command line, --platform.",
+        note_key="layout_note.meta_daily",
         adjust=_adjust_page_daily,
     ),
     ExportLayout(
         id="meta_facebook_insights_legacy",
         platform="facebook",
-        label_fr="Ancien export Facebook Insights — publications (avant 2020)",
-        label_en="Old Facebook Insights export — posts (before 2020)",
         grain="post",
         signature=("Post ID", "Permalink", "Posted", "Lifetime Post Total Impressions"),
         date=("Posted",),
@@ -411,22 +364,12 @@ LAYOUTS = [
             "shares": ("Lifetime Post Stories by action type - share",),
             "video_views": ("Lifetime Total Video Views",),
         },
-        note_fr=(
-            "Export d'avant 2020 : les vues sont les impressions de l'époque, plus proches mais "
-            "pas identiques aux vues Meta actuelles. Les interactions sont des personnes "
-            "(« Engaged Users »), pas des actions."
-        ),
-        note_en=(
-            "Pre-2020 export: views are the impressions of the time, close to but not the same as "
-            "today's Meta views. Engagements are people (“Engaged Users”), not actions."
-        ),
+        note_key="layout_note.meta_legacy",
         adjust=_adjust_legacy_key_metrics,
     ),
     ExportLayout(
         id="meta_facebook_insights_legacy_breakdown",
         platform="facebook",
-        label_fr="Ancien export Facebook Insights — feuille de détail par type (avant 2020)",
-        label_en="Old Facebook Insights export — breakdown-by-type sheet (before 2020)",
         grain="post",
         signature=("Post ID", "Permalink", "Posted"),
         excludes=("Lifetime Post Total Impressions", "Page ID", "Account ID"),

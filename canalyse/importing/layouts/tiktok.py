@@ -351,8 +351,6 @@ LAYOUTS = [
     ExportLayout(
         id="tiktok_overview",
         platform="tiktok",
-        label_fr="Export TikTok Studio — vue d'ensemble du compte, par jour (Overview.csv)",
-        label_en="TikTok Studio export — account overview, per day (Overview.csv)",
         grain="day",
         signature=("Date", "Video Views", "Profile Views"),
         excludes=("Reached audience",),
@@ -364,41 +362,22 @@ LAYOUTS = [
             "comments": ("Comments",),
             "shares": ("Shares",),
         },
-        note_fr=(
-            "Les chiffres du jour sont des soldes (des mentions J'aime retirées, par exemple) : un "
-            "jour peut être négatif. Ils sont gardés tels quels, pour que les totaux soient ceux "
-            "de TikTok Studio."
-        ),
-        note_en=(
-            "Daily figures are net (likes withdrawn, for instance): a day can be negative. They "
-            "are kept as they are, so totals match TikTok Studio's."
-        ),
+        note_key="layout_note.tiktok_overview",
         adjust=_complete_dates,
     ),
     ExportLayout(
         id="tiktok_follower_history",
         platform="tiktok",
-        label_fr="Export TikTok Studio — historique des abonnés, par jour (FollowerHistory.csv)",
-        label_en="TikTok Studio export — follower history, per day (FollowerHistory.csv)",
         grain="day",
         signature=("Date", "Followers", "Difference in followers from previous day"),
         date=("Date",),
         metrics={"followers_total": ("Followers",)},
-        note_fr=(
-            "Seul le nombre d'abonnés est repris. « Difference in followers from previous day » est "
-            "un solde (gagnés moins perdus) : il n'est compté ni en abonnés gagnés ni en perdus."
-        ),
-        note_en=(
-            "Only the follower count is used. “Difference in followers from previous day” is net "
-            "(gained minus lost): it counts neither as followers gained nor as followers lost."
-        ),
+        note_key="layout_note.tiktok_followers",
         adjust=_complete_dates,
     ),
     ExportLayout(
         id="tiktok_content",
         platform="tiktok",
-        label_fr="Export TikTok Studio — vidéos, par publication (Content.csv)",
-        label_en="TikTok Studio export — videos, per post (Content.csv)",
         grain="post",
         signature=("Video link", "Post time", "Total views"),
         date=("Post time",),
@@ -410,21 +389,12 @@ LAYOUTS = [
             "comments": ("Total comments",),
             "shares": ("Total shares",),
         },
-        note_fr=(
-            "Totaux de chaque vidéo depuis sa publication, arrêtés au jour de l'export : "
-            "pas seulement ceux de la période."
-        ),
-        note_en=(
-            "Each video's totals since it was posted, as of the export day: not only those of "
-            "the period."
-        ),
+        note_key="layout_note.tiktok_videos",
         adjust=_complete_post_dates,
     ),
     ExportLayout(
         id="tiktok_business_suite_overview",
         platform="tiktok",
-        label_fr="Export TikTok Business Suite (ancienne version) — activité du compte, par jour",
-        label_en="TikTok Business Suite export (older version) — account activity, per day",
         grain="day",
         signature=("Date", "Video views", "Reached audience", "Profile views"),
         date=("Date",),
@@ -438,39 +408,21 @@ LAYOUTS = [
             "followers_gained": ("New followers",),
             "followers_lost": ("Lost followers",),
         },
-        note_fr=(
-            "Les chiffres du jour sont des soldes : un jour peut être négatif, il est gardé tel "
-            "quel. « NAN » veut dire « pas de donnée »."
-        ),
-        note_en=(
-            "Daily figures are net: a day can be negative and is kept as it is. “NAN” means "
-            "“no data”."
-        ),
+        note_key="layout_note.tiktok_business_overview",
     ),
     ExportLayout(
         id="tiktok_viewers",
         platform="tiktok",
-        label_fr="Export TikTok Studio — spectateurs, par jour (Viewers.csv)",
-        label_en="TikTok Studio export — viewers, per day (Viewers.csv)",
         grain="day",
         signature=("Date", "Total Viewers"),
         date=("Date",),
         metrics={"reach": ("Total Viewers",)},
-        note_fr=(
-            "Les spectateurs du jour sont des personnes uniques ce jour-là : repris en couverture, "
-            "ils ne s'additionnent pas en personnes d'un jour à l'autre. Ce fichier n'a pas de vues."
-        ),
-        note_en=(
-            "A day's viewers are unique people that day: used as reach, they do not add up to a "
-            "number of people over several days. This file has no views."
-        ),
+        note_key="layout_note.tiktok_viewers",
         adjust=_complete_dates,
     ),
     ExportLayout(
         id="tiktok_business_suite_audience",
         platform="tiktok",
-        label_fr="Export TikTok Business Suite (ancienne version) — audience du compte, par jour",
-        label_en="TikTok Business Suite export (older version) — account audience, per day",
         grain="day",
         signature=("Date", "Reached audience", "Engaged audience"),
         excludes=("Video views",),
@@ -481,21 +433,11 @@ LAYOUTS = [
             "followers_gained": ("New followers",),
             "followers_total": ("Total followers",),
         },
-        note_fr=(
-            "Ce fichier n'a pas de vues. Couverture et nouveaux abonnés répètent ceux de l'export "
-            "d'activité du même compte : importés tous deux, ils ne comptent qu'une fois. « -- » "
-            "et « NAN » veulent dire « pas de donnée »."
-        ),
-        note_en=(
-            "This file has no views. Reach and new followers repeat those of the same account's "
-            "activity export: imported both, they count once. “--” and “NAN” mean “no data”."
-        ),
+        note_key="layout_note.tiktok_business_audience",
     ),
     ExportLayout(
         id="tiktok_business_suite_videos",
         platform="tiktok",
-        label_fr="Export TikTok Business Suite (ancienne version) — vidéos, par publication",
-        label_en="TikTok Business Suite export (older version) — videos, per post",
         grain="post",
         signature=("Video link", "Post time", "Video views"),
         date=("Post time",),
@@ -508,52 +450,24 @@ LAYOUTS = [
             "shares": ("Shares",),
             "saves": ("Add to Favorites",),
         },
-        note_fr=(
-            "Totaux de chaque vidéo depuis sa publication, arrêtés au jour de l'export : "
-            "pas seulement ceux de la période."
-        ),
-        note_en=(
-            "Each video's totals since it was posted, as of the export day: not only those of "
-            "the period."
-        ),
+        note_key="layout_note.tiktok_videos",
         adjust=_complete_post_dates,
     ),
     *(
         ExportLayout(
             id=f"tiktok_audience_{kind}",
             platform="tiktok",
-            label_fr=f"Export TikTok Studio — {label_fr} ({file_name})",
-            label_en=f"TikTok Studio export — {label_en} ({file_name})",
             grain="day",
             signature=signature,
             date=(),
             metrics={},
-            note_fr="Fichier d'audience : il n'a pas de chiffres de portée, rien n'en est importé.",
-            note_en="Audience file: it has no reach figures, nothing of it is imported.",
+            note_key="layout_note.tiktok_audience",
             refusal=f"tiktok.refused.{kind}",
         )
-        for kind, file_name, label_fr, label_en, signature in (
-            (
-                "activity",
-                "FollowerActivity.csv",
-                "abonnés actifs par heure",
-                "active followers by hour",
-                ("Date", "Hour", "Active followers"),
-            ),
-            (
-                "gender",
-                "FollowerGender.csv",
-                "abonnés par genre",
-                "followers by gender",
-                ("Gender", "Distribution"),
-            ),
-            (
-                "territories",
-                "FollowerTopTerritories.csv",
-                "abonnés par pays",
-                "followers by country",
-                ("Top territories", "Distribution"),
-            ),
+        for kind, signature in (
+            ("activity", ("Date", "Hour", "Active followers")),
+            ("gender", ("Gender", "Distribution")),
+            ("territories", ("Top territories", "Distribution")),
         )
     ),
 ]

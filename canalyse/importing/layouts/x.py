@@ -22,16 +22,6 @@ _LEGACY_METRICS = {
 _HANDLE_PREFIX = re.compile(
     r"(?!\d+_account_)([A-Za-z0-9_]{1,15})_account_(?:overview_analytics|analytics_content)"
 )
-_COMMON_NOTE_FR = "Sur X, les vues sont les impressions."
-_COMMON_NOTE_EN = "On X, views are impressions."
-_HANDLE_NOTE_FR = (
-    " Le fichier ne nomme pas le compte : s'il est rangé sous le nom "
-    "« <compte>_account_… .csv », ce compte est repris."
-)
-_HANDLE_NOTE_EN = (
-    " The file does not name the account: when it is filed as “<handle>_account_… .csv”, that "
-    "handle is used."
-)
 
 
 def _handle_from_file_name(draft: Draft) -> None:
@@ -58,38 +48,30 @@ LAYOUTS = [
     ExportLayout(
         id="x_post_legacy",
         platform="x",
-        label_fr="Export X (Twitter) historique — activité par tweet",
-        label_en="Legacy X (Twitter) export — activity per tweet",
         grain="post",
         signature=("Tweet id", "Tweet permalink", "impressions"),
         date=("time",),
         key=("Tweet permalink", "Tweet id"),
         title=("Tweet text",),
         metrics=_LEGACY_METRICS,
-        note_fr=_COMMON_NOTE_FR,
-        note_en=_COMMON_NOTE_EN,
+        note_key="layout_note.x_views",
         adjust=_handle_from_file_name,
         streamable=True,
     ),
     ExportLayout(
         id="x_daily_legacy",
         platform="x",
-        label_fr="Export X (Twitter) historique — activité par jour",
-        label_en="Legacy X (Twitter) export — activity per day",
         grain="day",
         signature=("Date", "Tweets published", "impressions"),
         date=("Date",),
         metrics=_LEGACY_METRICS,
-        note_fr=_COMMON_NOTE_FR,
-        note_en=_COMMON_NOTE_EN,
+        note_key="layout_note.x_views",
         adjust=_handle_from_file_name,
         streamable=True,
     ),
     ExportLayout(
         id="x_account_overview",
         platform="x",
-        label_fr="Export X — vue d'ensemble du compte, par jour (2024–2025)",
-        label_en="X export — account overview, per day (2024–2025)",
         grain="day",
         signature=("Date", "Impressions", "New follows", "Unfollows"),
         date=("Date",),
@@ -105,20 +87,13 @@ LAYOUTS = [
             "profile_visits": ("Profile visits",),
             "video_views": ("Video views",),
         },
-        note_fr=_COMMON_NOTE_FR
-        + " « Shares » (partages par message privé) n'est pas compté : les republications le sont."
-        + _HANDLE_NOTE_FR,
-        note_en=_COMMON_NOTE_EN
-        + " “Shares” (sent by direct message) is not counted: reposts are."
-        + _HANDLE_NOTE_EN,
+        note_key="layout_note.x_overview",
         adjust=_handle_before_file_name,
         streamable=True,
     ),
     ExportLayout(
         id="x_post_content",
         platform="x",
-        label_fr="Export X — contenus, par publication (2024–2025)",
-        label_en="X export — content, per post (2024–2025)",
         grain="post",
         signature=("Post id", "Date", "Impressions"),
         date=("Date",),
@@ -135,8 +110,7 @@ LAYOUTS = [
             "profile_visits": ("Profile visits",),
             "link_clicks": ("URL Clicks", "Url clicks"),
         },
-        note_fr=_COMMON_NOTE_FR + _HANDLE_NOTE_FR,
-        note_en=_COMMON_NOTE_EN + _HANDLE_NOTE_EN,
+        note_key="layout_note.x_content",
         adjust=_handle_before_file_name,
         streamable=True,
     ),

@@ -82,25 +82,10 @@ _CONTENT_ZIP = re.compile(
 )
 _YOUTUBE_NAME = re.compile(r"\b(?:totals|totaux|youtube)\b")
 
-_NOTE_FR = (
-    "Sur YouTube, les impressions sont les affichages des miniatures, pas des vues : elles sont "
-    "comptées à part."
-)
-_NOTE_EN = "On YouTube, impressions are thumbnail displays, not views: they are counted apart."
 _NET_SUBSCRIBERS = frozenset({fold("Subscribers"), fold("Abonnés")})
 # The French interface's name for the Geography dimension: UNCONFIRMED (YouTube Studio's French
 # wording; no real French file seen yet).
 _GEOGRAPHY_FR = "Zone géographique"
-_COUNTRIES_NOTE_FR = (
-    "Vues par pays : les vues dont le pays n'est pas connu ne sont dans aucune ligne (souvent "
-    "quelques % du total de la chaîne). Les totaux par jour de la chaîne (« Totals.csv ») de la "
-    "même période l'emportent sur elles ; les pays ne s'ajoutent jamais aux vidéos ni aux totaux."
-)
-_COUNTRIES_NOTE_EN = (
-    "Views by country: views whose country is unknown are in no row (often a few % of the "
-    "channel's total). The channel's daily totals (“Totals.csv”) for the same period win over "
-    "them; countries never add to the videos or to the totals."
-)
 
 
 def channel_from_zip_name(table_name: str) -> str | None:
@@ -204,23 +189,13 @@ def _countries_over_the_period(draft: Draft) -> None:
 
 
 def _layout(
-    id: str,
-    french: bool,
-    label_fr: str,
-    label_en: str,
-    grain: str,
-    signature: tuple[str, ...],
-    **options: object,
+    id: str, french: bool, grain: str, signature: tuple[str, ...], **options: object
 ) -> ExportLayout:
     """A YouTube Studio layout in one interface language, with the metrics every one shares."""
     options.setdefault("date", ("Date",))
-    interface_fr = " (interface française)" if french else ""
-    interface_en = " (French interface)" if french else ""
     return ExportLayout(
         id=id,
         platform="youtube",
-        label_fr=f"Export YouTube Studio — {label_fr}{interface_fr}",
-        label_en=f"YouTube Studio export — {label_en}{interface_en}",
         grain=grain,
         signature=signature,
         metrics=_METRICS,
@@ -240,71 +215,48 @@ def _video_layouts(french: bool) -> list[ExportLayout]:
         _layout(
             f"youtube_videos{suffix}",
             french,
-            "vidéos sur la période (« Données du tableau »)",
-            "videos over the period (“Table data”)",
             "post",
             (content, title, published),
             date=(published,),
             key=(content,),
             excludes=("Date",),
-            note_fr=_NOTE_FR
-            + " Les chiffres de chaque vidéo couvrent toute la période exportée : ils comptent sur"
-            " cette période, et s'effacent devant les totaux par jour de la chaîne. Une vidéo"
-            " privée ou supprimée n'a pas de date de publication : elle compte quand même.",
-            note_en=_NOTE_EN
-            + " Each video's figures cover the whole exported period: they count over that"
-            " period, and give way to the channel's daily totals. A private or deleted video has"
-            " no publish date: it counts all the same.",
+            note_key="layout_note.youtube_videos",
             adjust=_videos_over_the_period,
             undated_rows=True,
         ),
         _layout(
             f"youtube_video_days{suffix}",
             french,
-            "vidéos par jour (« Données du graphique »)",
-            "videos per day (“Chart data”)",
             "day",
             ("Date", content, title),
             key=(content,),
-            note_fr=_NOTE_FR,
-            note_en=_NOTE_EN,
+            note_key="layout_note.youtube_video_days",
             adjust=_check_video_days,
         ),
         _layout(
             f"youtube_country_days{suffix}",
             french,
-            "pays par jour (« Données du graphique » par zone géographique)",
-            "countries per day (“Chart data” by geography)",
             "day",
             ("Date", geography),
             key=(geography,),
-            note_fr=_COUNTRIES_NOTE_FR,
-            note_en=_COUNTRIES_NOTE_EN,
+            note_key="layout_note.youtube_country_days",
             adjust=_countries_per_day,
         ),
         _layout(
             f"youtube_countries{suffix}",
             french,
-            "pays sur la période (« Données du tableau » par zone géographique)",
-            "countries over the period (“Table data” by geography)",
             "period",
             (geography,),
             signature_any=tuple(sorted(_FRENCH_NAMES if french else _ENGLISH_NAMES)),
             key=(geography,),
             excludes=("Date", content),
             date=(),
-            note_fr=_COUNTRIES_NOTE_FR
-            + " Sans le zip « Content … » d'origine, la période n'est pas connue : le fichier est"
-            " refusé.",
-            note_en=_COUNTRIES_NOTE_EN
-            + " Without the original “Content …” zip the period is unknown: the file is refused.",
+            note_key="layout_note.youtube_countries",
             adjust=_countries_over_the_period,
         ),
         _layout(
             f"youtube_channel_days{suffix}",
             french,
-            "chaîne par jour (« Totaux »)",
-            "channel per day (“Totals”)",
             "day",
             ("Date",),
             signature_any=tuple(sorted(_FRENCH_NAMES if french else _ENGLISH_NAMES)),

@@ -41,16 +41,26 @@ from pptx.oxml.ns import qn
 from pptx.oxml.xmlchemy import OxmlElement
 from pptx.util import Emu, Inches, Pt
 
-from canalyse import queries, roi, store
-from canalyse.charts import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
+from canalyse import queries, store
+from canalyse.analysis import roi
+from canalyse.analysis.findings import (
+    answers_only,
+    answers_only_note,
+    best_score_title,
+    cost_title,
+    hours_title,
+    monthly_trend_title,
+    share_of_views_title,
+)
+from canalyse.analysis.trends import monthly_views
+from canalyse.charts.base import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
+from canalyse.charts.roi import HOURS_COLOUR, cost_labels
 from canalyse.filters import Filters, describe_filters
 from canalyse.formatting import NBSP, fmt_date, fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
-from canalyse.overview import files_text, period_text, source_names
+from canalyse.output.overview import period_text
 from canalyse.platforms import colour, fold, label
-from canalyse.roi_charts import HOURS_COLOUR, cost_title, hours_title
-from canalyse.trends import views_series
 
 # 16:9 at PowerPoint's default widescreen size (13.33 × 7.5 in).
 SLIDE_WIDTH = Emu(12_192_000)
@@ -83,9 +93,6 @@ TABLE_ROWS = 5
 VIEWS_COLOUR = "#0072B2"
 WHITE = "#FFFFFF"
 BAND_COLOUR = "#F3F4F6"
-
-# Below this change between the first and last month, the title says "stable".
-_STABLE = 0.005
 # Layouts of python-pptx's default template.
 _COVER_LAYOUT, _BULLETS_LAYOUT, _TITLE_ONLY_LAYOUT = 0, 1, 5
 
@@ -107,8 +114,7 @@ def build_deck(
     cost = roi.hourly_cost(con) if hourly_cost is None else hourly_cost
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
-    files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
-    source = summary_source_line(files, summary, lang)
+    source = summary_source_line(queries.run(con, "sources_used", **params), summary, lang)
     shares = queries.run(con, "share_of_views", **params)
     table = roi.roi_table(con, filters, cost)
     months = monthly_views(con, filters)
@@ -142,33 +148,6 @@ def deck_filename(filters: Filters, lang: str) -> str:
     if len(days) == 2 and days[0] == days[1]:
         days = days[:1]
     return "_".join([*parts, *days]) + ".pptx"
-
-
-def monthly_views(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Views per month (rows: first days of months, none skipped) and platform (columns, most
-    viewed first), as the Trends page counts them; a month a platform has no figure for, or
-    only part of one, is NaN, drawn as a gap. Empty if undated.
-
-    The months cover the filtered period when one is chosen, else the most recent continuous
-    stretch of data (older figures separated by a gap would spread the slide over years of
-    nothing).
-    """
-    views = queries.run(con, "views_by_period", **filters.params())
-    if views.empty:
-        return pd.DataFrame()
-    series = views_series(views, "month")
-    if series.empty:
-        return pd.DataFrame()
-    if filters.start is not None and filters.end is not None:
-        first, last = pd.Timestamp(filters.start).to_period("M").to_timestamp(), filters.end
-    else:
-        first, last = series.recent_stretch()
-        series = series.since(first)
-    counted = series.series.assign(views=series.series["views"].where(series.series["complete"]))
-    wide = counted.pivot(index="period", columns="platform", values="views").astype("float64")
-    wide = wide.reindex(pd.date_range(first, last, freq="MS"))
-    totals = wide.sum()
-    return wide[sorted(totals.index, key=lambda p: (-totals[p], p))]
 
 
 # ---- Slides ------------------------------------------------------------------------------------
@@ -207,13 +186,7 @@ def _cover_slide(deck, lang: str, filters: Filters, summary: pd.Series, shares: 
 
 def _share_slide(deck, lang: str, shares: pd.DataFrame, table: pd.DataFrame, source: str):
     ranked = shares.sort_values(["views", "platform"], ascending=[False, True], kind="stable")
-    top = ranked.iloc[0]
-    title = t(
-        "chart.share_of_views.title",
-        lang,
-        platform=label(top["platform"]),
-        share=fmt_percent(top["share_of_views"], lang, decimals=0),
-    )
+    title = share_of_views_title(shares, lang)
     notes = [_note("deck.note.no_views", table.loc[table["views"].isna(), "platform"], lang)]
     slide = _chart_slide(deck, lang, title, t("chart.share_of_views.subtitle", lang), notes, source)
 
@@ -237,7 +210,7 @@ def _hours_slide(deck, lang: str, table: pd.DataFrame, source: str):
         ["share_of_staff_hours", "platform"], ascending=[False, True], kind="stable"
     )
     # The same finding as the app's chart, about networks with views; the others beside it.
-    title, no_views = hours_title(table, lang, escape=str)
+    title, no_views = hours_title(table, lang)
     notes = [
         no_views or "",
         _note(
@@ -276,7 +249,7 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
     rows = table[table["cost_per_1000_views"].notna()].sort_values(
         ["cost_per_1000_views", "platform"], kind="stable"
     )
-    title = cost_title(rows, lang, escape=str)
+    title = cost_title(rows, lang)
     has_cost = table["spend"].notna() | table["staff_hours"].notna()
     notes = [
         _note("deck.note.no_views", table.loc[table["views"].isna() & has_cost, "platform"], lang),
@@ -293,25 +266,12 @@ def _cost_slide(deck, lang: str, table: pd.DataFrame, source: str):
     series = chart.plots[0].series[0]
     _colour_points(series, rows["platform"])
     # Amounts as text: no number format can force the decimal comma on an English computer.
-    _text_labels(
-        series,
-        [
-            fmt_money(cost, lang)
-            + (
-                " · " + t("roi.chart.cost.per_hour", lang, views=fmt_int(per_hour, lang))
-                if pd.notna(per_hour)
-                else ""
-            )
-            for cost, per_hour in zip(
-                rows["cost_per_1000_views"], rows["views_per_staff_hour"], strict=True
-            )
-        ],
-    )
+    _text_labels(series, cost_labels(rows, lang))
     _value_room(chart, rows["cost_per_1000_views"].max(), headroom=0.35)
 
 
 def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
-    title = _trend_title(months, lang)
+    title = monthly_trend_title(months, lang)
     slide = _chart_slide(deck, lang, title, t("deck.trend.subtitle", lang), [], source)
 
     data = CategoryChartData(number_format=count_format(lang))
@@ -368,39 +328,13 @@ def _trend_slide(deck, lang: str, months: pd.DataFrame, source: str):
 
 def _scorecard_slide(deck, lang: str, scorecard: pd.DataFrame, source: str):
     """The scorecard as an editable table, best score first, TABLE_ROWS networks a slide."""
-    flagged = (
-        scorecard["answers_only"].fillna(False).astype(bool)
-        if "answers_only" in scorecard
-        else pd.Series(False, index=scorecard.index)
-    )
-    ranked = scorecard.assign(answers_only=flagged).sort_values(
+    ranked = scorecard.assign(answers_only=answers_only(scorecard)).sort_values(
         "score", ascending=False, kind="stable"
     )
     # The finding is about a network with something measured; one ranked on answers alone is
     # flagged in the table and named in the note.
-    measured = ranked[~ranked["answers_only"] & ranked["score"].notna()]
-    best = measured.iloc[0] if len(measured) else ranked.iloc[0]
-    title = t(
-        "deck.scorecard.title",
-        lang,
-        platform=label(best["platform"]),
-        score=fmt_int(best["score"], lang),
-    )
-    answers_only = ranked[ranked["answers_only"]]
-    note = (
-        t(
-            "decision.chart.answers_only_note",
-            lang,
-            platforms=", ".join(
-                f"{label(p)} ({r})"
-                for p, r in zip(
-                    answers_only["platform"], answers_only["recommendation"], strict=True
-                )
-            ),
-        )
-        if len(answers_only)
-        else ""
-    )
+    title = best_score_title(scorecard, lang)
+    note = answers_only_note(ranked, lang) or ""
     headers = [
         t("table.platform", lang),
         t("deck.scorecard.recommendation", lang),
@@ -514,27 +448,6 @@ def _method_slide(
     _write(body.text_frame, points, size=size, lang=lang, space_after=14)
     body.text_frame.auto_size = MSO_AUTO_SIZE.NONE
     _source(slide, source, lang)
-
-
-def _trend_title(months: pd.DataFrame, lang: str) -> str:
-    """« Les vues mensuelles ont augmenté de 25 % entre janvier 2025 et février 2025 »: the total
-    of the first and last months of the last run of months where every network has a figure (a
-    network missing one month would look like a fall), else what the chart shows."""
-    totals = months.sum(axis=1).where(months.notna().all(axis=1))
-    present = totals.notna()
-    run = (~present).cumsum()
-    last_run = totals[present & (run == run[present].max())] if present.any() else totals[present]
-    if len(last_run) < 2 or last_run.iloc[0] <= 0:
-        return t("deck.trend.subtitle", lang)
-    change = last_run.iloc[-1] / last_run.iloc[0] - 1
-    direction = "stable" if abs(change) < _STABLE else ("up" if change > 0 else "down")
-    return t(
-        f"deck.trend.title.{direction}",
-        lang,
-        change=fmt_percent(abs(change), lang, decimals=0),
-        first=_month_name(last_run.index[0], lang, "deck.months_long"),
-        last=_month_name(last_run.index[-1], lang, "deck.months_long"),
-    )
 
 
 # ---- Building blocks ---------------------------------------------------------------------------

@@ -5,19 +5,17 @@ from __future__ import annotations
 import duckdb
 import plotly.graph_objects as go
 
-from canalyse import queries, roi
-from canalyse.charts import share_of_views_bar, source_line, summary_source_line
-from canalyse.decision import saved_scorecard, scorecard_bar
-from canalyse.events import list_events
+from canalyse import queries
+from canalyse.analysis import roi
+from canalyse.analysis.decision import saved_scorecard
+from canalyse.analysis.events import list_events
+from canalyse.analysis.trends import default_granularity, views_series
+from canalyse.charts.base import source_line, summary_source_line
+from canalyse.charts.decision import scorecard_bar
+from canalyse.charts.overview import share_of_views_bar
+from canalyse.charts.roi import cost_per_1000_views_bar, hours_vs_views_bar
+from canalyse.charts.trends import share_over_time_chart, views_over_time_chart
 from canalyse.filters import Filters
-from canalyse.overview import files_text, source_names
-from canalyse.roi_charts import cost_per_1000_views_bar, hours_vs_views_bar
-from canalyse.trends import (
-    default_granularity,
-    share_over_time_chart,
-    views_over_time_chart,
-    views_series,
-)
 
 # The order slides are shown in: reach first, then what it costs, then how it moves.
 SLIDES = (
@@ -39,28 +37,24 @@ def slide_figures(
     """
     params = filters.params()
     summary = queries.run(con, "overview", **params).iloc[0]
-    files = files_text(source_names(queries.run(con, "sources_used", **params), lang), lang)
-    line = summary_source_line(files, summary, lang)
+    sources = queries.run(con, "sources_used", **params)
+    line = summary_source_line(sources, summary, lang)
     figures: dict[str, go.Figure] = {}
     shares = queries.run(con, "share_of_views", **params)
     if not shares.empty:
         figures["share_of_views"] = share_of_views_bar(shares, lang, line)
     table = roi.roi_table(con, filters, hourly_cost)
-    for name, build in (
-        ("hours_vs_views", hours_vs_views_bar),
-        ("cost_per_1000_views", cost_per_1000_views_bar),
-    ):
-        try:
-            figures[name] = build(table, lang, line)
-        except ValueError:
-            continue
+    if roi.has_staff_hours(table):
+        figures["hours_vs_views"] = hours_vs_views_bar(table, lang, line)
+    if roi.has_cost_per_view(table):
+        figures["cost_per_1000_views"] = cost_per_1000_views_bar(table, lang, line)
     views = queries.run(con, "views_by_period", **params)
     if not views.empty:
         series = views_series(views, default_granularity(views))
         if not series.empty:
             # The Trends page's default view: the most recent continuous stretch of data.
             series = series.since(series.recent_stretch()[0])
-            dated = source_line(files, series.first_day, series.last_day, lang)
+            dated = source_line(sources, lang, series.first_day, series.last_day)
             events = list_events(con)
             figures["views_over_time"] = views_over_time_chart(series, lang, dated, events=events)
             figures["share_over_time"] = share_over_time_chart(series, lang, dated, events=events)

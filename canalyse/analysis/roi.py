@@ -6,7 +6,8 @@ import duckdb
 import pandas as pd
 
 from canalyse import queries, store
-from canalyse.efforts import format_amount, parse_amount
+from canalyse.analysis.efforts import format_amount, parse_amount
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.platforms import label
 
@@ -23,9 +24,9 @@ def hourly_cost(con: duckdb.DuckDBPyConnection) -> float:
 
 
 def set_hourly_cost(con: duckdb.DuckDBPyConnection, cost: float) -> None:
-    """Set the workspace's default loaded hourly cost."""
+    """Set the workspace's default loaded hourly cost; a negative one is refused (CanalyseError)."""
     if cost < 0:
-        raise ValueError("an hourly cost cannot be negative")
+        raise CanalyseError("roi.costs.error", value=cost)
     with store.transaction(con):
         con.execute(
             "INSERT OR REPLACE INTO settings VALUES (?, ?)", [_HOURLY_COST_KEY, str(float(cost))]
@@ -38,9 +39,11 @@ def platform_costs(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 
 
 def set_platform_costs(con: duckdb.DuckDBPyConnection, costs: dict[str, float | None]) -> None:
-    """Replace the per-platform hourly costs; a platform given None falls back to the default."""
-    if any(cost is not None and cost < 0 for cost in costs.values()):
-        raise ValueError("an hourly cost cannot be negative")
+    """Replace the per-platform hourly costs; a platform given None falls back to the default. A
+    negative cost is refused (CanalyseError) and nothing changes."""
+    negative = [cost for cost in costs.values() if cost is not None and cost < 0]
+    if negative:
+        raise CanalyseError("roi.costs.error", value=negative[0])
     with store.transaction(con):
         con.execute("DELETE FROM hourly_costs")
         for platform, cost in costs.items():
@@ -55,6 +58,16 @@ def roi_table(
     computable), from one query. `cost` is the default hourly cost; None uses the workspace's."""
     chosen = hourly_cost(con) if cost is None else cost
     return queries.run(con, "roi", **filters.params(), hourly_cost=chosen)
+
+
+def has_staff_hours(table: pd.DataFrame) -> bool:
+    """Whether some platform of a `roi_table` has staff hours: our time can be set beside our reach."""
+    return bool(table["share_of_staff_hours"].notna().any())
+
+
+def has_cost_per_view(table: pd.DataFrame) -> bool:
+    """Whether some platform of a `roi_table` has both views and a cost (spend or hours)."""
+    return bool(table["cost_per_1000_views"].notna().any())
 
 
 def costs_frame(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
@@ -78,20 +91,20 @@ def costs_frame(con: duckdb.DuckDBPyConnection, lang: str) -> pd.DataFrame:
 
 def parse_cost(text: object, lang: str) -> float | None:
     """An hourly cost typed in the page's language (« 35,50 », « 35,50 € »); blank → None.
-    Raises ValueError for anything else, or a negative amount."""
-    amount = parse_amount(text, lang)
+    Anything else, or a negative amount, is refused (CanalyseError naming what was typed)."""
+    try:
+        amount = parse_amount(text, lang)
+    except ValueError as exc:
+        raise CanalyseError("roi.costs.error", value=text) from exc
     if amount is not None and amount < 0:
-        raise ValueError("negative")
+        raise CanalyseError("roi.costs.error", value=text)
     return None if amount is None else float(amount)
 
 
 def costs_from_frame(edited: pd.DataFrame, lang: str) -> dict[str, float | None]:
     """The per-platform hourly costs from the edited `costs_frame` (blank: use the default).
-    Raises ValueError(platform label, text) for a cost that cannot be read."""
-    costs = {}
-    for platform, name, cost in zip(edited["id"], edited["platform"], edited["cost"], strict=True):
-        try:
-            costs[platform] = parse_cost(None if pd.isna(cost) else cost, lang)
-        except ValueError as exc:
-            raise ValueError(name, cost) from exc
-    return costs
+    A cost that cannot be read is refused (CanalyseError naming what was typed)."""
+    return {
+        platform: parse_cost(None if pd.isna(cost) else cost, lang)
+        for platform, cost in zip(edited["id"], edited["cost"], strict=True)
+    }

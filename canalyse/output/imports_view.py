@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from canalyse.charts.base import source_names
 from canalyse.formatting import fmt_int, fmt_money, fmt_number
 from canalyse.i18n import t
 from canalyse.importing.layouts import all_layouts
 from canalyse.importing.pipeline import TableReport
 from canalyse.metrics import METRICS
-from canalyse.overview import period_text, source_names
+from canalyse.output.overview import period_text
 from canalyse.platforms import label
 
 
@@ -27,10 +28,11 @@ def report_lines(table: TableReport, lang: str) -> list[str]:
     networks = ", ".join(label(p) for p in table.platforms)
     return [
         t("report.layout", lang, layout=table.layout_label),
-        t("report.platform", lang, platform=networks),
+        t("report.platform", lang, platform=networks, count=len(table.platforms)),
         t(
             "report.rows",
             lang,
+            count=table.rows,
             rows=fmt_int(table.rows, lang),
             grain=t(f"grain.{table.grain}", lang),
         ),

@@ -17,14 +17,18 @@ import duckdb
 import pandas as pd
 
 from canalyse import queries, store
+from canalyse.analysis.trends import GAP_PERIODS, bucket_end
+from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 
 # The longest window compared by default on each side of an event: about a quarter.
 MAX_PERIODS = {"day": 90, "week": 13, "month": 3}
 GRAINS = ("day", "week", "month")
 MAX_LABEL_LENGTH = 120
-# Days without any figure in a row that end a platform's day series (as on the Trends page).
-DAY_GAP = 7
+# Where a chart or a title shows an event's label, it is cut after this many characters.
+SHOWN_LABEL_LENGTH = 40
+# Days without any figure in a row that end a platform's day series: as on the Trends page.
+DAY_GAP = GAP_PERIODS["day"]
 
 # Why a platform is or is not in the comparison.
 COMPARED = "compared"
@@ -42,16 +46,25 @@ def list_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def add_event(con: duckdb.DuckDBPyConnection, day: date, label: str) -> int:
-    """Save an event; returns its id. The label is trimmed and must not be empty."""
+    """Save an event; returns its id. The label is trimmed; an empty one, or one longer than
+    MAX_LABEL_LENGTH, is refused (CanalyseError)."""
     text = " ".join(str(label).split())
     if not text:
-        raise ValueError("an event needs a label")
+        raise CanalyseError("trends.events.error.no_label")
     if len(text) > MAX_LABEL_LENGTH:
-        raise ValueError(f"an event label is at most {MAX_LABEL_LENGTH} characters")
+        raise CanalyseError("trends.events.error.too_long", max=MAX_LABEL_LENGTH)
     with store.transaction(con):
         return con.execute(
             "INSERT INTO events VALUES (nextval('event_ids'), ?, ?) RETURNING event_id", [day, text]
         ).fetchone()[0]
+
+
+def short_label(label: object) -> str:
+    """An event's label as charts and titles show it: cut with « … » after SHOWN_LABEL_LENGTH."""
+    shown = str(label)
+    if len(shown) > SHOWN_LABEL_LENGTH:
+        shown = shown[: SHOWN_LABEL_LENGTH - 1].rstrip() + "…"
+    return shown
 
 
 def delete_event(con: duckdb.DuckDBPyConnection, event_id: int) -> bool:
@@ -129,14 +142,6 @@ def _buckets(event: pd.Timestamp, grain: str, count: int) -> tuple[list, list]:
     return before, after
 
 
-def _bucket_end(start: pd.Timestamp, grain: str) -> pd.Timestamp:
-    if grain == "day":
-        return start
-    if grain == "week":
-        return start + pd.Timedelta(days=6)
-    return start + pd.offsets.MonthEnd(0)
-
-
 class _Coverage:
     """Which periods one platform's figures cover, and their views.
 
@@ -166,7 +171,7 @@ class _Coverage:
         return inside and overlapping.empty
 
     def covers(self, start: pd.Timestamp, grain: str) -> bool:
-        end = _bucket_end(start, grain)
+        end = bucket_end(start, grain)
         exact = self.longer[
             (self.longer["period_start"] == start) & (self.longer["period_end"] == end)
         ]
@@ -180,7 +185,7 @@ class _Coverage:
     def views(self, starts: list, grain: str) -> float:
         total = 0.0
         for start in starts:
-            end = _bucket_end(start, grain)
+            end = bucket_end(start, grain)
             days = self.days[
                 (self.days["period_start"] >= start) & (self.days["period_end"] <= end)
             ]
@@ -266,9 +271,9 @@ def compare_around(
         per_platform=order.drop(columns="rank").reset_index(drop=True),
         windows=(
             before[0].date(),
-            _bucket_end(before[-1], grain).date(),
+            bucket_end(before[-1], grain).date(),
             after[0].date(),
-            _bucket_end(after[-1], grain).date(),
+            bucket_end(after[-1], grain).date(),
         ),
     )
 

@@ -1,17 +1,15 @@
-"""What the Overview page shows, computed without Streamlit: the platform table and the source line."""
+"""What the Overview page shows besides its chart: the platform table, where the figures come from
+and what was set aside; and the period in words."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from canalyse import tables
 from canalyse.formatting import fmt_date, fmt_int, fmt_period
 from canalyse.i18n import t
 from canalyse.metrics import METRICS
+from canalyse.output import tables
 from canalyse.platforms import label
-from canalyse.ratios import RATIOS
-
-MAX_FILES_NAMED = 3
 
 
 def period_text(date_min: object, date_max: object, lang: str, compact: bool = False) -> str:
@@ -21,23 +19,6 @@ def period_text(date_min: object, date_max: object, lang: str, compact: bool = F
     if compact:
         return f"{fmt_date(date_min, lang)} – {fmt_date(date_max, lang)}"
     return fmt_period(pd.Timestamp(date_min).date(), pd.Timestamp(date_max).date(), lang)
-
-
-def source_names(sources: pd.DataFrame, lang: str) -> list[str]:
-    """The names a source line gives the imports of `sources` (file_name, kind): the file's name,
-    or what the figures are when they came from no file (typed in the app, the example)."""
-    return [
-        t(f"source.{kind}", lang) if kind in ("typed", "example") else name
-        for name, kind in zip(sources["file_name"], sources["kind"], strict=True)
-    ]
-
-
-def files_text(files: list[str], lang: str) -> str:
-    """« a.csv, b.xlsx et 3 autre(s) fichier(s) »: the files named on a chart's source line."""
-    named = ", ".join(files[:MAX_FILES_NAMED])
-    if len(files) > MAX_FILES_NAMED:
-        named += t("source.more_files", lang, count=len(files) - MAX_FILES_NAMED)
-    return named
 
 
 def _metric_kind(metric: str) -> str:
@@ -73,7 +54,7 @@ def _who(platform: str, account: str) -> str:
 
 
 def _count_and_views(kind: str, rows: object, views: object, lang: str) -> str:
-    text = t(f"origin.{kind}", lang, count=fmt_int(rows, lang))
+    text = t(f"origin.{kind}", lang, count=rows, number=fmt_int(rows, lang))
     text += " : " if lang == "fr" else ": "
     if pd.isna(views):
         return text + t("counting.no_views", lang)
@@ -122,29 +103,3 @@ def account_overlap_lines(overlaps: pd.DataFrame, lang: str) -> list[str]:
         )
         for row in overlaps.itertuples(index=False)
     ]
-
-
-_RATIO_KINDS = {
-    "eur": tables.MONEY,
-    "eur_precise": tables.MONEY_PRECISE,
-    "share": tables.PERCENT,
-    "count": tables.COUNT,
-    "number": tables.NUMBER,
-}
-
-
-def roi_display_table(table: pd.DataFrame, lang: str) -> tables.Table:
-    """The ROI table as people read it: views, hours, spend, engagements and every ratio of
-    `canalyse.ratios`; « — » where a figure cannot be computed."""
-    columns = {
-        t("table.platform", lang): (table["platform"].map(label), tables.TEXT),
-        t("table.views", lang): (table["views"], tables.COUNT),
-        t("roi.table.hours", lang): (table["staff_hours"], tables.NUMBER),
-        t("roi.table.spend", lang): (table["spend"], tables.MONEY),
-        t("roi.table.engagements", lang): (table["engagements"], tables.COUNT),
-    }
-    for ratio in RATIOS:
-        columns[t(ratio.header_key, lang)] = (table[ratio.name], _RATIO_KINDS[ratio.unit])
-    frame = pd.DataFrame({header: values for header, (values, _) in columns.items()})
-    kinds = {header: kind for header, (_, kind) in columns.items()}
-    return tables.Table(frame, kinds, {t("table.views", lang): t("views.none", lang)})

@@ -7,7 +7,8 @@ import math
 import duckdb
 import pandas as pd
 
-from canalyse import queries, roi
+from canalyse import queries
+from canalyse.analysis import roi
 from canalyse.filters import Filters
 from canalyse.metrics import METRIC_NAMES
 from canalyse.ratios import RATIO_NAMES
@@ -16,7 +17,7 @@ from canalyse.ratios import RATIO_NAMES
 ROI_FIELDS = tuple(name for name in RATIO_NAMES if name != "share_of_views")
 
 
-def _plain(value: object) -> object:
+def _json_value(value: object) -> object:
     """A JSON-friendly scalar: NaN and NaT become None, numpy numbers Python ones, dates ISO text."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
@@ -47,26 +48,26 @@ def build_report(
     ratios = roi.roi_table(con, filters, cost).set_index("platform")
     platforms = []
     for row in totals.to_dict("records"):
-        entry = {"platform": row["platform"], "views": _plain(row["views"])}
-        entry["share_of_views"] = _plain(row["share_of_views"])
+        entry = {"platform": row["platform"], "views": _json_value(row["views"])}
+        entry["share_of_views"] = _json_value(row["share_of_views"])
         for metric in METRIC_NAMES:
             if metric != "views":
-                entry[metric] = _plain(row[metric])
+                entry[metric] = _json_value(row[metric])
         # The platform's own engagement total, else reactions + comments + shares + saves.
-        entry["engagements"] = _plain(ratios.at[row["platform"], "engagements"])
+        entry["engagements"] = _json_value(ratios.at[row["platform"], "engagements"])
         for field in ROI_FIELDS:
-            entry[field] = _plain(ratios.at[row["platform"], field])
-        entry["date_min"] = _plain(row["date_min"])
-        entry["date_max"] = _plain(row["date_max"])
+            entry[field] = _json_value(ratios.at[row["platform"], field])
+        entry["date_min"] = _json_value(row["date_min"])
+        entry["date_max"] = _json_value(row["date_max"])
         platforms.append(entry)
     return {
-        "total_views": _plain(overview["total_views"]),
-        "date_min": _plain(overview["date_min"]),
-        "date_max": _plain(overview["date_max"]),
+        "total_views": _json_value(overview["total_views"]),
+        "date_min": _json_value(overview["date_min"]),
+        "date_max": _json_value(overview["date_max"]),
         "hourly_cost": cost,
         "filters": {
-            "from": _plain(filters.start),
-            "to": _plain(filters.end),
+            "from": _json_value(filters.start),
+            "to": _json_value(filters.end),
             "campaign": filters.campaign,
             "platforms": list(filters.platforms) if filters.platforms else None,
         },

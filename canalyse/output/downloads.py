@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import threading
@@ -13,10 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from openpyxl.utils import get_column_letter
 
-from canalyse import tables
-from canalyse.charts import EXPORT_WIDTH, export_height
+from canalyse.charts.base import EXPORT_WIDTH, export_height
 from canalyse.errors import CanalyseError
 from canalyse.formatting import MISSING
+from canalyse.output import tables
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV/formula injection):
 # such text gets a leading apostrophe, which Excel and LibreOffice show as plain text. The same
@@ -24,6 +25,7 @@ from canalyse.formatting import MISSING
 # otherwise start a new row with a formula.
 _RISKY_LINE = re.compile(r"(^|[\r\n])(?=[=+\-@\t\r])")
 PNG_SCALE = 3
+logger = logging.getLogger(__name__)
 _KALEIDO_LOCK = threading.Lock()
 _kaleido_started = False
 
@@ -194,6 +196,7 @@ def chart_image(figure: go.Figure, fmt: str) -> bytes:
                 format=fmt, width=EXPORT_WIDTH, height=export_height(figure), scale=scale
             )
     except Exception as exc:  # noqa: BLE001 — Kaleido fails in many ways; the user gets one message
+        logger.exception("drawing a chart as %s failed", fmt)
         raise CanalyseError("downloads.error.image_failed", detail=type(exc).__name__) from exc
 
 

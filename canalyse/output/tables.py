@@ -3,7 +3,7 @@
 A `Table` holds numbers as numbers under readable headers in the user's language, and says what
 each column holds (a count, euros, a share…). The page shows `display()` — every figure written
 the French or English way, a word where a figure is missing — and the downloads write the same
-rows and columns with real numbers (`canalyse.downloads`), so Excel can add them up.
+rows and columns with real numbers (`canalyse.output.downloads`), so Excel can add them up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from canalyse.formatting import MISSING, fmt_int, fmt_money, fmt_number, fmt_percent
+from canalyse.formatting import MISSING, fmt_int, fmt_money, fmt_number, fmt_percent, signed
 
 # What a column holds, and how many decimals a spreadsheet keeps of it.
 TEXT = "text"
@@ -59,6 +59,15 @@ class Table:
         unknown = {c: k for c, k in self.kinds.items() if k not in KINDS}
         if unknown or list(self.kinds) != list(self.frame.columns):
             raise ValueError(f"every column needs a known kind: {unknown or list(self.kinds)}")
+
+    @classmethod
+    def from_columns(
+        cls, columns: dict[str, tuple[object, str]], missing: dict[str, str] | None = None
+    ) -> Table:
+        """A table from {header: (values, kind)}, its columns in the order given."""
+        frame = pd.DataFrame({header: list(values) for header, (values, _) in columns.items()})
+        kinds = {header: kind for header, (_, kind) in columns.items()}
+        return cls(frame, kinds, dict(missing or {}))
 
     @property
     def empty(self) -> bool:
@@ -107,11 +116,3 @@ def _writer(kind: str, lang: str) -> Callable[[object], str]:
         SIGNED_PERCENT: lambda v: signed(v, fmt_percent(v, lang)),
         SIGNED_WHOLE_PERCENT: lambda v: signed(v, fmt_percent(v, lang, decimals=0)),
     }[kind]
-
-
-def signed(value: object, text: str) -> str:
-    """« +2 000 » for a rise, « -64 » for a fall; « 0 » and « — » unsigned (a plus sign only when
-    the rounded figure shows something above zero)."""
-    shows_digits = any(c in "123456789" for c in text)
-    positive = text != MISSING and not text.startswith("-") and float(value) > 0
-    return f"+{text}" if positive and shows_digits else text
