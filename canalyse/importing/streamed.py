@@ -390,7 +390,7 @@ class _Facts:
             repeated = self._repeated(dates, numbers)
         if repeated:
             notes.append(("import.note.repeated_rows", {"count": repeated}))
-        if layout.note_fr:
+        if layout.note_key:
             notes.append(("layout.note", {"note": layout.note(lang)}))
         facts = FactsQuery(
             self._facts_sql(repeated > 0).replace("{body}", f"({self.body.sql()})"),
