@@ -14,7 +14,7 @@ from canalyse.importing.pipeline import import_file
 
 
 def test_an_unexpected_error_in_an_import_is_logged_with_its_traceback(con, monkeypatch, caplog):
-    def broken(name, data):
+    def broken(name, data, workdir):
         raise KeyError("sheet")
 
     monkeypatch.setattr(pipeline, "read_tables", broken)

@@ -33,7 +33,12 @@ _DESTROYED_ID = re.compile(r"^-?\d+[.,]\d*e\+?\d+$", re.IGNORECASE)
 
 @dataclass
 class Draft:
-    """A table being parsed. A layout's `adjust` hook may change any of it before figures are read."""
+    """A table being parsed. A layout's `adjust` hook may change any of it before figures are read.
+
+    The body is a grid of cells, or for a big text file the rows DuckDB reads (`streamed.SqlBody`):
+    a hook of a `streamable` layout changes it only through `set_constant`, `first_filled` and
+    `most_common`, which work on both.
+    """
 
     table_name: str
     headers: list[str]
@@ -49,6 +54,49 @@ class Draft:
     # Set by a hook when every row's figures cover one known period (YouTube "Table data": each
     # video's views over the exported period): rows become period figures, not posts on a day.
     period: tuple[date, date] | None = None
+    # For a body DuckDB reads: roles given one value for every row, and roles read from the
+    # first of several columns that is filled in.
+    constants: dict[str, str] = field(default_factory=dict)
+    filled_from: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def is_grid(self) -> bool:
+        return isinstance(self.body, pd.DataFrame)
+
+    def set_constant(self, role: str, value: str) -> None:
+        """Give `role` the same value on every row (the account a file name gives)."""
+        if self.is_grid:
+            self.body = self.body.assign(**{f"_{role}": value})
+            self.columns[role] = self.body.columns.get_loc(f"_{role}")
+        else:
+            self.columns.pop(role, None)
+            self.filled_from.pop(role, None)
+            self.constants[role] = value
+
+    def first_filled(self, role: str, positions: list[int]) -> None:
+        """Read `role`, on each row, from the first of these columns that is not blank."""
+        if self.is_grid:
+            filled = text(self.body[self.body.columns[positions[0]]])
+            for position in positions[1:]:
+                filled = filled.where(filled != "", text(self.body[self.body.columns[position]]))
+            self.body = self.body.assign(**{f"_{role}": filled})
+            self.columns[role] = self.body.columns.get_loc(f"_{role}")
+        else:
+            self.columns.pop(role, None)
+            self.constants.pop(role, None)
+            self.filled_from[role] = list(positions)
+
+    def most_common(self, position: int) -> tuple[str, int] | None:
+        """The text most rows hold in a column (the first seen among equals) and how many rows
+        hold something else, blanks included; None when the column is blank throughout."""
+        if not self.is_grid:
+            return self.body.most_common(position)
+        cells = text(self.body[self.body.columns[position]])
+        named = cells[cells != ""]
+        if named.empty:
+            return None
+        main = named.value_counts().index[0]
+        return main, int((cells != main).sum())
 
 
 @dataclass(frozen=True)
@@ -82,6 +130,10 @@ class ExportLayout:
     # A file recognised only to be refused: the catalog key saying what it is and why nothing is
     # imported (« fichier d'audience TikTok : pas de chiffres de portée »); it gets `file`.
     refusal: str = ""
+    # Its `adjust` hook changes the draft only through the methods that also work on a body
+    # DuckDB reads (`Draft.set_constant`, ...): big files of this layout are then never read
+    # into a grid (a layout without a hook always qualifies).
+    streamable: bool = False
 
     def label(self, lang: str) -> str:
         """« Export X — contenus, par publication »."""
@@ -107,8 +159,9 @@ def folded_row(cells: pd.DataFrame, row: int) -> list[str]:
 def detect(table: RawTable, layouts: list[ExportLayout]) -> Detection | None:
     """The layout whose signature headers all stand in one of the first rows, the most specific first."""
     best: Detection | None = None
-    for row in range(min(HEADER_SCAN_ROWS, len(table.cells))):
-        headers = set(folded_row(table.cells, row))
+    head = table.head
+    for row in range(min(HEADER_SCAN_ROWS, len(head))):
+        headers = set(folded_row(head, row))
         if len(headers) < 2:
             continue
         for layout in layouts:
@@ -129,39 +182,23 @@ def detect(table: RawTable, layouts: list[ExportLayout]) -> Detection | None:
     return None
 
 
-def _find(headers: list[str], names: tuple[str, ...], body: pd.DataFrame) -> int | None:
+def _find(headers: list[str], names: tuple[str, ...], body) -> int | None:
     """The first listed name present; among duplicate columns of that name, the first with data."""
     for name in names:
         positions = [i for i, header in enumerate(headers) if header == fold(name)]
-        if not positions:
-            continue
+        if len(positions) == 1:
+            return positions[0]
         for position in positions:
-            if not blank_mask(body[[body.columns[position]]]).all(axis=None):
+            if _has_data(body, position):
                 return position
-        return positions[0]
+        if positions:
+            return positions[0]
     return None
 
 
-def text(series: pd.Series) -> pd.Series:
-    """Cells as stripped text, "" for blanks, as Arrow strings so string work runs in C, not per cell."""
-    return series.astype("string[pyarrow]").fillna("").str.strip()
-
-
-def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
-    """True where a cell is empty: NaN, None or only spaces."""
-    return frame.apply(lambda column: text(column).eq(""))
-
-
-def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
-    """Turn an export table into facts; refuses with the first offending cells named."""
-    layout, lang = detection.layout, context.lang
-    if layout.refusal:
-        raise ImportRefused(layout.refusal, file=table.name)
-    cells = table.cells
-    body = cells.iloc[detection.header_row + 1 :]
-    body = body[~blank_mask(body).all(axis=1)]
-    headers = folded_row(cells, detection.header_row)
-    original_headers = [str(v).strip() for v in cells.iloc[detection.header_row].tolist()]
+def find_roles(layout: ExportLayout, headers: list[str], body) -> dict[str, int]:
+    """The column of each role the layout names (date, title, account, keys, metrics) that the
+    headers hold: role → position."""
     columns: dict[str, int] = {}
     for role, names in (
         ("date", layout.date),
@@ -179,6 +216,43 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
         position = _find(headers, names, body)
         if position is not None:
             columns[metric] = position
+    return columns
+
+
+def _has_data(body, position: int) -> bool:
+    if isinstance(body, pd.DataFrame):
+        return not blank_mask(body[[body.columns[position]]]).all(axis=None)
+    return body.has_data(position)
+
+
+def text(series: pd.Series) -> pd.Series:
+    """Cells as stripped text, "" for blanks, as Arrow strings so string work runs in C, not per cell."""
+    return series.astype("string[pyarrow]").fillna("").str.strip()
+
+
+def blank_mask(frame: pd.DataFrame) -> pd.DataFrame:
+    """True where a cell is empty: NaN, None or only spaces."""
+    return frame.apply(lambda column: text(column).eq(""))
+
+
+def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
+    """Turn an export table into facts; refuses with the first offending cells named."""
+    layout, lang = detection.layout, context.lang
+    if layout.refusal:
+        raise ImportRefused(layout.refusal, file=table.name)
+    if table.streamable and (layout.adjust is None or layout.streamable):
+        from canalyse.importing import streamed
+
+        try:
+            return streamed.parse(table, detection, context)
+        except streamed.Unreadable:
+            pass  # DuckDB cannot split this file as the grid reader does: read it as a grid
+    cells = table.cells
+    body = cells.iloc[detection.header_row + 1 :]
+    body = body[~blank_mask(body).all(axis=1)]
+    headers = folded_row(cells, detection.header_row)
+    original_headers = [str(v).strip() for v in cells.iloc[detection.header_row].tolist()]
+    columns = find_roles(layout, headers, body)
     preamble = cells.iloc[: detection.header_row]
     draft = Draft(
         table.name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import logging
 import lzma
 import re
@@ -18,7 +19,8 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -29,6 +31,16 @@ logger = logging.getLogger(__name__)
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 """Refuse an archive (or workbook) whose entries would expand to more than this many bytes."""
+MAX_ARCHIVE_ENTRIES = 500
+"""Refuse an archive holding more entries than this: each table costs its own reading and
+recognising, and no platform's export comes near (TikTok's, the largest, holds about ten)."""
+STREAM_MIN_BYTES = 4 * 1024 * 1024
+"""Text tables at least this big are cleaned into a UTF-8 file that DuckDB reads where it lies,
+instead of becoming a grid of Python strings (see `TextFile`)."""
+MAX_GRID_BYTES = 64 * 1024 * 1024
+"""The largest text a table may have when it must still become a grid of Python strings (a
+hand-made table, a layout whose rules need the grid, a file DuckDB cannot split): the grid takes
+about fifteen times the text's size in memory."""
 MAX_COLUMNS = 2000
 """No real export comes near this; more columns means a wrong separator or a damaged file."""
 MAX_COMPRESSION_RATIO = 200
@@ -76,22 +88,73 @@ _DAMAGED_ZIP_ERRORS = (
 _MARKUP_START = re.compile(r"\s*<(?:!doctype|html|\?xml|table|workbook)", re.IGNORECASE)
 _UNUSED_SEPARATORS = "\x1f\x1e\x1d\x1c\ue000"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_SAMPLE = 8192
 # Share of the first records that must have the most common field count for a separator to be
 # called consistent (a title line or two above the header are allowed).
 _CONSISTENT_SHARE = 0.8
 
 
-@dataclass
+@dataclass(frozen=True)
+class TextFile:
+    """A text table written out clean for DuckDB: UTF-8, lines ending in "\n", no byte order
+    mark, no NUL; `skip` leading lines (a `sep=` line) are not part of the grid."""
+
+    path: Path
+    separator: str
+    columns: int
+    skip: int
+    size: int
+
+
 class RawTable:
     """One grid of cells as written in a file or a sheet, without any header interpretation.
 
     `notes` say what had to be repaired to read it (records wrapped by a spreadsheet), as
-    catalog keys and parameters for the import report.
+    catalog keys and parameters for the import report. A big text table keeps its text in a
+    file (`text`): `head` holds its first lines, enough to recognise it, and `cells` reads the
+    whole grid only when asked.
     """
 
-    name: str
-    cells: pd.DataFrame
-    notes: list[tuple[str, dict]] = field(default_factory=list)
+    def __init__(
+        self,
+        name: str,
+        cells: pd.DataFrame | None = None,
+        notes: list[tuple[str, dict]] | None = None,
+        *,
+        text: TextFile | None = None,
+        head: pd.DataFrame | None = None,
+    ) -> None:
+        self.name = name
+        self.notes = notes if notes is not None else []
+        self.text = text
+        self._cells = cells
+        self._head = head
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        """Every cell of the table (read from its file on first use, for a big text table)."""
+        if self._cells is None:
+            assert self.text is not None
+            if self.text.size > MAX_GRID_BYTES:
+                raise ImportRefused(
+                    "import.error.too_big_for_grid",
+                    file=self.name,
+                    size_mb=round(self.text.size / 1024**2),
+                    max_mb=MAX_GRID_BYTES // 1024**2,
+                )
+            text = self.text.path.read_text(encoding="utf-8")
+            self._cells = _parse_text(self.name, text, notes=self.notes)
+        return self._cells
+
+    @property
+    def head(self) -> pd.DataFrame:
+        """The first rows of the grid: all of it, unless it is a big text table."""
+        return self._head if self._cells is None and self._head is not None else self.cells
+
+    @property
+    def streamable(self) -> bool:
+        """True for a big text table whose body DuckDB can read where it lies."""
+        return self.text is not None and self._head is not None and self._cells is None
 
 
 @dataclass
@@ -102,18 +165,32 @@ class ReadResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def read_tables(file_name: str, data: bytes) -> ReadResult:
-    """Every table in an uploaded file (CSV/TSV/TXT, Excel workbook, or a zip of those)."""
-    return _read(file_name, file_name, data, archive_depth=0)
+def read_tables(file_name: str, data: bytes, workdir: Path | None = None) -> ReadResult:
+    """Every table in an uploaded file (CSV/TSV/TXT, Excel workbook, or a zip of those).
+
+    With a `workdir` (a folder that outlives the import), big text tables are cleaned into files
+    there for DuckDB to read (`RawTable.text`) rather than read into memory.
+    """
+    if workdir is not None and len(data) >= STREAM_MIN_BYTES and _looks_like_text(data):
+        table = _stream_text(file_name, file_name, io.BytesIO(data), workdir, next(_FILE_NUMBERS))
+        if table is not None:
+            return ReadResult([table])
+    return _read(file_name, file_name, data, archive_depth=0, workdir=workdir)
 
 
-def _read(display_name: str, file_name: str, data: bytes, archive_depth: int) -> ReadResult:
+def _read(
+    display_name: str,
+    file_name: str,
+    data: bytes,
+    archive_depth: int,
+    workdir: Path | None = None,
+) -> ReadResult:
     extension = PurePosixPath(file_name).suffix.lower()
     if _is_blank(data):
         raise ImportRefused("import.error.empty", file=display_name)
 
     if data.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
-        return _read_zip(display_name, extension, data, archive_depth)
+        return _read_zip(display_name, extension, data, archive_depth, workdir)
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_OLE_MARK in data:
             raise ImportRefused("import.error.encrypted_workbook", file=display_name)
@@ -138,7 +215,9 @@ def _read(display_name: str, file_name: str, data: bytes, archive_depth: int) ->
 # --- Zip archives and workbooks ------------------------------------------------------------------
 
 
-def _read_zip(display_name: str, extension: str, data: bytes, archive_depth: int) -> ReadResult:
+def _read_zip(
+    display_name: str, extension: str, data: bytes, archive_depth: int, workdir: Path | None
+) -> ReadResult:
     is_workbook_name = extension in WORKBOOK_EXTENSIONS
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -152,12 +231,19 @@ def _read_zip(display_name: str, extension: str, data: bytes, archive_depth: int
     opendocument = "mimetype" in names and "content.xml" in names
     if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names) or opendocument:
         return ReadResult(_read_workbook(display_name, data))
-    return _read_archive(display_name, archive, infos, archive_depth)
+    return _read_archive(display_name, archive, infos, archive_depth, workdir)
 
 
 def _refuse_zip_bomb(display_name: str, infos: list[zipfile.ZipInfo]) -> None:
     # Declared sizes are checked before anything is inflated; zipfile itself stops reading an
     # entry at its declared size, so a header that lies cannot make it expand further.
+    if len(infos) > MAX_ARCHIVE_ENTRIES:
+        raise ImportRefused(
+            "import.error.zip_too_many_entries",
+            file=display_name,
+            count=len(infos),
+            max=MAX_ARCHIVE_ENTRIES,
+        )
     total = sum(info.file_size for info in infos)
     too_compressed = any(
         info.file_size > RATIO_CHECK_MIN_SIZE
@@ -178,6 +264,7 @@ def _read_archive(
     archive: zipfile.ZipFile,
     infos: list[zipfile.ZipInfo],
     archive_depth: int,
+    workdir: Path | None,
 ) -> ReadResult:
     tables: list[RawTable] = []
     skipped: list[str] = []
@@ -196,19 +283,25 @@ def _read_archive(
             continue
         if info.flag_bits & 0x1:
             raise ImportRefused("import.error.encrypted_zip", file=display_name)
+        entry_name = f"{display_name}{NAME_JOINER}{info.filename}"
         try:
+            if workdir is not None and info.file_size >= STREAM_MIN_BYTES:
+                # A big entry is inflated straight into its cleaned file, never held in memory.
+                with archive.open(info) as entry:
+                    if _looks_like_text(entry.read(len(_ZIP_MAGIC) + 4)):
+                        entry.seek(0)
+                        number = next(_FILE_NUMBERS)
+                        table = _stream_text(entry_name, info.filename, entry, workdir, number)
+                        if table is not None:
+                            tables.append(table)
+                            continue
             content = archive.read(info)
         except _DAMAGED_ZIP_ERRORS:
             raise ImportRefused("import.error.corrupt_zip", file=display_name) from None
         if _is_blank(content):
             skipped.append(info.filename)
             continue
-        inner = _read(
-            f"{display_name}{NAME_JOINER}{info.filename}",
-            info.filename,
-            content,
-            archive_depth + 1,
-        )
+        inner = _read(entry_name, info.filename, content, archive_depth + 1, workdir)
         tables.extend(inner.tables)
         skipped.extend(f"{info.filename}{NAME_JOINER}{name}" for name in inner.skipped)
     # An archive nested in another one may hold no table: its entries are then merely skipped.
@@ -257,6 +350,150 @@ def _refuse_too_many_columns(display_name: str, count: int) -> None:
         raise ImportRefused(
             "import.error.too_many_columns", file=display_name, count=count, max=MAX_COLUMNS
         )
+
+
+# --- Big text files, cleaned into a file for DuckDB --------------------------------------------------
+
+_FILE_NUMBERS = itertools.count()
+_CHUNK = 1024 * 1024
+_HEAD_BYTES = 256 * 1024
+_WHITESPACE_LINE = re.compile(r"^[^\S\n]+$", re.MULTILINE)
+
+
+def _looks_like_text(start: bytes) -> bool:
+    """Whether a file starting with these bytes is read as text (not an archive or a binary)."""
+    return not start.startswith(
+        (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC, _OLE_MAGIC, *_OTHER_BINARY_MAGICS)
+    ) and not _is_blank(start)
+
+
+def _stream_text(
+    display_name: str, file_name: str, source: BinaryIO, workdir: Path, number: int
+) -> RawTable | None:
+    """A big text table cleaned into a UTF-8 file, with the first rows read to recognise it.
+
+    The text is decoded as `_decode` does (a byte order mark, UTF-8, UTF-16 without mark, else
+    cp1252) and cleaned as `_parse_text` does (NUL dropped, line ends made "\n"), chunk by
+    chunk, so that the file is never held in memory whole. None when the file is not a table
+    of text (markup): it is then read in memory, as any small file.
+    """
+    path = workdir / f"table-{number}.csv"
+    size = _write_clean_text(display_name, source, path)
+    with path.open("rb") as written:
+        start = written.read(_HEAD_BYTES)
+    cut = start.rfind(b"\n") + 1 if len(start) < size else len(start)
+    text = start[: cut or len(start)].decode("utf-8", errors="replace")
+    if _MARKUP_START.match(text[:1000]) or _is_blank(text):
+        path.unlink()
+        return None
+    if PurePosixPath(file_name).suffix.lower() in WORKBOOK_EXTENSIONS:
+        raise ImportRefused(
+            "import.error.renamed_text",
+            file=display_name,
+            ext=PurePosixPath(file_name).suffix.lower(),
+        )
+    first_end = text.find("\n")
+    declared = _SEP_LINE.fullmatch(text[: first_end if first_end >= 0 else len(text)])
+    separator, skip = None, 0
+    if declared:
+        separator = "\t" if declared.group(1) == "\\t" else declared.group(1)
+        if separator not in _DECLARABLE_SEPARATORS:
+            separator = None
+        text, skip = text[first_end + 1 :], 1
+    head = _first_lines(text, HEAD_LINES)
+    sample = [line for line in head.split("\n") if line.strip()][:SNIFF_LINES]
+    lone = TextFile(path, separator or ",", 0, skip, size)
+    # Lines of spaces are skipped by the grid reader but not by DuckDB, and records wrapped by a
+    # spreadsheet must be unwrapped first: such tables are read as a grid.
+    if not sample or _records_are_wrapped(sample) or _WHITESPACE_LINE.search(head):
+        return RawTable(display_name, text=lone)
+    if separator is None:
+        separator = _sniff_separator(head, truncated=True)
+    # The head may end inside a quoted field that goes on below: fewer lines then.
+    for lines in (HEAD_LINES, HEAD_LINES // 4, 20):
+        head = _first_lines(head, lines)
+        columns = _max_fields(head, separator)
+        try:
+            cells = _read_grid(display_name, head, separator, columns)
+        except pd.errors.ParserError:
+            continue
+        table = TextFile(path, separator, columns, skip, size)
+        return RawTable(display_name, text=table, head=cells)
+    return RawTable(display_name, text=lone)
+
+
+def _write_clean_text(display_name: str, source: BinaryIO, path: Path) -> int:
+    """Write the decoded, cleaned text of `source` to `path` as UTF-8; returns its size."""
+    start = source.read(4096)
+    source.seek(0)
+    if start.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", len(codecs.BOM_UTF8)), ("cp1252", len(codecs.BOM_UTF8))]
+    elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", 0)]
+    elif b"\x00" in start and (utf16 := _utf16_without_mark(start)):
+        candidates = [(utf16, 0)]
+    else:
+        candidates = [("utf-8", 0), ("cp1252", 0)]
+    for encoding, offset in candidates:
+        source.seek(offset)
+        try:
+            with path.open("wb") as out:
+                return _copy_clean(display_name, source, out, encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused("import.error.binary", file=display_name)
+
+
+def _utf16_without_mark(sample: bytes) -> str | None:
+    odd_nul = sample[1::2].count(0) / max(len(sample[1::2]), 1)
+    even_nul = sample[0::2].count(0) / max(len(sample[0::2]), 1)
+    if odd_nul > 0.9 and even_nul < 0.1:
+        return "utf-16-le"
+    if even_nul > 0.9 and odd_nul < 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _copy_clean(display_name: str, source: BinaryIO, out: BinaryIO, encoding: str) -> int:
+    """Decode `source` chunk by chunk, clean it as `_parse_text` would, write it as UTF-8."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    # UTF-16 files cut mid-character lose their last odd byte, as `_decode` drops it.
+    final = not encoding.startswith("utf-16")
+    size, carry, first, start = 0, "", True, ""
+    chunk = source.read(_CHUNK)
+    while chunk:
+        following = source.read(_CHUNK)
+        whole = not carry and not decoder.getstate()[0]
+        text = carry + decoder.decode(chunk, final=final and not following)
+        whole = whole and not decoder.getstate()[0]
+        if len(start) < _CONTROL_SAMPLE:
+            # The start of the text tells binary content, as `_refuse_control_chars` sees it.
+            start += text[: _CONTROL_SAMPLE - len(start)]
+            if len(start) == _CONTROL_SAMPLE or not following:
+                _refuse_control_chars(display_name, start)
+        if first:
+            text = text.removeprefix("\ufeff")
+        # A "\r" at the end may be the first half of "\r\n": it waits for the next chunk.
+        carry = "\r" if following and text.endswith("\r") else ""
+        if carry:
+            text = text[:-1]
+        if encoding == "utf-8" and whole and not first and b"\r" not in chunk:
+            # Nearly every chunk of a UTF-8 file: checked, no character cut at either end, and
+            # already as it must be written.
+            encoded = chunk if b"\x00" not in chunk else chunk.replace(b"\x00", b"")
+        else:
+            if "\x00" in text:
+                text = text.replace("\x00", "")
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            encoded = text.encode("utf-8")
+        out.write(encoded)
+        size += len(encoded)
+        chunk, first = following, False
+    if carry:
+        out.write(b"\n")
+        size += 1
+    return size
 
 
 # --- Text files ----------------------------------------------------------------------------------
@@ -308,7 +545,7 @@ def _decode_legacy(display_name: str, data: bytes) -> str:
 
 
 def _refuse_control_chars(display_name: str, text: str) -> str:
-    sample = text[:8192]
+    sample = text[:_CONTROL_SAMPLE]
     if len(_CONTROL_CHARS.findall(sample)) > 0.02 * len(sample):
         raise ImportRefused("import.error.binary", file=display_name)
     # A few stray NULs (a damaged save) would stop the C parser mid-line.

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -19,8 +22,8 @@ from canalyse.importing.files import RawTable, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
 from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
-from canalyse.metrics import METRICS
 from canalyse.platforms import label
+from canalyse.store.sources import table_figures
 
 logger = logging.getLogger(__name__)
 
@@ -188,23 +191,31 @@ def import_file(
     if unchanged is not None:
         return unchanged
     context = _context(file_name, campaign, lang, year, answers)
-    outcome = _read_and_recognise(con, file_name, data, context)
-    if isinstance(outcome, FileReport):
-        return outcome
-    parsed, skipped = outcome
-    report = import_parsed(
-        con,
-        file_name,
-        digest,
-        parsed,
-        campaign=context.campaign,
-        lang=lang,
-        skipped=skipped,
-        answers=answers,
-        kind=kind,
-    )
+    with _workdir() as workdir:
+        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+        if isinstance(outcome, FileReport):
+            return outcome
+        parsed, skipped = outcome
+        report = import_parsed(
+            con,
+            file_name,
+            digest,
+            parsed,
+            campaign=context.campaign,
+            lang=lang,
+            skipped=skipped,
+            answers=answers,
+            kind=kind,
+        )
     report.platform_hints = _hints(parsed)
     return report
+
+
+@contextmanager
+def _workdir() -> Iterator[Path]:
+    """A folder for the cleaned text of big tables, which DuckDB reads until they are stored."""
+    with tempfile.TemporaryDirectory(prefix="canalyse-import-") as folder:
+        yield Path(folder)
 
 
 def reimport_file(
@@ -222,21 +233,22 @@ def reimport_file(
     since (a metric given to an unused column), in one transaction: if the file is refused or
     asks a question, the earlier import stays as it was."""
     context = _context(file_name, campaign, lang, year, answers)
-    outcome = _read_and_recognise(con, file_name, data, context)
-    if isinstance(outcome, FileReport):
-        return outcome
-    parsed, skipped = outcome
-    return import_parsed(
-        con,
-        file_name,
-        content_hash(data),
-        parsed,
-        campaign=context.campaign,
-        lang=lang,
-        skipped=skipped,
-        answers=answers,
-        replace=[source_id],
-    )
+    with _workdir() as workdir:
+        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+        if isinstance(outcome, FileReport):
+            return outcome
+        parsed, skipped = outcome
+        return import_parsed(
+            con,
+            file_name,
+            content_hash(data),
+            parsed,
+            campaign=context.campaign,
+            lang=lang,
+            skipped=skipped,
+            answers=answers,
+            replace=[source_id],
+        )
 
 
 def _context(
@@ -253,12 +265,16 @@ def _context(
 
 
 def _read_and_recognise(
-    con: duckdb.DuckDBPyConnection, file_name: str, data: bytes, context: ImportContext
+    con: duckdb.DuckDBPyConnection,
+    file_name: str,
+    data: bytes,
+    context: ImportContext,
+    workdir: Path,
 ) -> tuple[list[ParsedTable], list[str]] | FileReport:
     """The file's tables turned into facts, and the entries skipped; or the report refusing it."""
     lang = context.lang
     try:
-        read = read_tables(file_name, data)
+        read = read_tables(file_name, data, workdir)
         layouts = mapping.remembered_layouts(con) + exports_layouts()
         remembered = mapping.remembered_columns(con)
         parsed, unrecognised, questions = [], [], []
@@ -352,55 +368,61 @@ def import_parsed(
         return unchanged
     answers = answers or ImportAnswers()
     notes: list[str] = []
-    try:
-        remembered = _remembered_accounts(con)
-        given = dict(answers.accounts)
-        if ANY_NETWORK in given:
-            # One answer for every network of the file (the command line's --account).
-            everywhere = given.pop(ANY_NETWORK)
-            for table in parsed:
-                for platform in table.facts["platform"].unique():
-                    given.setdefault(str(platform), everywhere)
-        answers = ImportAnswers(
-            repeated=answers.repeated,
-            accounts=given,
-            platform=answers.platform,
-            attribute=answers.attribute,
-        )
-        # A remembered answer is only suggested: another owner's file may name no account either.
-        accounts = dict(answers.accounts)
+    given = dict(answers.accounts)
+    if ANY_NETWORK in given:
+        # One answer for every network of the file (the command line's --account).
+        everywhere = given.pop(ANY_NETWORK)
         for table in parsed:
-            _name_blank_accounts(table.facts, accounts)
-        frames = [p.facts for p in parsed]
+            for platform in table.platforms:
+                given.setdefault(platform, everywhere)
+    answers = ImportAnswers(
+        repeated=answers.repeated,
+        accounts=given,
+        platform=answers.platform,
+        attribute=answers.attribute,
+    )
+    found: dict = {}
+
+    def check(source_id: int) -> list[int]:
+        """The questions only the user can answer, asked with the new figures in place (raises
+        `_Asked` to store nothing); else the answers applied: earlier imports to replace."""
+        # A remembered answer is only suggested: another owner's file may name no account either.
         questions, attributions = _account_questions(
-            con, frames, accounts, answers.attribute, remembered, lang
+            con, source_id, answers.accounts, answers.attribute, _remembered_accounts(con), lang
         )
+        repeated = store.repeated_figures(con, source_id)
         replaced: list[int] = []
-        repeated = store.repeated_figures(con, frames)
-        repeated = repeated[~repeated["source_id"].isin(replace)]
         if not repeated.empty:
             if answers.repeated is None:
                 questions.append(_repeated_question(repeated, lang))
             elif answers.repeated == "replace":
                 replaced = [int(source_id) for source_id in repeated["source_id"]]
         if questions:
-            message = t("import.question", lang, file=file_name)
-            return FileReport(file_name, "question", message, questions=questions)
+            raise _Asked(questions)
+        for platform, account, source_ids in attributions:
+            store.attribute_account(con, platform, account, source_ids)
+        _remember_accounts(con, answers.accounts)
+        found.update(repeated=repeated, replaced=replaced, attributions=attributions)
+        return replaced
+
+    try:
         examples = [] if kind == "example" else store.sources_of_kind(con, "example")
-        with store.transaction(con):
-            for platform, account, source_ids in attributions:
-                store.attribute_account(con, platform, account, source_ids)
-            _remember_accounts(con, answers.accounts)
-            source_id = store.add_source(
-                con,
-                file_name=file_name,
-                content_hash=digest,
-                campaign=campaign or None,
-                tables=[_table_row(p) for p in parsed],
-                facts=frames,
-                kind=kind,
-                replace=replaced + examples + replace,
-            )
+        source_id = store.add_source(
+            con,
+            file_name=file_name,
+            content_hash=digest,
+            campaign=campaign or None,
+            tables=[_table_row(p) for p in parsed],
+            facts=[p.facts for p in parsed],
+            kind=kind,
+            replace=examples + replace,
+            accounts=answers.accounts,
+            check=check,
+        )
+        figures = table_figures(con, source_id)
+    except _Asked as asked:
+        message = t("import.question", lang, file=file_name)
+        return FileReport(file_name, "question", message, questions=asked.questions)
     except CanalyseError as exc:
         return FileReport(file_name, "error", exc.message(lang), error_key=exc.key)
     except duckdb.Error as exc:
@@ -411,6 +433,7 @@ def import_parsed(
         logger.exception("storing %s failed", file_name)
         message = t("import.error.unexpected", lang, file=file_name, detail=type(exc).__name__)
         return FileReport(file_name, "error", message, error_key="import.error.unexpected")
+    repeated, replaced = found["repeated"], found["replaced"]
     if examples:
         notes.append(t("import.note.example_removed", lang))
     if replaced:
@@ -418,17 +441,25 @@ def import_parsed(
         notes.append(t("import.note.repeated_replaced", lang, files=names))
     elif answers.repeated == "keep" and not repeated.empty:
         notes.append(t("import.note.repeated_kept", lang))
-    for platform, account, _ in attributions:
+    for platform, account, _ in found["attributions"]:
         notes.append(
             t("import.note.account_attributed", lang, platform=label(platform), account=account)
         )
     skipped = list(skipped or [])
-    reports = [_report(p, lang) for p in parsed]
+    reports = [_report(p, f, lang) for p, f in zip(parsed, figures, strict=True)]
     if reports and notes:
         reports[0].notes = notes + reports[0].notes
     rows = sum(r.rows for r in reports)
     message = t("import.imported", lang, file=file_name, count=rows, tables=len(reports))
     return FileReport(file_name, "imported", message, reports, skipped, source_id)
+
+
+class _Asked(Exception):  # noqa: N818 — not an error: the import waits for answers
+    """Raised inside the storing transaction to undo it: the import asks these questions first."""
+
+    def __init__(self, questions: list[Question]) -> None:
+        super().__init__("questions")
+        self.questions = questions
 
 
 def _unchanged(
@@ -485,17 +516,9 @@ def _remember_accounts(con: duckdb.DuckDBPyConnection, accounts: dict[str, str])
         )
 
 
-def _name_blank_accounts(facts: pd.DataFrame, accounts: dict[str, str]) -> None:
-    """Give the new figures without an account the account the user named for their network."""
-    for platform, account in accounts.items():
-        if account:
-            blank = (facts["platform"] == platform) & (facts["account"].fillna("") == "")
-            facts.loc[blank, "account"] = account
-
-
 def _account_questions(
     con: duckdb.DuckDBPyConnection,
-    frames: list[pd.DataFrame],
+    source_id: int,
     accounts: dict[str, str],
     attribute: dict[str, list[int]],
     remembered: dict[str, str],
@@ -504,7 +527,7 @@ def _account_questions(
     """Questions about accounts named on one side only (suggesting the answer last given for the
     network), and the earlier figures without an account to attribute (platform, account, source
     ids) where the answer is given."""
-    overlaps = store.account_overlaps(con, frames)
+    overlaps = store.account_overlaps(con, source_id)
     questions: list[Question] = []
     attributions: list[tuple[str, str, list[int]]] = []
     names = dict(con.execute("SELECT source_id, file_name FROM sources").fetchall())
@@ -643,47 +666,29 @@ def _seen_columns(table: RawTable) -> str:
     return "—"
 
 
-def _period_bounds(facts: pd.DataFrame) -> tuple[object, object]:
-    starts = pd.to_datetime(facts["period_start"]).dropna()
-    ends = pd.to_datetime(facts["period_end"]).dropna()
-    if starts.empty:
-        return None, None
-    return starts.min().date(), ends.max().date()
-
-
 def _table_row(parsed: ParsedTable) -> dict:
-    date_min, date_max = _period_bounds(parsed.facts)
     return {
         "table_name": parsed.name,
         "layout": parsed.layout,
         "platform": parsed.platform,
         "grain": parsed.grain,
-        "rows": len(parsed.facts),
-        "date_min": date_min,
-        "date_max": date_max,
     }
 
 
-def _report(parsed: ParsedTable, lang: str) -> TableReport:
-    date_min, date_max = _period_bounds(parsed.facts)
-    totals = {}
-    by_date = parsed.facts.sort_values("period_end", kind="stable", na_position="first")
-    for name, metric in METRICS.items():
-        column = by_date[name].dropna()
-        if not column.empty:
-            totals[name] = float(column.iloc[-1] if metric.aggregation == "last" else column.sum())
+def _report(parsed: ParsedTable, figures: dict, lang: str) -> TableReport:
+    """What one stored table gave, `figures` being what the store counted of it (`table_figures`)."""
     notes = [t(key, lang, **params) for key, params in parsed.notes]
     return TableReport(
         name=parsed.name,
         layout=parsed.layout,
         layout_label=layout_label(parsed.layout, lang),
         platform=parsed.platform,
-        platforms=sorted(parsed.facts["platform"].unique().tolist()),
+        platforms=figures["platforms"],
         grain=parsed.grain,
-        rows=len(parsed.facts),
-        date_min=date_min,
-        date_max=date_max,
-        totals=totals,
+        rows=figures["rows"],
+        date_min=figures["date_min"],
+        date_max=figures["date_max"],
+        totals=figures["totals"],
         notes=notes,
         unused_numeric=parsed.unused_numeric,
         columns_key=parsed.columns_key,

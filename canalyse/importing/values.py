@@ -350,6 +350,30 @@ def parse_dates(values: pd.Series, dayfirst: bool | None = None) -> ParsedDates:
     return ParsedDates(start, end, granularity, invalid, note)
 
 
+def parse_distinct_dates(
+    texts: pd.Series, counts: np.ndarray, dayfirst: bool | None = None, *, per_cell: bool = False
+) -> ParsedDates:
+    """`parse_dates` over a text column given as its distinct cells and how many times each
+    occurs; the results are per distinct cell.
+
+    Which side of `03/04/2025` is the day is decided, as `parse_dates` does, by each distinct
+    cell, or by every cell when `per_cell` (what `parse_dates` does when most cells differ).
+    """
+    texts = texts.reset_index(drop=True)
+    weights = np.asarray(counts, dtype="int64")
+    found = _dates_from_text(texts, dayfirst, weights if per_cell else None)
+    grain = found["grain"].to_numpy(dtype=object)
+    months, days = weights[grain == "month"].sum(), weights[grain == "day"].sum()
+    granularity = "month" if months > days else "day"
+    start = found["start"].where(grain == granularity).astype("datetime64[ns]")
+    end = _last_days_of_months(start) if granularity == "month" else start.copy()
+    invalid = (start.isna() & ~found["missing"].astype(bool)).astype(bool)
+    readable = start.notna().to_numpy()
+    labels = pd.Series(weights[readable], index=found["label"][readable].to_numpy())
+    note = " + ".join(labels.groupby(level=0, sort=False).sum().sort_values(ascending=False).index)
+    return ParsedDates(start, end, granularity, invalid, note)
+
+
 def _set(found: pd.DataFrame, rows: pd.Series, dates: pd.Series, grain: str, label: str) -> None:
     """Store `dates` (one per True in `rows`) with their granularity and format label."""
     positions = np.flatnonzero(rows.to_numpy(dtype=bool))
@@ -385,10 +409,13 @@ def _serial_dates(numbers: pd.Series) -> pd.Series:
     return (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[ns]")
 
 
-def _dates_from_text(distinct: pd.Series, dayfirst: bool | None) -> pd.DataFrame:
-    """Start date, granularity and format label of each distinct text cell of a column."""
+def _dates_from_text(
+    distinct: pd.Series, dayfirst: bool | None, weights: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Start date, granularity and format label of each distinct text cell of a column
+    (`weights`: how many cells each stands for when the day order is decided)."""
     parts = _date_parts_from_text(distinct)
-    _resolve_day_order(parts, dayfirst)
+    _resolve_day_order(parts, dayfirst, weights)
     day = pd.Series(_dates_from_parts(parts["year"], parts["month"], parts["day"]), parts.index)
     month = pd.Series(
         _dates_from_parts(parts["year"], parts["month"], pd.Series(1.0, parts.index)), parts.index
@@ -469,15 +496,18 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
     return parts
 
 
-def _resolve_day_order(parts: pd.DataFrame, dayfirst: bool | None) -> None:
+def _resolve_day_order(
+    parts: pd.DataFrame, dayfirst: bool | None, weights: np.ndarray | None = None
+) -> None:
     """Turn the two leading numbers of `..-..-YYYY` cells into day and month."""
     ambiguous = parts["second"].notna()
     if not ambiguous.any():
         return
     first, second = parts["first"], parts["second"]
     if dayfirst is None:
-        day_evidence = int(((first > 12) & (second <= 12) & ambiguous).sum())
-        month_evidence = int(((second > 12) & (first <= 12) & ambiguous).sum())
+        cells = 1 if weights is None else weights
+        day_evidence = int((((first > 12) & (second <= 12) & ambiguous) * cells).sum())
+        month_evidence = int((((second > 12) & (first <= 12) & ambiguous) * cells).sum())
         dayfirst = day_evidence >= month_evidence
     day, month = (first, second) if dayfirst else (second, first)
     parts.loc[ambiguous, "day"] = day[ambiguous]

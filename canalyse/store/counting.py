@@ -35,8 +35,10 @@ gives the same rules with worked examples.
 `rebuild` recomputes the counted figures of the (network, account) pairs a write touched, inside
 that write's transaction, into three tables the pages read instead of recomputing the rules:
 `figures` (counted), `figures_set_aside` (set aside, with the reason) and `figure_sources` (which
-imports the counted figures came from). The SQL is generated from the metric registry
-(`canalyse.metrics`): identifiers only, never text from a file.
+imports the counted figures came from). Rule 0 is kept in `facts_current` for the keys that
+several imports give; every other raw figure is its own current value, so importing new figures
+writes nothing there. The SQL is generated from the metric registry (`canalyse.metrics`):
+identifiers only, never text from a file.
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ assert all(_IDENTIFIER.match(name) for name in METRICS), "metric names are SQL i
 def _each(template: str, names: Iterable[str] | None = None, sep: str = ",\n    ") -> str:
     """`template` once per metric ({m} is the metric name), joined: the per-metric SQL blocks."""
     return sep.join(template.format(m=name) for name in (names or METRICS))
+
+
+# The imports whose values a figure only one import gives brings: that import, if it has any.
+_SOURCES_OF_ONE = (
+    "CASE WHEN "
+    + " OR ".join(f"f.{name} IS NOT NULL" for name in METRICS)
+    + " THEN [f.source_id] ELSE [] END AS sources"
+)
 
 
 def _flows() -> list[str]:
@@ -201,8 +211,9 @@ def tables_sql(metrics: Iterable[str] | None = None) -> str:
     period_start DATE,
     period_end   DATE,"""
     return f"""
--- The current value of every figure: for each key and metric, the most recent import's
--- (rule 0), with the imports whose values won (`sources`). Maintained key by key.
+-- The current value of the figures that several imports give (rule 0): for each such key and
+-- metric, the most recent import's, with the imports whose values won (`sources`). A key only one
+-- import gives is its own current value and needs no row here. Maintained key by key.
 CREATE TABLE facts_current (
     fact_key     VARCHAR NOT NULL,
     platform     VARCHAR NOT NULL,
@@ -244,13 +255,14 @@ def _rebuild_statements() -> list[str]:
     set_aside = ",\n    ".join(
         f"{kept_value[m]}({m}) FILTER (WHERE why_{m} = r.code) AS {m}" for m in METRICS
     )
+    grouped = ",\n    ".join(f"{kept_value[m]}({m}) AS {m}" for m in METRICS)
     reason_names = "[" + ", ".join(f"'{reason}'" for reason in REASONS) + "]"
     code = {reason: str(number) for reason, number in _CODE.items()}
     fate = (
         "CASE WHEN f.{m} IS NULL THEN NULL "
         "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
         f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
-        "WHEN f.grain = 'day' AND f.item_key IS NULL THEN 0 "
+        "WHEN f.grain = 'day' AND NOT f.has_item THEN 0 "
         f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
         f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
         f"WHEN f.grain = 'post' AND coalesce(s.a_{{m}}, false) THEN {code['account_days']} "
@@ -270,13 +282,23 @@ def _rebuild_statements() -> list[str]:
         "WHERE figures_set_aside.platform = t.platform AND figures_set_aside.account = t.account",
         "DELETE FROM figure_sources USING _touched AS t "
         "WHERE figure_sources.platform = t.platform AND figure_sources.account = t.account",
-        # The current figures of the pairs touched (rule 0 is kept up to date by `add_current`
-        # and `recompute_current`).
-        """
+        # The current figures of the pairs touched (rule 0): the keys several imports give, from
+        # `facts_current`; every other figure as its one import gives it.
+        f"""
 CREATE OR REPLACE TEMP VIEW _cur AS
-SELECT c.*
-FROM facts_current AS c
-SEMI JOIN _touched AS t ON c.platform = t.platform AND c.account = t.account""",
+WITH shared AS (
+    SELECT c.*
+    FROM facts_current AS c
+    SEMI JOIN _touched AS t ON c.platform = t.platform AND c.account = t.account
+)
+SELECT * FROM shared
+UNION ALL BY NAME
+SELECT f.fact_key, f.platform, f.account, f.grain, f.period_start, f.period_end, f.item_key,
+    f.campaign, {_SOURCES_OF_ONE},
+    {_each("f.{m}")}
+FROM facts AS f
+SEMI JOIN _touched AS t ON f.platform = t.platform AND f.account = t.account
+ANTI JOIN shared AS c ON c.fact_key = f.fact_key""",
         # Which metrics each day has from the account's day series (a_) and from content days (c_).
         f"""
 CREATE OR REPLACE TEMP TABLE _days AS
@@ -340,6 +362,17 @@ FROM (
     WHERE {_each("(has_{m} AND NOT covered_{m})", sep=" OR ")}
 )
 GROUP BY platform, account, day""",
+        # Figures that share everything their fate depends on (pair, campaign, days, grain, per
+        # item or not, imports, which metrics they give) share it: they are counted together.
+        f"""
+CREATE OR REPLACE TEMP TABLE _grouped AS
+SELECT platform, account, campaign, sources, period_start, period_end, grain,
+    item_key IS NOT NULL AS has_item,
+    count(*) AS n,
+    {grouped}
+FROM _cur
+GROUP BY platform, account, campaign, sources, period_start, period_end, grain, has_item,
+    {_each("{m} IS NULL", sep=", ")}""",
         # Rules 1, 2 and 4: each figure's fate, per metric (why_: 0 counted, else the reason's
         # code; NULL where the figure has no value for that metric).
         f"""
@@ -349,19 +382,19 @@ SELECT *,
     {_each("why_{m} > 0", sep=" OR ")} IS TRUE AS any_set_aside
 FROM (
 SELECT
-    f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end,
+    f.platform, f.account, f.campaign, f.sources, f.period_start, f.period_end, f.n,
     CASE
-        WHEN f.grain = 'day' AND f.item_key IS NOT NULL THEN 'content_day'
+        WHEN f.grain = 'day' AND f.has_item THEN 'content_day'
         WHEN f.grain = 'period' AND f.period_start IS NULL THEN 'undated'
         ELSE f.grain
     END AS kind,
     {_each("f.{m}")},
     {_each(fate)}
-FROM _cur AS f
+FROM _grouped AS f
 LEFT JOIN _period_state AS p
   ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
  AND p.period_start = f.period_start AND p.period_end = f.period_end
- AND p.per_item = (f.item_key IS NOT NULL)
+ AND p.per_item = f.has_item
 LEFT JOIN _inside AS i
   ON f.grain <> 'period' AND i.platform = f.platform AND i.account = f.account
  AND i.day = f.period_start
@@ -375,7 +408,7 @@ LEFT JOIN _series AS s
         f"""
 INSERT INTO figures BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
-    count(*) AS rows,
+    sum(n) AS rows,
     {counted}
 FROM _state
 WHERE any_counted
@@ -384,7 +417,7 @@ GROUP BY ALL""",
 INSERT INTO figures_set_aside BY NAME
 SELECT platform, account, campaign, kind, period_start, period_end,
     {reason_names}[r.code] AS reason,
-    count(*) AS rows,
+    sum(n) AS rows,
     {set_aside}
 FROM (SELECT * FROM _state WHERE any_set_aside) AS f, range(1, {len(REASONS) + 1}) AS r(code)
 WHERE {_each("why_{m} = r.code", sep=" OR ")}
@@ -392,9 +425,10 @@ GROUP BY ALL""",
         """
 INSERT INTO figure_sources BY NAME
 SELECT source_id, platform, account, campaign, kind,
-    min(period_start) AS period_start, max(period_end) AS period_end, count(*) AS rows
+    min(period_start) AS period_start, max(period_end) AS period_end, sum(n) AS rows
 FROM (
-    SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start, period_end
+    SELECT unnest(sources) AS source_id, platform, account, campaign, kind, period_start,
+        period_end, n
     FROM _state
     WHERE any_counted
 )
@@ -405,6 +439,7 @@ GROUP BY ALL""",
         "DROP TABLE _periods",
         "DROP TABLE _period_state",
         "DROP TABLE _inside",
+        "DROP TABLE _grouped",
         "DROP TABLE _state",
     ]
 
@@ -413,8 +448,8 @@ _STATEMENTS: list[str] | None = None
 
 
 def _current_select(where: str) -> str:
-    """Rule 0 over the raw facts selected by `where`: one row per key, each metric the most recent
-    import's value, and the imports whose values won."""
+    """Rule 0 over the raw facts selected by `where`: one row per key that several imports give,
+    each metric the most recent import's value, and the imports whose values won."""
     return f"""
 SELECT
     f.fact_key,
@@ -430,12 +465,13 @@ SELECT
     {_each("arg_max(f.{m}, f.source_id) FILTER (WHERE f.{m} IS NOT NULL) AS {m}")}
 FROM facts AS f
 WHERE {where}
-GROUP BY f.fact_key"""
+GROUP BY f.fact_key
+HAVING count(*) > 1"""
 
 
 def recompute_current(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the current value of the keys listed in the temporary table `_keys(fact_key)`
-    from the raw facts (a key with no raw fact left disappears)."""
+    from the raw facts (a key left with one raw fact, or none, needs no row)."""
     con.execute(
         "DELETE FROM facts_current USING _keys AS k WHERE facts_current.fact_key = k.fact_key"
     )
@@ -455,27 +491,34 @@ def keys_of(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
 
 
 def add_current(con: duckdb.DuckDBPyConnection, source_id: int) -> None:
-    """Bring the current figures up to date after one import: its keys seen for the first time are
-    its own rows as they are (the common case, and no aggregation), the keys it repeats are
-    recomputed."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _keys AS "
-        "SELECT DISTINCT f.fact_key FROM facts AS f "
-        "SEMI JOIN facts_current AS c ON c.fact_key = f.fact_key "
-        "WHERE f.source_id = $source_id",
+    """Bring the current figures up to date after one import: only its keys that other figures
+    give too (an earlier import's, or another table of the same file) are recomputed; a key seen
+    once is its own current value (the common case, which costs nothing here)."""
+    shared = con.execute(
+        """
+        WITH pairs AS (SELECT DISTINCT platform, account FROM facts WHERE source_id = $source_id)
+        SELECT EXISTS (
+            SELECT 1 FROM facts AS f SEMI JOIN pairs AS p
+              ON f.platform = p.platform AND f.account = p.account
+            WHERE f.source_id <> $source_id
+        ) OR (SELECT count(DISTINCT table_no) > 1 FROM facts WHERE source_id = $source_id)
+        """,
         {"source_id": source_id},
-    )
-    any_metric = " OR ".join(f"f.{m} IS NOT NULL" for m in METRICS)
+    ).fetchall()[0][0]
+    if not shared:
+        return
+    # A key starts with its network and account: only the pairs this import touches can share one.
     con.execute(
-        f"""
-        INSERT INTO facts_current BY NAME
-        SELECT f.fact_key, f.platform, f.account, f.grain, f.period_start, f.period_end,
-            f.item_key, f.campaign,
-            CASE WHEN {any_metric} THEN [f.source_id] ELSE [] END AS sources,
-            {_each("f.{m}")}
+        """
+        CREATE OR REPLACE TEMP TABLE _keys AS
+        WITH new AS (SELECT fact_key, platform, account FROM facts WHERE source_id = $source_id),
+        pairs AS (SELECT DISTINCT platform, account FROM new)
+        SELECT f.fact_key
         FROM facts AS f
-        ANTI JOIN _keys AS k ON k.fact_key = f.fact_key
-        WHERE f.source_id = $source_id
+        SEMI JOIN pairs AS p ON f.platform = p.platform AND f.account = p.account
+        SEMI JOIN new AS n ON n.fact_key = f.fact_key
+        GROUP BY f.fact_key
+        HAVING count(*) > 1
         """,
         {"source_id": source_id},
     )

@@ -6,16 +6,21 @@ pairs it touched (`counting.rebuild`), so the pages never see half of a change.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
 import pandas as pd
 
 from canalyse.errors import CanalyseError
-from canalyse.metrics import METRIC_NAMES
+from canalyse.metrics import METRIC_NAMES, METRICS
 from canalyse.store import counting
 from canalyse.store.activity import current_actor, record
-from canalyse.store.transaction import registered, transaction
+from canalyse.store.transaction import transaction
 
 # What an importer gives for each figure line (its key is computed here, by the `fact_key` macro).
 INPUT_COLUMNS = (
@@ -57,6 +62,21 @@ def find_source_by_hash(con: duckdb.DuckDBPyConnection, content_hash: str) -> di
     return {"source_id": row[0], "file_name": row[1], "imported_at": row[2]}
 
 
+@dataclass
+class FactsQuery:
+    """Figure lines an importer leaves to DuckDB (a big file read where it lies): `sql` is a SELECT
+    giving the INPUT_COLUMNS, with named `params`; `relations` are small tables it joins (parsed
+    dates, numbers), readable under their names while it runs; `platforms` the networks it gives."""
+
+    sql: str
+    params: dict = field(default_factory=dict)
+    relations: dict[str, object] = field(default_factory=dict)
+    platforms: list[str] = field(default_factory=list)
+
+
+Facts = pd.DataFrame | FactsQuery
+
+
 def _incoming(frame: pd.DataFrame) -> pd.DataFrame:
     incoming = frame.reindex(columns=list(INPUT_COLUMNS))
     for column in ("platform", "grain", "item_key", "title"):
@@ -65,6 +85,9 @@ def _incoming(frame: pd.DataFrame) -> pd.DataFrame:
     incoming["campaign"] = incoming["campaign"].astype(object).fillna("")
     incoming["key_campaign"] = incoming["key_campaign"].astype(object).fillna(False).astype(bool)
     incoming["key_extra"] = incoming["key_extra"].astype(object).fillna("").astype(str)
+    # DuckDB reads a column of `datetime.date` objects one value at a time; datetime64 at once.
+    for column in ("period_start", "period_end"):
+        incoming[column] = pd.to_datetime(incoming[column])
     return incoming
 
 
@@ -75,24 +98,54 @@ def add_source(
     content_hash: str,
     campaign: str | None,
     tables: list[dict],
-    facts: list[pd.DataFrame],
+    facts: list[Facts],
     kind: str = "file",
     replace: list[int] | None = None,
+    accounts: dict[str, str] | None = None,
+    check: Callable[[int], list[int]] | None = None,
 ) -> int:
     """Store one import's tables and facts in a single transaction; returns the new source id.
 
-    `tables[i]` describes the table whose facts are `facts[i]` (keys: table_name, layout, platform,
-    grain, rows, date_min, date_max). `replace` lists earlier imports removed in the same
-    transaction (a repeated summary, the example). If anything fails, nothing changes.
+    `tables[i]` describes the table whose facts are `facts[i]` (keys: table_name, layout,
+    platform, grain; its rows and dates are counted from the facts). `replace` lists earlier
+    imports removed in the same transaction (the example, an import read again). `accounts`
+    names, per network, the account of the new figures that name none. `check(source_id)` is
+    called with the new figures in place and nothing recounted yet: it returns more imports to
+    remove (figures the file repeats), or raises to undo everything. If anything fails, nothing
+    changes.
     """
     if kind not in SOURCE_KINDS:
         raise ValueError(f"unknown source kind {kind!r}")
-    platforms = sorted({p for frame in facts for p in frame["platform"].dropna().unique()})
-    dated = [t for t in tables if t["date_min"] is not None]
     with transaction(con):
         touched = [counting.partitions_of(con, replace or [])]
         _delete(con, replace or [])
-        source_id = con.execute("SELECT nextval('source_ids')").fetchone()[0]
+        source_id = con.execute("SELECT nextval('source_ids')").fetchall()[0][0]
+        for table_no, frame in enumerate(facts):
+            _insert_facts(con, source_id, table_no, frame, accounts or {})
+        counts = con.execute(
+            "SELECT table_no, count(*), min(period_start), max(period_end), "
+            "list(DISTINCT platform ORDER BY platform) "
+            "FROM facts WHERE source_id = ? GROUP BY table_no",
+            [source_id],
+        ).fetchall()
+        found = {row[0]: row[1:] for row in counts}
+        for table_no, table in enumerate(tables):
+            rows, date_min, date_max, _ = found.get(table_no, (0, None, None, []))
+            con.execute(
+                "INSERT INTO source_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    source_id,
+                    table_no,
+                    table["table_name"],
+                    table["layout"],
+                    table["platform"],
+                    table["grain"],
+                    rows,
+                    date_min,
+                    date_max,
+                ],
+            )
+        platforms = sorted({p for row in counts for p in row[4]})
         layouts = dict.fromkeys(t["layout"] for t in tables)
         con.execute(
             "INSERT INTO sources BY NAME SELECT ? AS source_id, ? AS file_name, ? AS content_hash, "
@@ -106,43 +159,140 @@ def add_source(
                 ", ".join(layouts),
                 campaign,
                 datetime.now().replace(microsecond=0),
-                sum(t["rows"] for t in tables),
-                min((t["date_min"] for t in dated), default=None),
-                max((t["date_max"] for t in dated), default=None),
+                sum(row[1] for row in counts),
+                min((row[2] for row in counts if row[2] is not None), default=None),
+                max((row[3] for row in counts if row[3] is not None), default=None),
                 kind,
                 platforms,
                 current_actor(),
             ],
         )
-        for table_no, (table, frame) in enumerate(zip(tables, facts, strict=True)):
-            con.execute(
-                "INSERT INTO source_tables VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    source_id,
-                    table_no,
-                    table["table_name"],
-                    table["layout"],
-                    table["platform"],
-                    table["grain"],
-                    table["rows"],
-                    table["date_min"],
-                    table["date_max"],
-                ],
-            )
-            with registered(con, "incoming_facts", _incoming(frame)):
-                con.execute(
-                    "INSERT INTO facts BY NAME SELECT *, "
-                    "$source_id AS source_id, $table_no AS table_no, "
-                    "fact_key(platform, account, grain, item_key, period_start, period_end, "
-                    "key_campaign, campaign, key_extra) AS fact_key "
-                    "FROM incoming_facts",
-                    {"source_id": source_id, "table_no": table_no},
-                )
         counting.add_current(con, source_id)
+        if check is not None:
+            repeated = [i for i in check(source_id) if i != source_id]
+            touched.append(counting.partitions_of(con, repeated))
+            _delete(con, repeated)
         refresh_campaigns(con, [source_id])
         touched.append(counting.partitions_of(con, [source_id]))
         counting.rebuild(con, pd.concat(touched, ignore_index=True))
     return source_id
+
+
+def _insert_facts(
+    con: duckdb.DuckDBPyConnection,
+    source_id: int,
+    table_no: int,
+    facts: Facts,
+    accounts: dict[str, str],
+) -> None:
+    """Add one table's figure lines, keyed, naming the account of lines that name none."""
+    named = [(platform, account) for platform, account in accounts.items() if account]
+    params: dict = {"source_id": source_id, "table_no": table_no}
+    account = "account"
+    if named:
+        cases = " ".join(
+            f"WHEN account = '' AND platform = $blank_platform_{n} THEN $blank_account_{n}"
+            for n in range(len(named))
+        )
+        account = f"CASE {cases} ELSE account END"
+        for n, (platform, name) in enumerate(named):
+            params[f"blank_platform_{n}"] = platform
+            params[f"blank_account_{n}"] = name
+    if isinstance(facts, FactsQuery):
+        relations, source = facts.relations, f"({facts.sql})"
+        params.update(facts.params)
+    else:
+        relations, source = {"incoming_facts": _incoming(facts)}, "incoming_facts"
+    # The query is the importer's, built from identifiers; every value is a named parameter.
+    statement = f"""
+        INSERT INTO facts BY NAME
+        SELECT *, $source_id AS source_id, $table_no AS table_no,
+            fact_key(platform, account, grain, item_key, period_start, period_end,
+                     key_campaign, campaign, key_extra) AS fact_key
+        FROM (SELECT * REPLACE ({account} AS account) FROM {source})
+    """  # noqa: S608
+    for name, relation in relations.items():
+        con.register(name, relation)
+    try:
+        if isinstance(facts, FactsQuery):
+            with _reading_a_file(con):
+                con.execute(statement, used_params(statement, params))
+        else:
+            con.execute(statement, used_params(statement, params))
+    finally:
+        for name in relations:
+            try:
+                con.unregister(name)
+            except duckdb.TransactionException:
+                pass  # a failed statement aborted the transaction; the next register replaces it
+
+
+IMPORT_MEMORY = "384MB"
+"""What DuckDB may hold while it reads a big file into the workspace (left alone, its buffers
+would keep up to 80 % of the machine's memory): the file is inserted in a stream."""
+
+
+@contextmanager
+def _reading_a_file(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB set up to insert a file it reads: little memory, and the small tables the query
+    joins as the side it hashes (misjudging the file's size, it would otherwise hash the whole
+    file, in memory and out of order). The settings are put back afterwards."""
+    previous = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("RESET memory_limit")
+    default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    try:
+        yield
+    finally:
+        try:
+            con.execute("RESET disabled_optimizers")
+            if previous == default:
+                con.execute("RESET memory_limit")
+            else:
+                con.execute(f"SET memory_limit = '{previous}'")
+        except duckdb.TransactionException:
+            pass  # the failed statement aborted the transaction; the next import sets them again
+
+
+def used_params(sql: str, params: dict) -> dict:
+    """The named parameters `sql` uses (DuckDB refuses any other)."""
+    return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
+
+
+def table_figures(con: duckdb.DuckDBPyConnection, source_id: int) -> list[dict]:
+    """Per table of one import: its figure lines, first and last day, networks, and the total of
+    each metric it gives (a level such as followers: its latest value)."""
+    totals = []
+    for name, metric in METRICS.items():
+        if metric.aggregation == "last":
+            # The value on the latest day; among lines of that day, the last one in the file.
+            order = "row(period_end IS NOT NULL, coalesce(period_end, DATE '0001-01-01'), rowid)"
+            totals.append(f"arg_max({name}, {order}) FILTER (WHERE {name} IS NOT NULL)")
+        else:
+            totals.append(f"fsum({name})")
+    rows = con.execute(
+        f"""
+        SELECT table_no, count(*), min(period_start), max(period_end),
+            list(DISTINCT platform ORDER BY platform), {", ".join(totals)}
+        FROM facts WHERE source_id = ? GROUP BY table_no ORDER BY table_no
+        """,  # noqa: S608 — column names come from the metric registry
+        [source_id],
+    ).fetchall()
+    found = {}
+    for table_no, count, first, last, platforms, *values in rows:
+        found[table_no] = {
+            "rows": count,
+            "date_min": first,
+            "date_max": last,
+            "platforms": platforms,
+            "totals": {
+                name: float(value)
+                for name, value in zip(METRICS, values, strict=True)
+                if value is not None and not (isinstance(value, float) and math.isnan(value))
+            },
+        }
+    return [found[table_no] for table_no in sorted(found)]
 
 
 def _delete(con: duckdb.DuckDBPyConnection, source_ids: list[int]) -> None:
@@ -256,8 +406,9 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
 
 
-def repeated_figures(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Earlier imports whose figures these new ones repeat under another key.
+def repeated_figures(con: duckdb.DuckDBPyConnection, source_id: int) -> pd.DataFrame:
+    """Earlier imports whose figures the import `source_id` (its facts stored, not yet recounted)
+    repeats under another key.
 
     A campaign summary saved both as `.xlsx` and `.csv`, or a re-export keyed differently, brings
     the same network, account, grain, dates and values again: adding it would count them twice.
@@ -265,43 +416,49 @@ def repeated_figures(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) 
     file_name, imported_at, repeated (new rows found there), rows (new rows in all). Rows whose
     figures are all zero or missing prove nothing and are not compared.
     """
-    frames = [_incoming(frame) for frame in facts if not frame.empty]
     columns = ["source_id", "file_name", "imported_at", "repeated", "rows"]
-    if not frames:
+    rows, others = con.execute(
+        """
+        WITH kinds AS (
+            SELECT DISTINCT platform, account, grain FROM facts WHERE source_id = $source_id
+        )
+        SELECT (SELECT count(*) FROM facts WHERE source_id = $source_id),
+            EXISTS (SELECT 1 FROM facts AS f SEMI JOIN kinds AS k
+                      ON f.platform = k.platform AND f.account = k.account AND f.grain = k.grain
+                    WHERE f.source_id <> $source_id)
+        """,
+        {"source_id": source_id},
+    ).fetchall()[0]
+    if not rows or not others:
         return pd.DataFrame(columns=columns)
-    incoming = pd.concat(frames, ignore_index=True)
-    incoming["row_no"] = range(len(incoming))
     same_values = " AND ".join(
         f"CAST(f.{m} AS DOUBLE) IS NOT DISTINCT FROM CAST(n.{m} AS DOUBLE)" for m in METRIC_NAMES
     )
     meaningful = " OR ".join(f"coalesce(n.{m}, 0) <> 0" for m in METRIC_NAMES)
-    with registered(con, "incoming_repeats", incoming):
-        found = con.execute(
-            f"""
-            WITH n AS (
-                SELECT *, fact_key(platform, account, grain, item_key, period_start, period_end,
-                                   key_campaign, campaign, key_extra) AS new_key
-                FROM incoming_repeats AS n
-                WHERE {meaningful}
-            ),
-            matches AS (
-                SELECT f.source_id, count(DISTINCT n.row_no) AS repeated
-                FROM n
-                JOIN facts AS f
-                  ON f.platform = n.platform AND f.account = n.account AND f.grain = n.grain
-                 AND f.period_start IS NOT DISTINCT FROM n.period_start
-                 AND f.period_end IS NOT DISTINCT FROM n.period_end
-                 AND {same_values}
-                 AND f.fact_key <> n.new_key
-                GROUP BY f.source_id
-            )
-            SELECT s.source_id, s.file_name, s.imported_at, m.repeated, $rows AS rows
-            FROM matches AS m JOIN sources AS s USING (source_id)
-            WHERE s.kind <> 'example' AND m.repeated >= $least
-            ORDER BY m.repeated DESC, s.source_id DESC
-            """,  # noqa: S608 — column names come from the metric registry
-            {"rows": len(incoming), "least": max(1, int(len(incoming) * _REPEAT_SHARE + 0.5))},
-        ).df()
+    found = con.execute(
+        f"""
+        WITH n AS (
+            SELECT * FROM facts AS n WHERE source_id = $source_id AND ({meaningful})
+        ),
+        matches AS (
+            SELECT f.source_id, count(DISTINCT n.fact_key) AS repeated
+            FROM n
+            JOIN facts AS f
+              ON f.platform = n.platform AND f.account = n.account AND f.grain = n.grain
+             AND f.period_start IS NOT DISTINCT FROM n.period_start
+             AND f.period_end IS NOT DISTINCT FROM n.period_end
+             AND {same_values}
+             AND f.fact_key <> n.fact_key
+            WHERE f.source_id <> $source_id
+            GROUP BY f.source_id
+        )
+        SELECT s.source_id, s.file_name, s.imported_at, m.repeated, $rows AS rows
+        FROM matches AS m JOIN sources AS s USING (source_id)
+        WHERE s.kind <> 'example' AND m.repeated >= $least
+        ORDER BY m.repeated DESC, s.source_id DESC
+        """,  # noqa: S608 — column names come from the metric registry
+        {"source_id": source_id, "rows": rows, "least": max(1, int(rows * _REPEAT_SHARE + 0.5))},
+    ).df()
     return found.reindex(columns=columns)
 
 
@@ -336,8 +493,9 @@ def attribute_account(
     return len(changed)
 
 
-def account_overlaps(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Where new figures and the workspace's meet on one network with an account on one side only.
+def account_overlaps(con: duckdb.DuckDBPyConnection, source_id: int) -> pd.DataFrame:
+    """Where the figures of the import `source_id` (stored, not yet recounted) and the workspace's
+    counted ones meet on one network with an account on one side only.
 
     A file without account names (an X overview, a typed month) and a file naming the account
     (« rennes », « Ville de Rennes ») over the same days and metrics may well be the same account,
@@ -345,46 +503,42 @@ def account_overlaps(con: duckdb.DuckDBPyConnection, facts: list[pd.DataFrame]) 
     named_account, blank_side ('new': the new figures have no account; 'workspace': earlier ones
     have none), sources (the earlier imports concerned).
     """
-    frames = [_incoming(frame) for frame in facts if not frame.empty]
     columns = ["platform", "named_account", "blank_side", "sources"]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    incoming = pd.concat(frames, ignore_index=True)
     has = ", ".join(f"bool_or({m} IS NOT NULL) AS has_{m}" for m in METRIC_NAMES)
     shared = " OR ".join(f"(n.has_{m} AND w.has_{m})" for m in METRIC_NAMES)
-    with registered(con, "incoming_accounts", incoming):
-        found = con.execute(
-            f"""
-            WITH n AS (
-                SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
-                FROM incoming_accounts WHERE period_start IS NOT NULL
-                GROUP BY platform, account
-            ),
-            w AS (
-                SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
-                FROM (SELECT * EXCLUDE (reason) FROM figures_set_aside
-                      UNION ALL BY NAME SELECT * FROM figures)
-                WHERE period_start IS NOT NULL
-                GROUP BY platform, account
-            ),
-            pairs AS (
-                SELECT n.platform,
-                    CASE WHEN n.account = '' THEN w.account ELSE n.account END AS named_account,
-                    CASE WHEN n.account = '' THEN 'new' ELSE 'workspace' END AS blank_side
-                FROM n JOIN w
-                  ON n.platform = w.platform AND (n.account = '') <> (w.account = '')
-                 AND n.first <= w.last AND w.first <= n.last
-                 AND ({shared})
-            )
-            SELECT p.platform, p.named_account, p.blank_side,
-                coalesce((SELECT list(DISTINCT s.source_id ORDER BY s.source_id)
-                          FROM figure_sources AS s
-                          WHERE s.platform = p.platform
-                            AND s.account = CASE WHEN p.blank_side = 'new'
-                                                 THEN p.named_account ELSE '' END), [])
-                    AS sources
-            FROM pairs AS p
-            ORDER BY p.platform, p.named_account
-            """  # noqa: S608 — column names come from the metric registry
-        ).df()
+    found = con.execute(
+        f"""
+        WITH n AS (
+            SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
+            FROM facts WHERE source_id = $source_id AND period_start IS NOT NULL
+            GROUP BY platform, account
+        ),
+        w AS (
+            SELECT platform, account, min(period_start) AS first, max(period_end) AS last, {has}
+            FROM (SELECT * EXCLUDE (reason) FROM figures_set_aside
+                  UNION ALL BY NAME SELECT * FROM figures)
+            WHERE period_start IS NOT NULL
+            GROUP BY platform, account
+        ),
+        pairs AS (
+            SELECT n.platform,
+                CASE WHEN n.account = '' THEN w.account ELSE n.account END AS named_account,
+                CASE WHEN n.account = '' THEN 'new' ELSE 'workspace' END AS blank_side
+            FROM n JOIN w
+              ON n.platform = w.platform AND (n.account = '') <> (w.account = '')
+             AND n.first <= w.last AND w.first <= n.last
+             AND ({shared})
+        )
+        SELECT p.platform, p.named_account, p.blank_side,
+            coalesce((SELECT list(DISTINCT s.source_id ORDER BY s.source_id)
+                      FROM figure_sources AS s
+                      WHERE s.platform = p.platform
+                        AND s.account = CASE WHEN p.blank_side = 'new'
+                                             THEN p.named_account ELSE '' END), [])
+                AS sources
+        FROM pairs AS p
+        ORDER BY p.platform, p.named_account
+        """,  # noqa: S608 — column names come from the metric registry
+        {"source_id": source_id},
+    ).df()
     return found.reindex(columns=columns)

@@ -94,12 +94,8 @@ def _title_from_description(draft: Draft) -> None:
     description = next((i for i, h in enumerate(draft.headers) if h == "description"), None)
     if description is None:
         return
-    described = text(draft.body[draft.body.columns[description]])
-    if "title" in draft.columns:
-        titled = text(draft.body[draft.body.columns[draft.columns["title"]]])
-        described = described.where(described != "", titled)
-    draft.body = draft.body.assign(_title=described)
-    draft.columns["title"] = draft.body.columns.get_loc("_title")
+    titled = [draft.columns["title"]] if "title" in draft.columns else []
+    draft.first_filled("title", [description, *titled])
 
 
 def _one_account(draft: Draft) -> None:
@@ -109,18 +105,13 @@ def _one_account(draft: Draft) -> None:
     position = draft.columns.get("account")
     if position is None:
         return
-    accounts = text(draft.body[draft.body.columns[position]])
-    named = accounts[accounts != ""]
-    if named.empty:
+    found = draft.most_common(position)
+    if found is None:
         return
-    main = named.value_counts().index[0]
-    others = accounts != main
-    if others.any():
-        draft.body = draft.body.assign(_account=main)
-        draft.columns["account"] = draft.body.columns.get_loc("_account")
-        draft.notes.append(
-            ("import.note.meta.one_account", {"count": int(others.sum()), "account": main})
-        )
+    main, others = found
+    if others:
+        draft.set_constant("account", main)
+        draft.notes.append(("import.note.meta.one_account", {"count": others, "account": main}))
 
 
 def _adjust_post_export(draft: Draft) -> None:
@@ -264,6 +255,7 @@ LAYOUTS = [
         note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
+        streamable=True,
     ),
     ExportLayout(
         id="meta_facebook_posts_fr",
@@ -285,6 +277,7 @@ LAYOUTS = [
         note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
+        streamable=True,
     ),
     ExportLayout(
         id="meta_instagram_posts",
@@ -300,6 +293,7 @@ LAYOUTS = [
         note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
+        streamable=True,
     ),
     ExportLayout(
         id="meta_instagram_posts_fr",
@@ -320,6 +314,7 @@ LAYOUTS = [
         note_key="layout_note.meta_views",
         adjust=_adjust_post_export,
         undated_rows=True,
+        streamable=True,
     ),
     ExportLayout(
         id="meta_facebook_videos",

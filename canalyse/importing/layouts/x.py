@@ -41,8 +41,7 @@ def _handle_before_file_name(draft: Draft) -> None:
 
 def _set_account(draft: Draft, handle: str) -> None:
     if "account" not in draft.columns:
-        draft.body = draft.body.assign(_account=handle)
-        draft.columns["account"] = draft.body.columns.get_loc("_account")
+        draft.set_constant("account", handle)
 
 
 LAYOUTS = [
@@ -57,6 +56,7 @@ LAYOUTS = [
         metrics=_LEGACY_METRICS,
         note_key="layout_note.x_views",
         adjust=_handle_from_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_daily_legacy",
@@ -67,6 +67,7 @@ LAYOUTS = [
         metrics=_LEGACY_METRICS,
         note_key="layout_note.x_views",
         adjust=_handle_from_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_account_overview",
@@ -88,6 +89,7 @@ LAYOUTS = [
         },
         note_key="layout_note.x_overview",
         adjust=_handle_before_file_name,
+        streamable=True,
     ),
     ExportLayout(
         id="x_post_content",
@@ -110,5 +112,6 @@ LAYOUTS = [
         },
         note_key="layout_note.x_content",
         adjust=_handle_before_file_name,
+        streamable=True,
     ),
 ]

@@ -1,0 +1,224 @@
+"""Big text exports, read by DuckDB where they lie, give exactly what the grid reader gives.
+
+Every text fixture, every crafted edge case below and every text file of the real corpus is
+imported twice: as the small file it is (a grid of cells), and with every text table treated as
+big (`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed by
+`canalyse.importing.streamed` when its layout allows). Reports and stored figures must agree.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from canalyse import store
+from canalyse.importing import files, streamed
+from canalyse.importing.pipeline import import_file
+from tests.conftest import FIXTURES
+from tests.test_real_exports import REAL
+
+TEXT = (".csv", ".txt", ".zip")
+FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix.lower() in TEXT)
+REAL_FILES = sorted(p for p in REAL.rglob("*") if p.suffix.lower() in TEXT) if REAL.is_dir() else []
+
+X_HEADER = (
+    "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,Reposts,Replies"
+)
+META_HEADER = (
+    '"Post ID","Page ID","Page name","Title","Description","Publish time","Permalink",'
+    '"Post type","Date","Views","Reach","Reactions","Comments","Shares"'
+)
+
+
+def _x(*rows: str) -> str:
+    return "\n".join([X_HEADER, *rows]) + "\n"
+
+
+def _meta(*rows: str) -> str:
+    return "\n".join([META_HEADER, *rows]) + "\n"
+
+
+_POST = "https://x.com/ville/status/"
+EDGE_CASES = {
+    "plain": _x(
+        f'1,"Sun, Mar 2, 2025",Bonjour,{_POST}1,100,5,12,1,2,3',
+        f'2,"Mon, Mar 3, 2025",Salut,{_POST}2,200,6,13,0,1,0',
+    ),
+    "bad date": _x(
+        f'1,"Sun, Mar 2, 2025",a,{_POST}1,100,5,12,1,2,3',
+        f"2,demain,b,{_POST}2,200,6,13,0,1,0",
+        f"3,hier,c,{_POST}3,200,6,13,0,1,0",
+    ),
+    "bad number": _x(
+        f"1,2025-03-02,a,{_POST}1,cent,5,12,1,2,3",
+        f"2,2025-03-03,b,{_POST}2,200,six,13,0,1,0",
+        *(f"{n},2025-03-04,c,{_POST}{n},x{n},1,1,1,1,1" for n in range(3, 12)),
+    ),
+    "french numbers": _x(
+        f'1,2025-03-02,a,{_POST}1,"1 234","5,5",12 %,-,n/a,\u22123',
+        f'2,2025-03-03,b,{_POST}2,"2\u202f000","6,25",13,0,1,0',
+    ),
+    "point decimals": _x(
+        f"1,2025-03-02,a,{_POST}1,1234.5,5.25,12,1,2,3",
+        f'2,2025-03-03,b,{_POST}2,"1,234.5",6,13,0,1,0',
+    ),
+    "comma thousands": _x(
+        f'1,2025-03-02,a,{_POST}1,"1,234",5,12,1,2,3',
+        f'2,2025-03-03,b,{_POST}2,"12,500",6,13,0,1,0',
+        f"3,2025-03-03,c,{_POST}3,87,6,13,0,1,0",
+    ),
+    "totals and junk": _x(
+        f"1,2025-03-02,a,{_POST}1,100,5,12,1,2,3",
+        ",,,,,,,,,",
+        f"2,2025-03-03,b,{_POST}2/undefined,100,5,12,1,2,3",
+        ",,,,1,1,1,1,1,1",
+        "Total,,,,200,10,24,2,4,6",
+    ),
+    "repeated posts": _x(
+        f"1,2025-03-02,a,{_POST}1,100,5,12,1,2,3",
+        f"1,2025-03-02,a,{_POST}1?s=20,150,5,12,1,2,3",
+        f"2,2025-03-03,b,{_POST}2#top,100,5,12,1,2,3",
+        f"2,2025-03-04,b,{_POST}2/,120,5,12,1,2,3",
+    ),
+    "posts without a link": _x(
+        "1,2025-03-02,Premier,,100,5,12,1,2,3",
+        "9.60221E+14,2025-03-02,Second,9.60221E+14,100,5,12,1,2,3",
+        "9.60221E+14,2025-03-02,Second,,140,5,12,1,2,3",
+    ),
+    "ambiguous days": _x(
+        f"1,03/04/2025,a,{_POST}1,1,1,1,1,1,1",
+        f"2,13/04/2025,b,{_POST}2,1,1,1,1,1,1",
+        f"3,03/05/2025 10:30,c,{_POST}3,1,1,1,1,1,1",
+        f"4,2025-04-03T08:00:00Z,d,{_POST}4,1,1,1,1,1,1",
+    ),
+    "quoted line breaks": _x(
+        f'1,2025-03-02,"Une ligne\nune autre, et ""des guillemets""",{_POST}1,100,5,12,1,2,3',
+        f"2,2025-03-03,,{_POST}2,200,6,13,0,1,0",
+    ),
+    "spaces around": _x(
+        f" 1 , 2025-03-02 ,  titre  , {_POST}1 , 100 ,5,12,1,2,3",
+        f"2,\u00a02025-03-03\u00a0,b,{_POST}2,200,6,13,0,1,0",
+    ),
+    "declared separator": "sep=;\n"
+    + _x(f"1,2025-03-02,a,{_POST}1,100,5,12,1,2,3").replace(",", ";"),
+    "windows line ends": _x(
+        f"1,2025-03-02,a,{_POST}1,100,5,12,1,2,3", f"2,2025-03-03,b,{_POST}2,200,6,13,0,1,0"
+    ).replace("\n", "\r\n"),
+    "a longer row below": _x(
+        f"1,2025-03-02,a,{_POST}1,100,5,12,1,2,3",
+        f"2,2025-03-03,b,{_POST}2,200,6,13,0,1,0,extra,cells",
+    ),
+    "a quote left open": _x(
+        f'1,2025-03-02,"a,{_POST}1,100,5,12,1,2,3', f"2,2025-03-03,b,{_POST}2,200,6,13,0,1,0"
+    ),
+    "no data": _x(",,,,,,,,,"),
+    "meta posts": _meta(
+        '"1","9","Ville","","Le texte","03/02/2025 10:00","https://fb.com/p/1","Photo",'
+        '"Lifetime","100","80","5","1","2"',
+        '"2","9","Ville","Un titre","","03/03/2025 11:00","https://fb.com/p/2","Vidéo",'
+        '"Lifetime","200","150","6","","3"',
+        '"3","9","Autre page","","Collab","","https://fb.com/p/3","Photo","Lifetime","50","","","",""',
+        '"4","9","","","","","","","Lifetime","","","","",""',
+        '"5","9","","","Sans date","","https://fb.com/p/5","Photo","Lifetime","10","","","",""',
+    ),
+}
+
+
+def _outcome(db: Path, name: str, data: bytes) -> tuple:
+    con = store.connect(db)
+    try:
+        report = import_file(con, name, data).to_json()
+        facts = con.execute(
+            "SELECT * EXCLUDE (source_id) FROM facts ORDER BY table_no, rowid"
+        ).fetchall()
+        figures = con.execute("SELECT * FROM figures ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    return report, facts, figures
+
+
+def _both(tmp_path: Path, monkeypatch, name: str, data: bytes) -> tuple[tuple, tuple, int]:
+    grid = _outcome(tmp_path / "grid.duckdb", name, data)
+    calls = []
+    real_parse = streamed.parse
+
+    def counted(*args, **kwargs):
+        # Tables DuckDB read to the end: parsed, or refused for what they hold.
+        try:
+            parsed = real_parse(*args, **kwargs)
+        except streamed.Unreadable:
+            raise
+        except Exception:
+            calls.append(args[0].name)
+            raise
+        calls.append(args[0].name)
+        return parsed
+
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(streamed, "parse", counted)
+    read = _outcome(tmp_path / "streamed.duckdb", name, data)
+    return grid, read, len(calls)
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_text_fixture_reads_the_same_when_treated_as_big(path, tmp_path, monkeypatch):
+    grid, read, _ = _both(tmp_path, monkeypatch, path.name, path.read_bytes())
+    assert read == grid
+
+
+@pytest.mark.parametrize("case", list(EDGE_CASES))
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_edge_cases_read_the_same_when_treated_as_big(case, encoding, tmp_path, monkeypatch):
+    name = (
+        "Jan-01-2025_Dec-31-2025_9.csv"
+        if case.startswith("meta")
+        else "rennes_account_analytics_content_2025.csv"
+    )
+    data = EDGE_CASES[case].encode(encoding, errors="replace")
+    grid, read, calls = _both(tmp_path, monkeypatch, name, data)
+    assert read == grid
+    # A quote left open in the first lines keeps the table from DuckDB: it is read as a grid.
+    assert calls == (0 if case == "a quote left open" else 1)
+
+
+def test_x_and_meta_post_exports_are_read_by_duckdb(tmp_path, monkeypatch):
+    for case in ("plain", "meta posts"):
+        name = "Jan-01-2025_Dec-31-2025_9.csv" if case == "meta posts" else "x_content.csv"
+        grid, read, calls = _both(tmp_path / case, monkeypatch, name, EDGE_CASES[case].encode())
+        assert grid[0]["status"] == "imported"
+        assert calls == 1
+
+
+@pytest.mark.skipif(not REAL_FILES, reason=f"the real export corpus is not at {REAL}")
+@pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: str(p.relative_to(REAL)))
+def test_every_real_text_export_reads_the_same_when_treated_as_big(path, tmp_path, monkeypatch):
+    grid, read, _ = _both(tmp_path, monkeypatch, path.name, path.read_bytes())
+    assert read == grid
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le"])
+def test_a_big_file_is_cleaned_as_the_grid_reader_cleans_it_whatever_the_chunks(
+    chunk, encoding, tmp_path, monkeypatch
+):
+    text = "Date;Vues\r\n2025-01-01;1\x00 234\r\nÉté ’25;« 12 »\r\rfin\r" + "x;1\n" * 20
+    data = text.encode(encoding)
+    monkeypatch.setattr(files, "_CHUNK", chunk)
+    path = tmp_path / "clean.csv"
+    files._write_clean_text("t.csv", io.BytesIO(data), path)
+    expected = files._decode("t.csv", data).removeprefix("\ufeff")
+    expected = expected.replace("\r\n", "\n").replace("\r", "\n")
+    assert path.read_text(encoding="utf-8") == expected
+
+
+def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(
+    tmp_path, monkeypatch
+):
+    rows = [f"{n},2025-03-{n % 28 + 1:02d},t{n},{_POST}{n},{n},1,1,1,1,1" for n in range(20_000)]
+    data = _x(*rows).encode()
+    monkeypatch.setattr(streamed, "_MEMORY", 256 * 1024)
+    grid, read, calls = _both(tmp_path, monkeypatch, "x_content.csv", data)
+    assert read == grid
+    assert calls == 1
