@@ -307,6 +307,10 @@ def test_a_damaged_workspace_is_refused_on_the_page_and_restored(browser, local,
     tab.get_by_role("button", name="Restaurer la dernière sauvegarde").click()
     _settle(tab)
     tab.get_by_text("remise en place").wait_for()
+    # The history is drawn after the notice: on a loaded machine, a moment later.
+    deadline = time.monotonic() + 15
+    while "bilan_cp1252.csv" not in _offered_for_deletion(tab) and time.monotonic() < deadline:
+        tab.wait_for_timeout(200)
     assert "bilan_cp1252.csv" in _offered_for_deletion(tab)
     _assert_no_exception(tab)
     _save(tab, "team_restored_fr.png")
