@@ -12,7 +12,6 @@ import zipfile
 
 import pandas as pd
 import plotly.graph_objects as go
-from openpyxl.utils import get_column_letter
 
 from canalyse.charts.base import EXPORT_WIDTH, export_height
 from canalyse.errors import CanalyseError
@@ -138,6 +137,7 @@ def table_xlsx(table: tables.Table, lang: str, sheet: str = "Canalyse") -> bytes
     (percentages as fractions with a percent format), text never a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     worksheet = book.active
