@@ -167,10 +167,13 @@ def test_sign_in_is_required_and_a_viewer_cannot_delete(browser, team):
     tab = _tab(browser)
     _open(tab, team)
     main = tab.locator('[data-testid="stMain"]')
+    # The sign-in page is drawn once the session has asked for the user: wait for it, not a delay.
+    main.get_by_text("Connexion requise").first.wait_for()
     assert "Connexion requise" in _text(main)
     assert tab.locator('[data-testid="stPlotlyChart"]').count() == 0
     _save(tab, "team_sign_in_fr.png")
     _open(tab, f"{team}/import_data")
+    main.get_by_text("Connexion requise").first.wait_for()
     assert "Connexion requise" in _text(tab.locator('[data-testid="stMain"]'))
     assert "bilan_cp1252" not in _text(tab.locator("body"))
 
