@@ -297,6 +297,27 @@ def test_a_truncated_workspace_is_refused_untouched_then_restored(db_path, capsy
         assert store.list_activity(con).iloc[0]["action"] == "restore"
 
 
+def test_a_workspace_duckdb_shortened_after_freeing_blocks_stays_writable(db_path):
+    # DuckDB cuts free blocks off the end of the file when it checkpoints: the file is then
+    # shorter than all its blocks, free ones included, and is sound. (Found by importing five real
+    # exports in a row: the fifth was refused as « incomplet ».)
+    _write(db_path, DAILY)
+    with store.writing(db_path, actor="test", program="pytest") as con:
+        con.execute(
+            "CREATE TABLE scratch AS SELECT range AS n, md5(range::VARCHAR) AS t FROM range(400000)"
+        )
+    with store.writing(db_path, actor="test", program="pytest") as con:
+        con.execute("DROP TABLE scratch")
+        con.execute("CHECKPOINT")
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        total, free, size = con.execute(
+            "SELECT total_blocks, free_blocks, block_size FROM pragma_database_size()"
+        ).fetchone()
+    assert free > 0 and db_path.stat().st_size < 3 * 4096 + total * size, "not reproduced"
+    _write(db_path, MONTHLY)
+    assert sorted(_sources(db_path)) == ["daily_en.csv", "mensuel_bom.csv"]
+
+
 def test_a_sqlite_file_is_refused_without_duckdb_touching_it(tmp_path, capsys):
     path = tmp_path / "workspace.duckdb"
     con = sqlite3.connect(path)

@@ -207,7 +207,9 @@ def _check_sound(con: duckdb.DuckDBPyConnection, path: Path, *, thorough: bool) 
     """Refuse a workspace shorter than its header says, unreadable to the end (`thorough`), or
     holding an older version than its last writer recorded."""
     try:
-        row = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+        # A sound file holds at least its blocks in use: DuckDB cuts free blocks off the end of
+        # the file when it checkpoints, so the total (free blocks included) may exceed its size.
+        row = con.execute("SELECT used_blocks, block_size FROM pragma_database_size()").fetchone()
         expected = _HEADER_BYTES + int(row[0]) * int(row[1])
         if path.stat().st_size < expected:
             raise WorkspaceDamaged("store.error.truncated", path)
