@@ -139,10 +139,36 @@ def test_a_platform_without_views_is_not_scored_zero_but_left_to_assess(figures)
 
 def test_answers_about_a_platform_without_views_are_weighed_over_what_is_known(figures):
     table, _, trend = figures
+    card = decision.scorecard(
+        table, trend, {"bluesky": {"audience": 4, "moderation": 4}}, EQUAL, "fr"
+    )
+    # Only the eight answers are known: (2 × 100 + 6 × 50) / 8 = 62,5 → keep
+    assert _row(card, "bluesky")["score"] == pytest.approx(62.5)
+    assert _row(card, "bluesky")["recommendation_code"] == "keep"
+
+
+def test_no_verdict_where_the_unanswered_questions_alone_would_decide_it(figures):
+    table, _, trend = figures
+    # One answer beside seven left neutral: (100 + 7 × 50) / 8 = 56,25, and no answer could have
+    # taken it out of « reduce » (between 43,75 and 56,25 whatever it was): no verdict, a rank.
     card = decision.scorecard(table, trend, {"bluesky": {"audience": 4}}, EQUAL, "fr")
-    # Only the eight answers are known: (100 + 7 × 50) / 8 = 56,25 → reduce
     assert _row(card, "bluesky")["score"] == pytest.approx(56.25)
-    assert _row(card, "bluesky")["recommendation_code"] == "reduce"
+    assert _row(card, "bluesky")["recommendation_code"] == "undecided"
+    # Only the share of views measured, nothing answered: every network would be « reduce »
+    # (TikTok 64 % of the views included), so none is; the chart's title says why.
+    shares_only = table[["platform", "views", "share_of_views"]].assign(
+        views_per_staff_hour=math.nan, cost_per_1000_views=math.nan
+    )
+    card = decision.scorecard(shares_only, trend.iloc[0:0], {}, EQUAL, "fr")
+    scored = card[card["score"].notna()]
+    assert len(scored) >= 2 and set(scored["recommendation_code"]) == {"undecided"}
+    assert (
+        findings.scorecard_title(card, "fr") == "Aucune recommandation : répondez au questionnaire"
+    )
+    # The same figures with the questions weighing nothing: the share of views decides alone.
+    weights = {**EQUAL, **dict.fromkeys(decision.QUALITATIVE, 0.0)}
+    card = decision.scorecard(shares_only, trend.iloc[0:0], {}, weights, "fr")
+    assert "undecided" not in set(card.loc[card["score"].notna(), "recommendation_code"])
 
 
 def test_a_poor_answer_pushes_a_platform_to_leave_and_is_named_among_the_reasons(figures):

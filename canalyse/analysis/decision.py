@@ -326,6 +326,8 @@ def scorecard(
     `roi` is `roi.roi_table(...)`, `trend` is `trend_table(...)`, `answers` {platform: {criterion:
     0–4}} (missing: neutral), `weights` {criterion: 0–5} (missing: the default). The score is the
     weighted mean of the criteria known for the platform. Best score first.
+    A platform whose measured and answered criteria weigh too little to take its score out of
+    the « reduce » band whatever their values is "undecided": its score still ranks it.
     Returns: platform, score, recommendation (localised), recommendation_code ("keep", "reduce",
     "leave", "undecided"), answers_only (scored without any measured criterion: the chart and
     the deck say so), reasons (text), then `score_<criterion>` for every criterion.
@@ -343,6 +345,22 @@ def scorecard(
     code[total >= KEEP_FROM] = "keep"
     code[total < LEAVE_BELOW] = "leave"
     code[total.isna()] = "undecided"
+    # A verdict only where the evidence could have changed it. Criteria left at « ne sait pas /
+    # neutre » count 50; when what is measured or answered weighs too little to move the score
+    # out of the « reduce » band whatever its values (a lone share of views beside eight
+    # unanswered questions), « reduce » would be the questionnaire's default, not a finding.
+    neutral = pd.DataFrame(
+        {
+            c: [answers.get(p, {}).get(c, NEUTRAL_ANSWER) == NEUTRAL_ANSWER for p in scores.index]
+            for c in QUALITATIVE
+        },
+        index=scores.index,
+    )
+    evidence = scores[list(MEASURED)].notna().mul(weight[list(MEASURED)]).sum(axis=1)
+    evidence += (~neutral).mul(weight[list(QUALITATIVE)]).sum(axis=1)
+    reach = 50 * evidence / known_weight.where(known_weight > 0)
+    forced = (50 + reach < KEEP_FROM) & (50 - reach >= LEAVE_BELOW)
+    code[forced & total.notna()] = "undecided"
     facts = _reason_facts(roi, trend)
     card = pd.DataFrame(
         {
