@@ -3,6 +3,7 @@
 import streamlit as st
 
 from canalyse import store
+from canalyse.analysis.findings import uneven_periods
 from canalyse.charts.base import chart_filename, figure_config, summary_source_line
 from canalyse.charts.overview import share_of_views_bar
 from canalyse.formatting import fmt_int
@@ -62,6 +63,9 @@ else:
         figure, theme=None, config=figure_config(filename, figure), key="share_of_views_chart"
     )
     ui.chart_downloads(figure, filename, key="share_of_views_image")
+    uneven = uneven_periods(totals, lang)
+    if uneven:
+        st.warning(ui.plain(uneven), icon=":material/date_range:")
 
 # ---- Per platform --------------------------------------------------------------------------------
 st.subheader(t("overview.table.title", lang))

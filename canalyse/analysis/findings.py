@@ -22,7 +22,7 @@ from canalyse.analysis.trends import (
     title_period,
 )
 from canalyse.filters import join_words
-from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent
+from canalyse.formatting import fmt_int, fmt_money, fmt_number, fmt_percent, fmt_period
 from canalyse.i18n import t
 from canalyse.platforms import label
 
@@ -68,6 +68,47 @@ def share_of_views_title(shares: pd.DataFrame, lang: str) -> str:
         platform=label(top["platform"]),
         share=fmt_percent(top["share_of_views"], lang, decimals=0),
     )
+
+
+UNEVEN_COMMON_SHARE = 0.8
+"""Networks' shares are called comparable when the period common to all of them covers at least
+this much of the span from the first day of any to the last day of any."""
+
+
+def uneven_periods(totals: pd.DataFrame, lang: str) -> str | None:
+    """« Les réseaux ne couvrent pas la même période — TikTok du … au …, Facebook du … au … : … »
+    when the dated networks with views cover periods too different for their shares to compare
+    like for like (a year of TikTok beside two months of Facebook); None otherwise.
+
+    `totals` is `platform_totals.sql` (platform, views, date_min, date_max)."""
+    dated = totals[(totals["views"] > 0) & totals["date_min"].notna() & totals["date_max"].notna()]
+    if len(dated) < 2:
+        return None
+    starts, ends = pd.to_datetime(dated["date_min"]), pd.to_datetime(dated["date_max"])
+    span = (ends.max() - starts.min()).days + 1
+    common = (ends.min() - starts.max()).days + 1
+    if common >= UNEVEN_COMMON_SHARE * span:
+        return None
+    ranked = dated.sort_values(["views", "platform"], ascending=[False, True], kind="stable")
+    periods = ", ".join(
+        t(
+            "chart.share_of_views.uneven.item",
+            lang,
+            platform=label(row.platform),
+            period=fmt_period(row.date_min, row.date_max, lang),
+        )
+        for row in ranked.itertuples(index=False)
+    )
+    shared = (
+        t(
+            "chart.share_of_views.uneven.common",
+            lang,
+            period=fmt_period(starts.max(), ends.min(), lang),
+        )
+        if common > 0
+        else ""
+    )
+    return t("chart.share_of_views.uneven", lang, periods=periods, common=shared)
 
 
 def hours_title(table: pd.DataFrame, lang: str) -> tuple[str, str | None]:

@@ -51,6 +51,7 @@ from canalyse.analysis.findings import (
     hours_title,
     monthly_trend_title,
     share_of_views_title,
+    uneven_periods,
 )
 from canalyse.analysis.trends import monthly_views
 from canalyse.charts.base import GRID_COLOUR, MUTED_COLOUR, TEXT_COLOUR, summary_source_line
@@ -122,7 +123,8 @@ def build_deck(
     deck = _new_presentation(lang)
     _cover_slide(deck, lang, filters, summary, shares)
     if not shares.empty:
-        _share_slide(deck, lang, shares, table, source)
+        totals = queries.run(con, "platform_totals", **params)
+        _share_slide(deck, lang, shares, table, totals, source)
     has_hours = bool(table["share_of_staff_hours"].notna().any())
     if has_hours:
         _hours_slide(deck, lang, table, source)
@@ -184,10 +186,15 @@ def _cover_slide(deck, lang: str, filters: Filters, summary: pd.Series, shares: 
             left += width
 
 
-def _share_slide(deck, lang: str, shares: pd.DataFrame, table: pd.DataFrame, source: str):
+def _share_slide(
+    deck, lang: str, shares: pd.DataFrame, table: pd.DataFrame, totals: pd.DataFrame, source: str
+):
     ranked = shares.sort_values(["views", "platform"], ascending=[False, True], kind="stable")
     title = share_of_views_title(shares, lang)
-    notes = [_note("deck.note.no_views", table.loc[table["views"].isna(), "platform"], lang)]
+    notes = [
+        _note("deck.note.no_views", table.loc[table["views"].isna(), "platform"], lang),
+        uneven_periods(totals, lang) or "",
+    ]
     slide = _chart_slide(deck, lang, title, t("chart.share_of_views.subtitle", lang), notes, source)
 
     counts = count_format(lang)
