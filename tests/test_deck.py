@@ -191,6 +191,22 @@ def test_a_platform_without_views_is_named_in_a_note_never_drawn_at_zero(french_
     assert f"Bluesky{NBSP}: pas de vues publiées" in _texts(slide)
 
 
+def test_shares_over_different_periods_carry_each_network_s_period_on_the_slide(con):
+    rows = (
+        "Mois;Réseau;Vues\n"
+        + "".join(f"2025-{m:02d};Facebook;1000\n" for m in range(1, 13))
+        + "2025-11;X;500\n2025-12;X;500\n"
+    )
+    assert import_file(con, "annee.csv", rows.encode()).status == "imported"
+    deck = Presentation(io.BytesIO(build_deck(con, Filters(), "fr", 40)))
+    notes = [text for text in _texts(_slide(deck, "Facebook a apporté")) if "même période" in text]
+    assert notes == [
+        "Les réseaux ne couvrent pas la même période — Facebook du 01/01/2025 au 31/12/2025, "
+        "X du 01/11/2025 au 31/12/2025 : leurs parts comparent des durées différentes. "
+        "Période commune à tous : du 01/11/2025 au 31/12/2025."
+    ]
+
+
 def test_hours_against_views_is_a_clustered_bar_chart_of_both_shares(french_deck):
     slide = _slide(french_deck, "X : 32")
     chart = _chart(slide)

@@ -48,6 +48,9 @@ def test_shares_over_different_periods_are_flagged_with_each_period_and_the_comm
         "Pour comparer, choisissez une période commune dans le filtre Période "
         "(commune à tous : du 31/10/2025 au 31/12/2025)."
     )
+    assert findings.uneven_periods(totals, "fr", advice=False).endswith(
+        "durées différentes. Période commune à tous : du 31/10/2025 au 31/12/2025."
+    )
     apart = _totals(
         ("x", 10, "2024-01-01", "2024-03-31"), ("linkedin", 5, "2025-01-01", "2025-03-31")
     )
