@@ -753,12 +753,17 @@ def chart_downloads(figure, filename: str, key: str) -> None:
 
 def all_charts_download(figures: dict, name: str, key: str) -> None:
     """One button for every chart of the page as PNG files in a zip."""
-    language = lang()
-    if figures and downloads.browser_available():
+    if figures:
+        charts_zip_download(lambda: downloads.charts_zip(figures), name, key)
+
+
+def charts_zip_download(make_zip: Callable[[], bytes], name: str, key: str) -> None:
+    """One button for a zip of chart images that `make_zip` makes when clicked."""
+    if downloads.browser_available():
         download(
             st,
-            t("downloads.all_png", language),
-            lambda: downloads.charts_zip(figures),
+            t("downloads.all_png", lang()),
+            make_zip,
             f"{name}.zip",
             "application/zip",
             key,

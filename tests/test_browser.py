@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -479,3 +480,19 @@ def test_every_download_of_a_page_works_on_the_first_click_again_and_again(
             assert not page.locator('[data-testid="stDownloadButtonError"]').count()
     log = _LOGS[state_server].read_text()
     assert "Deferred file" not in log and "MediaFileStorageError" not in log
+
+
+def test_the_presentation_zip_holds_every_slide_offered(page, state_server, tmp_path):
+    _open(page, f"{state_server}/present")
+    page.locator('[data-testid="stSelectbox"]').last.click()
+    offered = [_text(option) for option in page.get_by_role("option").all()]
+    page.keyboard.press("Escape")
+    assert len(offered) == 6, offered
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Tous les graphiques").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    archive = zipfile.ZipFile(saved)
+    assert len(archive.namelist()) == len(offered)
+    assert all(archive.read(name).startswith(b"\x89PNG") for name in archive.namelist())
+    assert not page.locator('[data-testid="stDownloadButtonError"]').count()

@@ -15,6 +15,7 @@ from canalyse.analysis.campaigns import (
     campaign_ranges,
     campaign_totals,
     compare_campaigns,
+    comparison_sources,
     delete_campaign_range,
     tag_source,
     tagged_sources,
@@ -311,3 +312,20 @@ def test_the_source_line_names_the_files_and_no_period_for_undated_summaries(two
     line, start, end = comparison_source(two, Filters(), ["Hiver", "Crue"], "fr")
     assert "mensuel.csv" in line and "bilans.csv" in line and " du " not in line
     assert start is None and end is None
+
+
+def test_the_compared_files_are_listed_campaign_by_campaign_each_once(con):
+    for name, day, campaign in (
+        ("juillet.csv", "2025-07-10", "Été"),
+        ("janvier.csv", "2025-01-10", "Hiver"),
+    ):
+        table = f"Date;Réseau;Vues\n{day};X;100\n".encode()
+        assert import_file(con, name, table, campaign=campaign).status == "imported"
+    add_campaign_range(con, "Année", date(2025, 1, 1), date(2025, 12, 31))
+    used, start, end = comparison_sources(con, Filters(), ["Été", "Année"])
+    assert used["file_name"].tolist() == ["juillet.csv", "janvier.csv"]
+    assert (start, end) == (pd.Timestamp("2025-01-10"), pd.Timestamp("2025-07-10"))
+    used, _, _ = comparison_sources(con, Filters(), ["Année", "Été"])
+    assert used["file_name"].tolist() == ["janvier.csv", "juillet.csv"]
+    used, start, end = comparison_sources(con, Filters(platforms=("facebook",)), ["Été", "Hiver"])
+    assert used.empty and start is None and end is None

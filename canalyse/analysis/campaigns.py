@@ -153,14 +153,10 @@ def comparison_sources(
     No period is given when a campaign holds undated summaries: the dates of the others would
     then misdescribe it.
     """
-    sources, summaries = [], []
-    for name in campaigns:
-        params = replace(filters, campaign=name).params()
-        sources.append(queries.run(con, "sources_used", **params))
-        summaries.append(queries.run(con, "overview", **params))
-    used = pd.concat(sources, ignore_index=True).drop_duplicates(["file_name", "kind"])
-    summary = pd.concat(summaries, ignore_index=True)
-    if summary["undated_rows"].gt(0).any():
+    params = {**filters.params(), "campaigns": list(campaigns)}
+    del params["campaign"]
+    used = queries.run(con, "compared_sources", **params)
+    span = queries.run(con, "compared_span", **params).iloc[0]
+    if span["undated_rows"] > 0 or pd.isna(span["date_min"]):
         return used, None, None
-    start, end = summary["date_min"].min(), summary["date_max"].max()
-    return (used, None, None) if pd.isna(start) else (used, start, end)
+    return used, span["date_min"], span["date_max"]

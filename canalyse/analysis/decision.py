@@ -469,12 +469,19 @@ def _reason(platform: str, criterion: str, score: float, facts: dict, lang: str)
 
 
 def saved_scorecard(
-    con: duckdb.DuckDBPyConnection, filters: Filters, lang: str, hourly_cost: float | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    lang: str,
+    hourly_cost: float | None = None,
+    table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """The scorecard from the answers and weights saved in the workspace (for the deck and CLI)."""
+    """The scorecard from the answers and weights saved in the workspace (for the deck and CLI).
+
+    `table` is the `roi_table` of the same filters and cost when the caller already has it.
+    """
     months = queries.run(con, "decision_trend", **filters.params())
     return scorecard(
-        roi_table(con, filters, hourly_cost),
+        roi_table(con, filters, hourly_cost) if table is None else table,
         trend_table(months),
         load_answers(con),
         load_weights(con),
