@@ -28,6 +28,10 @@ if store.is_empty(ui.cursor()):
 # ---- Which chart ------------------------------------------------------------------------------------
 cost = ui.cached(roi.hourly_cost)
 slides = ui.cached(available_slides, filters, lang, cost)
+if not slides:
+    st.info(t("present.nothing", lang))
+    ui.filters_caption(filters)
+    st.stop()
 if st.session_state.get("present_slide") not in slides:
     st.session_state["present_slide"] = slides[0]
 

@@ -173,3 +173,24 @@ def test_the_page_draws_only_the_slide_shown_and_steps_through_the_offered_ones(
     at.button(key="present_next").click().run()
     assert at.selectbox(key="present_slide").value == "share_of_views"
     assert drawn == ["share_of_views", "scorecard"]
+
+
+def _no_slides(*args) -> list[str]:
+    return []
+
+
+def test_a_selection_without_any_chart_says_so_instead_of_failing(db_path, monkeypatch):
+    monkeypatch.setenv("CANALYSE_DB", _workspace(db_path, [FIXTURES / "handmade" / "daily_en.csv"]))
+    with store.reading(db_path) as con:
+        empty = Filters(start=date(2010, 1, 1), end=date(2010, 12, 31))
+        assert presentation.available_slides(con, empty, "fr", None) == []
+    # The period picker keeps to the workspace's days: the page is given the empty selection.
+    monkeypatch.setattr(presentation, "available_slides", _no_slides)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.switch_page("pages/present.py").run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Aucun graphique pour cette sélection : élargissez la période, les réseaux ou la campagne "
+        "dans la barre latérale (flèche en haut à gauche)."
+    ]
+    assert not at.get("plotly_chart")
