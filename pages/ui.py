@@ -539,19 +539,9 @@ def cached(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
         store_error(exc)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _cached_roi(path: str, version: tuple, filters: Filters, cost: float) -> pd.DataFrame:
-    with _shared_reader(path).cursor() as con:
-        return roi.roi_table(con, filters, cost)
-
-
 def roi_table(filters: Filters, cost: float) -> pd.DataFrame:
     """The ROI table (every ratio per platform), cached per workspace until it changes."""
-    path = _ready_path()
-    try:
-        return _cached_roi(path, store.stamp(path), filters, cost)
-    except CanalyseError as exc:
-        store_error(exc)
+    return cached(roi.roi_table, filters, cost)
 
 
 def _ready_path() -> str:

@@ -24,28 +24,27 @@ WITH periods AS (
       AND coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
     GROUP BY platform, account, period_start, period_end
 ),
-figures AS (
+buckets AS (
     SELECT
         *,
-        CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE) AS period,
-        CAST(date_trunc(coalesce($granularity, 'day'), period_start) AS DATE) = CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE) AS inside
+        CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE)   AS period,
+        CAST(date_trunc(coalesce($granularity, 'day'), period_start) AS DATE) AS first_period
     FROM periods
+),
+reduced AS (
+    SELECT
+        platform,
+        account,
+        period                                                                          AS period_start,
+        max(period_end)                                                                 AS period_end,
+        arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL) AS followers_total,
+        sum(followers_gained) FILTER (WHERE first_period = period)                      AS followers_gained,
+        sum(followers_lost) FILTER (WHERE first_period = period)                        AS followers_lost,
+        sum(rows)                                                                       AS rows
+    FROM buckets
+    GROUP BY platform, account, period
 )
-SELECT
-    platform,
-    account,
-    period                                                              AS period_start,
-    max(period_end)                                                     AS period_end,
-    arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL)
-                                                                        AS followers_total,
-    sum(followers_gained) FILTER (WHERE inside)                         AS followers_gained,
-    sum(followers_lost) FILTER (WHERE inside)                           AS followers_lost,
-    sum(rows)                                                           AS rows
-FROM figures
-GROUP BY platform, account, period
-HAVING coalesce(
-    arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL),
-    sum(followers_gained) FILTER (WHERE inside),
-    sum(followers_lost) FILTER (WHERE inside)
-) IS NOT NULL
-ORDER BY platform, account, period;
+SELECT *
+FROM reduced
+WHERE coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
+ORDER BY platform, account, period_start;
