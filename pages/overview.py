@@ -55,7 +55,8 @@ period_col.metric(t("overview.kpi.period", lang), period)
 if shares.empty:
     st.warning(t("overview.no_views", lang))
 else:
-    figure = share_of_views_bar(shares, lang, line)
+    uneven = uneven_periods(totals, lang)
+    figure = share_of_views_bar(shares, lang, line, note=uneven)
     filename = chart_filename(
         t("chart.share_of_views.filename", lang), summary["date_min"], summary["date_max"]
     )
@@ -63,9 +64,8 @@ else:
         figure, theme=None, config=figure_config(filename, figure), key="share_of_views_chart"
     )
     ui.chart_downloads(figure, filename, key="share_of_views_image")
-    uneven = uneven_periods(totals, lang)
     if uneven:
-        st.warning(ui.plain(uneven), icon=":material/date_range:")
+        st.warning(t("chart.share_of_views.uneven.filter", lang), icon=":material/date_range:")
 
 # ---- Per platform --------------------------------------------------------------------------------
 st.subheader(t("overview.table.title", lang))

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from canalyse.analysis import findings
+from canalyse.charts.overview import share_of_views_bar
 
 NBSP = "\u00a0"
 
@@ -42,15 +43,16 @@ def test_shares_over_different_periods_are_flagged_with_each_period_and_the_comm
         ("facebook", 761_454, "2025-10-31", "2025-12-31"),
         ("bluesky", None, "2024-01-01", "2024-02-01"),  # no views: not in the shares
     )
-    assert findings.uneven_periods(totals, "fr") == (
+    note = findings.uneven_periods(totals, "fr")
+    assert note == (
         "Les réseaux ne couvrent pas la même période — TikTok du 28/02/2025 au 27/02/2026, "
         "Facebook du 31/10/2025 au 31/12/2025 : leurs parts comparent des durées différentes. "
-        "Pour comparer, choisissez une période commune dans le filtre Période "
-        "(commune à tous : du 31/10/2025 au 31/12/2025)."
+        "Période commune à tous : du 31/10/2025 au 31/12/2025."
     )
-    assert findings.uneven_periods(totals, "fr", advice=False).endswith(
-        "durées différentes. Période commune à tous : du 31/10/2025 au 31/12/2025."
-    )
+    # The chart carries it, so that its picture or slide says it too.
+    shares = totals[totals["views"].notna()].assign(share_of_views=lambda f: f["views"] / 3_707_652)
+    subtitle = share_of_views_bar(shares, "fr", "Source", note=note).layout.title.subtitle.text
+    assert "leurs parts comparent des durées" in subtitle.replace("<br>", " ")
     apart = _totals(
         ("x", 10, "2024-01-01", "2024-03-31"), ("linkedin", 5, "2025-01-01", "2025-03-31")
     )

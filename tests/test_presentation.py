@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from canalyse import queries, store
 from canalyse.analysis import campaigns, events, roi
 from canalyse.analysis.decision import saved_scorecard
+from canalyse.analysis.findings import uneven_periods
 from canalyse.analysis.trends import default_granularity, views_series
 from canalyse.charts.base import source_line, summary_source_line
 from canalyse.charts.decision import scorecard_bar
@@ -85,7 +86,10 @@ def _drawn_as_before(con, filters: Filters, lang: str, cost: float | None) -> di
     shown = events.list_events(con)
     return {
         "share_of_views": share_of_views_bar(
-            queries.run(con, "share_of_views", **params), lang, line
+            queries.run(con, "share_of_views", **params),
+            lang,
+            line,
+            note=uneven_periods(queries.run(con, "platform_totals", **params), lang),
         ),
         "hours_vs_views": hours_vs_views_bar(table, lang, line),
         "cost_per_1000_views": cost_per_1000_views_bar(table, lang, line),

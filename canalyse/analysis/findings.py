@@ -75,13 +75,13 @@ UNEVEN_COMMON_SHARE = 0.8
 this much of the span from the first day of any to the last day of any."""
 
 
-def uneven_periods(totals: pd.DataFrame, lang: str, *, advice: bool = True) -> str | None:
+def uneven_periods(totals: pd.DataFrame, lang: str) -> str | None:
     """« Les réseaux ne couvrent pas la même période — TikTok du … au …, Facebook du … au … : … »
     when the dated networks with views cover periods too different for their shares to compare
     like for like (a year of TikTok beside two months of Facebook); None otherwise.
 
-    `totals` is `platform_totals.sql` (platform, views, date_min, date_max). `advice` adds how
-    to compare in the app (the Period filter); a slide states the common period instead."""
+    `totals` is `platform_totals.sql` (platform, views, date_min, date_max). The share-of-views
+    chart carries it as its note, so that every copy of the chart (page, slide, picture) says it."""
     dated = totals[(totals["views"] > 0) & totals["date_min"].notna() & totals["date_max"].notna()]
     if len(dated) < 2:
         return None
@@ -101,11 +101,8 @@ def uneven_periods(totals: pd.DataFrame, lang: str, *, advice: bool = True) -> s
         for row in ranked.itertuples(index=False)
     )
     text = t("chart.share_of_views.uneven", lang, periods=periods)
-    period = fmt_period(starts.max(), ends.min(), lang) if common > 0 else ""
-    if advice:
-        shared = t("chart.share_of_views.uneven.common", lang, period=period) if period else ""
-        return text + t("chart.share_of_views.uneven.filter", lang, common=shared)
-    if period:
+    if common > 0:
+        period = fmt_period(starts.max(), ends.min(), lang)
         return text + t("chart.share_of_views.uneven.common_sentence", lang, period=period)
     return text
 

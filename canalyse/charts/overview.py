@@ -14,11 +14,14 @@ from canalyse.platforms import colour, label
 _REQUIRED_COLUMNS = ("platform", "views", "share_of_views")
 
 
-def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
+def share_of_views_bar(
+    df: pd.DataFrame, lang: str, source: str, note: str | None = None
+) -> go.Figure:
     """Horizontal bars of views per platform, largest on top, titled with the leading platform.
 
     `df` has one row per platform: `platform` (id), `views` and `share_of_views` (0–1), as
     `queries/share_of_views.sql` gives them; the page shows an empty state when it has no row.
+    `note` goes under the subtitle (`findings.uneven_periods`: networks over different periods).
     """
     missing = [c for c in _REQUIRED_COLUMNS if c not in df.columns]
     if missing:
@@ -58,4 +61,5 @@ def share_of_views_bar(df: pd.DataFrame, lang: str, source: str) -> go.Figure:
         title=share_of_views_title(ranked, lang),
         subtitle=t("chart.share_of_views.subtitle", lang),
         source=source,
+        note=note,
     )

@@ -193,7 +193,7 @@ def _share_slide(
     title = share_of_views_title(shares, lang)
     notes = [
         _note("deck.note.no_views", table.loc[table["views"].isna(), "platform"], lang),
-        uneven_periods(totals, lang, advice=False) or "",
+        uneven_periods(totals, lang) or "",
     ]
     slide = _chart_slide(deck, lang, title, t("chart.share_of_views.subtitle", lang), notes, source)
 

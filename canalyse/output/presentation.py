@@ -12,6 +12,7 @@ from canalyse import queries, store
 from canalyse.analysis import roi
 from canalyse.analysis.decision import saved_scorecard
 from canalyse.analysis.events import list_events
+from canalyse.analysis.findings import uneven_periods
 from canalyse.analysis.trends import ViewsSeries, default_granularity, views_series
 from canalyse.charts.base import chart_filename, source_line, summary_source_line
 from canalyse.charts.decision import scorecard_bar
@@ -72,7 +73,9 @@ def slide_figure(
     summary = queries.run(con, "overview", **params).iloc[0]
     line = summary_source_line(queries.run(con, "sources_used", **params), summary, lang)
     if name == "share_of_views":
-        return share_of_views_bar(queries.run(con, "share_of_views", **params), lang, line)
+        shares = queries.run(con, "share_of_views", **params)
+        uneven = uneven_periods(queries.run(con, "platform_totals", **params), lang)
+        return share_of_views_bar(shares, lang, line, note=uneven)
     if name == "scorecard":
         return scorecard_bar(saved_scorecard(con, filters, lang, hourly_cost), lang, line)
     table = roi.roi_table(con, filters, hourly_cost)
