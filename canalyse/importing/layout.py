@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -15,13 +16,16 @@ Note = tuple[str, dict]
 @dataclass
 class ImportContext:
     """What the user said about the import: file name, campaign tag, year for dates without one,
-    language, and the network of a file that does not say it (their answer to a PlatformQuestion)."""
+    language, and the network of a file that does not say it (their answer to a PlatformQuestion);
+    and `staging`, where big text tables wait to be stored (`streamed.Staging`, on the workspace's
+    connection; without it they are read as grids)."""
 
     file_name: str
     campaign: str | None = None
     lang: str = "fr"
     year: int | None = None
     platform: str | None = None
+    staging: Any = None
 
 
 @dataclass

@@ -22,6 +22,7 @@ from canalyse.importing.files import RawTable, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
 from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
+from canalyse.importing.streamed import Staging
 from canalyse.platforms import label
 from canalyse.store.sources import table_figures
 
@@ -191,7 +192,8 @@ def import_file(
     if unchanged is not None:
         return unchanged
     context = _context(file_name, campaign, lang, year, answers)
-    with _workdir() as workdir:
+    with _workdir() as workdir, Staging(con) as staging:
+        context.staging = staging
         outcome = _read_and_recognise(con, file_name, data, context, workdir)
         if isinstance(outcome, FileReport):
             return outcome
@@ -213,7 +215,7 @@ def import_file(
 
 @contextmanager
 def _workdir() -> Iterator[Path]:
-    """A folder for the cleaned text of big tables, which DuckDB reads until they are stored."""
+    """A folder for the cleaned text of big tables, which DuckDB reads into `Staging`."""
     with tempfile.TemporaryDirectory(prefix="canalyse-import-") as folder:
         yield Path(folder)
 
@@ -233,7 +235,8 @@ def reimport_file(
     since (a metric given to an unused column), in one transaction: if the file is refused or
     asks a question, the earlier import stays as it was."""
     context = _context(file_name, campaign, lang, year, answers)
-    with _workdir() as workdir:
+    with _workdir() as workdir, Staging(con) as staging:
+        context.staging = staging
         outcome = _read_and_recognise(con, file_name, data, context, workdir)
         if isinstance(outcome, FileReport):
             return outcome

@@ -1,15 +1,17 @@
-"""Big text exports read where they lie: DuckDB splits and scans the body, Python reads only what
-needs interpreting.
+"""Big text exports read where they lie: DuckDB splits and scans the file once, Python reads only
+what needs interpreting.
 
 A text table of at least `files.STREAM_MIN_BYTES`, of a `streamable` layout, never becomes a grid
-of Python strings. Its header is recognised on its first lines (`RawTable.head`); DuckDB then
-reads the body from the cleaned file: once up to `_HEAD_ROWS` rows (the decimal mark is chosen
-there, as `values.detect_decimal` chooses it), once in full, counting the rows to skip (totals,
-junk), collecting the distinct date texts and the distinct number cells that are not plain
-numbers, and telling whether a figure's key repeats. Python parses those distinct values with
-the functions used for a grid (`values.parse_distinct_dates`, `values.parse_numbers`); their
-answers go back as small mapping tables, and the figures reach the workspace in one INSERT (a
-`FactsQuery`) that reads the file a last time. Plain numbers are cast in SQL.
+of Python strings. Its header is recognised on its first lines (`RawTable.head`). DuckDB then reads
+the file once, in full, into a temporary table of the workspace's own connection (`Staging`): per
+line, the cells the rules look at, the post key already cleaned, and whether the line is blank.
+Every check reads that table: its first kept rows (the decimal mark is chosen there, as
+`values.detect_decimal` chooses it), then one pass counting the rows to skip (totals, junk),
+collecting the distinct date texts and the distinct number cells that are not plain numbers, and
+telling whether a figure's key repeats. Python parses those distinct values with the functions
+used for a grid (`values.parse_distinct_dates`, `values.parse_numbers`); their answers go back as
+small mapping tables, and the figures reach the workspace in one INSERT (a `FactsQuery`) reading
+the temporary table. Plain numbers are cast in SQL.
 
 The result is what `exports._facts` gives for the same grid: the same rows, keys, totals, notes,
 and refusals naming the same cells (tests/test_streamed.py runs export fixtures and the real
@@ -39,8 +41,7 @@ from canalyse.importing.files import RawTable, TextFile
 from canalyse.importing.layout import ImportContext, ParsedTable, describe_cells
 from canalyse.metrics import METRIC_NAMES
 from canalyse.platforms import fold
-from canalyse.store.keys import FACT_KEY_MACRO
-from canalyse.store.sources import FactsQuery, used_params
+from canalyse.store.sources import FactsQuery, reading_a_file, used_params
 
 # What `str.strip` removes (pandas' Arrow strings strip the same characters), as an RE2 class.
 _WHITESPACE = (
@@ -49,8 +50,9 @@ _WHITESPACE = (
     + "\u2028\u2029\u202f\u205f\u3000"
 )
 _SPACES = "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE)
-_EDGES = f"^[{_SPACES}]+|[{_SPACES}]+$"
 _FILLED = f"[^{_SPACES}]"
+_EDGES = f"^[{_SPACES}]+|[{_SPACES}]+$"
+_ENDS = f"^[{_SPACES}]|[{_SPACES}]$"
 _DESTROYED_ID = r"(?i)-?[0-9]+[.,][0-9]*e\+?[0-9]+"
 _PLAIN = {",": "-?[0-9]+(?:,[0-9]+)?", ".": r"-?[0-9]+(?:\.[0-9]+)?"}
 # Rows read before choosing the decimal mark: `values.detect_decimal` reads a column's first
@@ -59,7 +61,7 @@ _HEAD_ROWS = 100_000
 _DATE_SAMPLE = 10_000
 # Bytes DuckDB may hold while it reads a big file here (more only for a file that needs it): the
 # upload itself is already in memory, and the server has other users.
-_MEMORY = 256 * 1024**2
+_MEMORY = 512 * 1024**2
 _NUMBERS = "_streamed_numbers"
 _DATES = "_streamed_dates"
 _NO_NUMBERS = pd.DataFrame({"metric": [], "text": [], "number": []}).astype(
@@ -74,10 +76,16 @@ class Unreadable(Exception):  # noqa: N818 — not an error for the user: the gr
 
 
 def _strip(expression: str) -> str:
-    return f"regexp_replace(coalesce({expression}, ''), '{_EDGES}', '', 'g')"
+    """`str.strip` in SQL (a NULL cell is ""); most cells have nothing to strip, and a look at
+    their ends costs less than the replacing."""
+    return (
+        f"CASE WHEN regexp_matches({expression}, '{_ENDS}') "
+        f"THEN regexp_replace({expression}, '{_EDGES}', '', 'g') ELSE coalesce({expression}, '') END"
+    )
 
 
 def _filled(expression: str) -> str:
+    """Whether a cell holds more than spaces."""
     return f"coalesce(regexp_matches({expression}, '{_FILLED}'), false)"
 
 
@@ -102,35 +110,65 @@ def _clean_key(cell: str) -> str:
     return key
 
 
-class SqlBody:
-    """The body of a big text table (the rows below its header), as DuckDB reads it."""
+class Staging:
+    """Where the big text tables of one import wait between reading and storing: temporary tables
+    of the workspace's own connection (in memory, spilling to DuckDB's temporary folder), so that
+    the INSERT storing their figures reads them there and the file is parsed only once. The
+    tables go when the import ends, stored or not."""
 
-    def __init__(self, text: TextFile, header_line: int) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.tables: list[str] = []
+
+    def new_table(self) -> str:
+        name = f"_streamed_rows_{len(self.tables)}"
+        self.tables.append(name)
+        self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        return name
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        for name in self.tables:
+            try:
+                self.con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+            except duckdb.Error:
+                pass  # the connection is closed or its transaction aborted: the table goes with it
+
+
+class SqlBody:
+    """The body of a big text table (the rows below its header), as DuckDB reads it, on the
+    workspace's connection (`Staging`)."""
+
+    def __init__(self, text: TextFile, header_line: int, staging: Staging) -> None:
         self.text = text
         self.header_line = header_line
         self.parallel = True
-        self.con = duckdb.connect()
-        self.con.execute("SET enable_progress_bar = false")
-        # What does not fit in memory spills beside the file, never into the working directory.
-        folder = str(text.path.parent).replace("'", "''")
-        self.con.execute(f"SET temp_directory = '{folder}'")
-        self.memory = _MEMORY
-        # The file must stay the probed side of joins (see `store.sources._insert_facts`).
-        self.con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        self.staging = staging
+        self.con = staging.con
+        self.memory: int | None = _MEMORY
 
-    def sql(self) -> str:
-        """The numbered rows below the header that are not blank throughout (`line` is the grid's
-        row number + 1, as in the messages naming cells)."""
+    def reader(self) -> str:
+        """Every line of the file below the lines skipped, as DuckDB splits it, in order."""
         columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.text.columns))
-        reader = (
+        return (
             f"read_csv($csv_path, columns = {{{columns}}}, header = false, delim = $csv_delim, "
             "quote = '\"', escape = '\"', auto_detect = false, null_padding = true, "
             f"strict_mode = true, skip = $csv_skip{'' if self.parallel else ', parallel = false'})"
         )
+
+    def filled(self) -> str:
+        """Whether a line holds more than blanks."""
         filled = " ".join(f"WHEN {_filled(f'c{i}')} THEN true" for i in range(self.text.columns))
+        return f"CASE {filled} ELSE false END"
+
+    def sql(self) -> str:
+        """The numbered rows below the header that are not blank throughout (`line` is the grid's
+        row number + 1, as in the messages naming cells)."""
         return (
-            f"SELECT * FROM (SELECT row_number() OVER () AS line, * FROM {reader}) "
-            f"WHERE line > $header_line AND CASE {filled} ELSE false END"
+            f"SELECT * FROM (SELECT row_number() OVER () AS line, * FROM {self.reader()}) "
+            f"WHERE line > $header_line AND {self.filled()}"
         )
 
     def params(self) -> dict:
@@ -142,19 +180,17 @@ class SqlBody:
         }
 
     def query(self, sql: str, params: dict | None = None, *, arrow: bool = False):
-        """Run `sql`, where `{body}` stands for the body rows (with `arrow`, its rows as an Arrow
-        table); raises `Unreadable` when DuckDB cannot split the file."""
+        """Run `sql`, where `{body}` stands for the body rows and `{reader}` for every line of the
+        file (with `arrow`, its rows as an Arrow table; else all its rows); raises `Unreadable`
+        when DuckDB cannot split the file."""
         while True:
-            if self.memory is None:
-                self.con.execute("RESET memory_limit")
-            else:
-                self.con.execute(f"SET memory_limit = '{self.memory}B'")
-            statement = sql.replace("{body}", f"({self.sql()})")
+            statement = sql.replace("{body}", f"({self.sql()})").replace("{reader}", self.reader())
             used = used_params(statement, {**self.params(), **(params or {})})
             try:
-                if arrow:
-                    return self.con.sql(statement, params=used).to_arrow_table()
-                return self.con.execute(statement, used)
+                with reading_a_file(self.con, self.memory):
+                    if arrow:
+                        return self.con.sql(statement, params=used).to_arrow_table()
+                    return self.con.execute(statement, used).fetchall()
             except duckdb.OutOfMemoryException:
                 # A file with unusually many distinct dates or keys: more room, then all of it.
                 if self.memory is None:
@@ -173,7 +209,7 @@ class SqlBody:
     def has_data(self, position: int) -> bool:
         """Whether a column holds anything but blanks."""
         sql = f"SELECT 1 FROM {{body}} WHERE {_filled(f'c{position}')} LIMIT 1"
-        return bool(self.query(sql).fetchall())
+        return bool(self.query(sql))
 
     def most_common(self, position: int) -> tuple[str, int] | None:
         """`Draft.most_common` over the body."""
@@ -183,40 +219,36 @@ class SqlBody:
             SELECT cell, count(*), (SELECT count(*) FROM cells)
             FROM cells WHERE cell <> '' GROUP BY cell ORDER BY count(*) DESC, min(line) LIMIT 1
             """
-        ).fetchall()
+        )
         if not rows:
             return None
         main, count, total = rows[0]
         return main, int(total - count)
-
-    def close(self) -> None:
-        self.con.close()
 
 
 def parse(table: RawTable, detection: Detection, context: ImportContext) -> ParsedTable:
     """Turn a big text export into the query storing its facts; refuses as `exports.parse`."""
     layout, head, header_row = detection.layout, table.head, detection.header_row
     assert table.text is not None
-    body = SqlBody(table.text, header_row + 1)
-    try:
-        headers = folded_row(head, header_row)
-        draft = Draft(
-            table.name,
-            headers,
-            [str(v).strip() for v in head.iloc[header_row].tolist()],
-            head.iloc[:header_row],
-            body,
-            layout.platform,
-            find_roles(layout, headers, body),
-            context,
-            notes=list(table.notes),
-            dayfirst=layout.dayfirst,
-        )
-        if layout.adjust is not None:
-            layout.adjust(draft)
-        return _Facts(layout, draft, body).parsed()
-    finally:
-        body.close()
+    if context.staging is None:
+        raise Unreadable("no workspace connection to stage the table in")
+    body = SqlBody(table.text, header_row + 1, context.staging)
+    headers = folded_row(head, header_row)
+    draft = Draft(
+        table.name,
+        headers,
+        [str(v).strip() for v in head.iloc[header_row].tolist()],
+        head.iloc[:header_row],
+        body,
+        layout.platform,
+        find_roles(layout, headers, body),
+        context,
+        notes=list(table.notes),
+        dayfirst=layout.dayfirst,
+    )
+    if layout.adjust is not None:
+        layout.adjust(draft)
+    return _Facts(layout, draft, body).parsed()
 
 
 class _Facts:
@@ -236,7 +268,7 @@ class _Facts:
         self.grain = layout.grain
         self.decimal = ","
         self.messy: set[str] = set()
-        self._rows: str | None = None
+        self._table = ""
         self.params = {
             "totals": [],
             "platform": draft.platform,
@@ -246,9 +278,8 @@ class _Facts:
         }
 
     # ---- The rows, in SQL ------------------------------------------------------------------------
-    # Every cell is read once per pass: the expressions below stand in layers, and a window
-    # (`kept_rank`) keeps DuckDB from pushing the `kept` filter down through them, which would
-    # copy each layer's expression into the filter several times over.
+    # The file is read once (`_stage`), its cells interpreted in layers so that each is read
+    # once; every count, check and the INSERT storing the figures then read that table.
 
     def _role(self, role: str) -> str | None:
         """A role's stripped text, or None when the table does not give it."""
@@ -266,16 +297,40 @@ class _Facts:
         return None
 
     def rows_sql(self) -> str:
-        """Every body row with what the rules look at: the raw first cell, the date text without
-        its time of day (`day_text`, not yet stripped), the post key (`exports._post_keys`),
+        """Every body row with what the rules look at: the first cell if it may name a total, the
+        date text without its time of day (`day_text`, not yet stripped; `date_raw` is the cell
+        where a time of day was cut off), the post key (`exports._post_keys`),
         account, title, the raw metric cells, and whether it is a total, junk, kept, or kept
-        without a date."""
-        if self._rows is None:
-            self._rows = self._rows_sql()
-        return self._rows
+        without a date. Reads the table `_stage` wrote."""
+        layout = self.layout
+        metrics = [f"m_{m}" for m in self.metrics]
+        junk = "no_date AND key = ''" if layout.key else "no_date"
+        if layout.undated_rows and self.metrics:
+            # Rows without a date but with figures are kept, undated.
+            junk += "".join(f" AND NOT {_filled(m)}" for m in metrics)
+        if layout.key:
+            junk = f"({junk}) OR suffix(key, '/undefined')"
+        total = "list_contains($totals::VARCHAR[], first)" if self.params["totals"] else "false"
+        undated = "kept AND no_date" if layout.undated_rows else "false"
+        # A table keeps the order its rows were inserted in: row ids number the file's lines.
+        return f"""
+            SELECT *, {undated} AS undated
+            FROM (
+                SELECT *, NOT is_total AND NOT is_junk AS kept
+                FROM (
+                    SELECT *, coalesce({total}, false) AS is_total, {junk} AS is_junk
+                    FROM (
+                        SELECT rowid + 1 AS line, * EXCLUDE (blank) FROM temp.{self._table}
+                        WHERE rowid + 1 > $header_line AND NOT blank
+                    )
+                )
+            )
+        """
 
-    def _rows_sql(self) -> str:
-        layout, draft = self.layout, self.draft
+    def _stage(self) -> None:
+        """Read the file once, in full, into a temporary table: per line, the cells the rules
+        look at, the key cleaned, and whether the line is blank throughout."""
+        draft = self.draft
         date = f"c{draft.columns['date']}"
         title = self._role("title")
         metrics = [f"m_{m}" for m in self.metrics]
@@ -287,20 +342,22 @@ class _Facts:
             f"ELSE coalesce({date}, '') END"
         )
         read = [
-            "line",
-            "c0 AS first",
-            f"coalesce({date}, '') AS date_raw",
+            # Only what may name a total row, and the date cell only where it differs from the
+            # day's text: the table stays small.
+            "CASE WHEN c0 ILIKE '%tot%' THEN c0 END AS first",
+            f"CASE WHEN contains({date}, ':') THEN {date} END AS date_raw",
             f"NOT {_filled(date)} AS no_date",
             f"{day_text} AS day_text",
             f"{self._role('account') or _EMPTY} AS account",
             f"left({title}, 500) AS title" if title else "NULL::VARCHAR AS title",
             *(f"c{draft.columns[m]} AS m_{m}" for m in self.metrics),
             *(f"c{p} AS k{n}" for n, p in enumerate(self.keys)),
+            f"NOT {self.body.filled()} AS blank",
         ]
-        carried = ["line", "first", "date_raw", "no_date", "day_text", "account", "title"]
+        carried = ["first", "date_raw", "no_date", "day_text", "account", "title", "blank"]
         carried += metrics + [f"k{n}" for n in range(1, len(self.keys))]
         # The first key column is cleaned a step per layer; the others only where it is blank.
-        layers = f"SELECT {', '.join(read)} FROM {{body}}"
+        layers = f"SELECT {', '.join(read)} FROM {{reader}}"
         if self.keys:
             layers = f"SELECT {', '.join(carried)}, {_strip('k0')} AS k0 FROM ({layers})"
             for step in _KEY_STEPS:
@@ -313,24 +370,12 @@ class _Facts:
                 if key == _EMPTY
                 else f"CASE WHEN {cleaned} <> '' THEN {cleaned} ELSE {key} END"
             )
-        junk = "no_date AND key = ''" if layout.key else "no_date"
-        if layout.undated_rows and self.metrics:
-            # Rows without a date but with figures are kept, undated.
-            junk += "".join(f" AND NOT {_filled(m)}" for m in metrics)
-        if layout.key:
-            junk = f"({junk}) OR suffix(key, '/undefined')"
-        total = "list_contains($totals::VARCHAR[], first)" if self.params["totals"] else "false"
-        undated = "kept AND no_date" if layout.undated_rows else "false"
-        return f"""
-            SELECT *, {undated} AS undated, row_number() OVER () AS kept_rank
-            FROM (
-                SELECT *, NOT is_total AND NOT is_junk AS kept
-                FROM (
-                    SELECT *, coalesce({total}, false) AS is_total, {junk} AS is_junk
-                    FROM (SELECT {", ".join(carried)}, {key} AS key FROM ({layers}))
-                )
-            )
-        """
+        self._table = self.body.staging.new_table()
+        self.body.query(
+            f"CREATE TEMP TABLE {self._table} AS "
+            f"SELECT {', '.join(carried)}, {key} AS key FROM ({layers})",
+            self.params,
+        )
 
     def _item_key(self, start: str) -> str:
         """`item_key` as `exports._facts` builds it; `start` is the row's first day."""
@@ -368,10 +413,11 @@ class _Facts:
         notes = draft.notes
         if "date" not in draft.columns:
             raise ImportRefused("import.error.no_date_column", file=draft.table_name)
+        self._stage()
         head, counts = self._read()
         totals = [text for text in counts["candidates"] or [] if fold(text) in _TOTAL_LABELS]
         if totals:
-            self.params["totals"], self._rows = totals, None
+            self.params["totals"] = totals
             head, counts = self._read()
         if counts["totals"]:
             notes.append(("import.note.total_rows_skipped", {"count": int(counts["totals"])}))
@@ -430,8 +476,8 @@ class _Facts:
             """,
             self.params,
         )
-        names = [column[0] for column in found.description]
-        counts = dict(zip(names, found.fetchall()[0], strict=True))
+        names = ["totals", "junk", "candidates", "kept", "undated", "days", "figures", "messy_rows"]
+        counts = dict(zip(names, found[0], strict=True))
         counts["messy"] = self._messy() if counts["messy_rows"] else {}
         return head, counts
 
@@ -450,7 +496,7 @@ class _Facts:
             GROUP BY metric
             """,
             self.params,
-        ).fetchall()
+        )
         return dict(rows)
 
     def _dates(self, head: pd.DataFrame, days: dict) -> pd.DataFrame:
@@ -480,12 +526,12 @@ class _Facts:
             header = _header(self.draft, self.draft.columns["date"])
             cells, total = self.body.query(
                 f"""
-                SELECT list(row(line, date_raw) ORDER BY line)[1:5], count(*)
+                SELECT list(row(line, coalesce(date_raw, day_text)) ORDER BY line)[1:5], count(*)
                 FROM ({self.rows_sql()})
                 WHERE kept AND NOT undated AND list_contains($bad, day_text)
                 """,
                 {**self.params, "bad": raw[read["bad"].to_numpy()].tolist()},
-            ).fetchall()[0]
+            )[0]
             offending = [(line, header, cell) for line, cell in cells]
             raise ImportRefused(
                 "import.error.bad_date",
@@ -528,7 +574,7 @@ class _Facts:
             FROM ({" UNION ALL ".join(parts)})
             """,
             {**self.params, **{f"bad_{m}": cells for m, cells in invalid.items()}},
-        ).fetchall()[0]
+        )[0]
         headers = [_header(self.draft, self.draft.columns[m]) for m in self.metrics]
         offending = [(line, headers[rank], cell) for line, rank, cell in cells]
         raise ImportRefused(
@@ -539,7 +585,6 @@ class _Facts:
 
     def _repeated(self, dates: pd.DataFrame, numbers: pd.DataFrame) -> int:
         """How many figure lines repeat a later line's key, dates read."""
-        self.body.con.execute(FACT_KEY_MACRO)
         self.body.con.register(_DATES, dates)
         self.body.con.register(_NUMBERS, numbers)
         try:
@@ -551,7 +596,7 @@ class _Facts:
                     FROM ({self._facts_sql(False)})
                     """,
                     self.params,
-                ).fetchall()[0][0]
+                )[0][0]
             )
         finally:
             self.body.con.unregister(_DATES)

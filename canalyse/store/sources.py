@@ -215,7 +215,7 @@ def _insert_facts(
         con.register(name, relation)
     try:
         if isinstance(facts, FactsQuery):
-            with _reading_a_file(con):
+            with reading_a_file(con):
                 con.execute(statement, used_params(statement, params))
         else:
             con.execute(statement, used_params(statement, params))
@@ -227,20 +227,24 @@ def _insert_facts(
                 pass  # a failed statement aborted the transaction; the next register replaces it
 
 
-IMPORT_MEMORY = "384MB"
-"""What DuckDB may hold while it reads a big file into the workspace (left alone, its buffers
-would keep up to 80 % of the machine's memory): the file is inserted in a stream."""
+IMPORT_MEMORY = 384 * 1024**2
+"""Bytes DuckDB may hold while it reads a big file into the workspace (left alone, its buffers
+would keep up to 80 % of the machine's memory): what does not fit spills to its temporary folder."""
 
 
 @contextmanager
-def _reading_a_file(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """DuckDB set up to insert a file it reads: little memory, and the small tables the query
-    joins as the side it hashes (misjudging the file's size, it would otherwise hash the whole
-    file, in memory and out of order). The settings are put back afterwards."""
+def reading_a_file(
+    con: duckdb.DuckDBPyConnection, memory: int | None = IMPORT_MEMORY
+) -> Iterator[None]:
+    """DuckDB set up to read a big file: `memory` bytes at most (None: its default), and the
+    small tables a query joins as the side it hashes (misjudging the file's size, it would
+    otherwise hash the whole file, in memory and out of order). The settings are put back
+    afterwards."""
     previous = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     con.execute("RESET memory_limit")
     default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute(f"SET memory_limit = '{IMPORT_MEMORY}'")
+    if memory is not None:
+        con.execute(f"SET memory_limit = '{int(memory)}B'")
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     try:
         yield
