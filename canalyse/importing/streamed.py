@@ -268,6 +268,7 @@ class _Facts:
         self.grain = layout.grain
         self.decimal = ","
         self.messy: set[str] = set()
+        self.commas: set[str] = set()
         self._table = ""
         self.params = {
             "totals": [],
@@ -400,7 +401,7 @@ class _Facts:
     def _number(self, metric: str) -> str:
         """A metric's value: a plain number cast, any other cell as Python read it."""
         cell = f"m_{metric}"
-        plain = f"replace({cell}, ',', '.')" if self.decimal == "," else cell
+        plain = f"replace({cell}, ',', '.')" if metric in self.commas else cell
         if metric not in self.messy:
             # The full pass found only plain numbers (or blanks) in this column.
             return f"CAST({plain} AS DOUBLE)"
@@ -461,6 +462,10 @@ class _Facts:
         repeat = (
             f"(?:\\x1f(?:{plain})?){{{len(self.metrics) - 1}}}" if len(self.metrics) > 1 else ""
         )
+        commas = ", ".join(
+            f"coalesce(bool_or(contains(m_{m}, ',')) FILTER (WHERE kept), false)"
+            for m in self.metrics
+        )
         found = self.body.query(
             f"""
             SELECT count(*) FILTER (WHERE is_total) AS totals,
@@ -471,13 +476,16 @@ class _Facts:
                 histogram(day_text) FILTER (WHERE kept AND NOT undated) AS days,
                 count(DISTINCT {self._figure()}) FILTER (WHERE kept) AS figures,
                 count(*) FILTER (WHERE kept AND NOT regexp_full_match(
-                    concat_ws(chr(31), {cells}), '(?:{plain})?{repeat}')) AS messy_rows
+                    concat_ws(chr(31), {cells}), '(?:{plain})?{repeat}')) AS messy_rows,
+                [{commas}] AS commas
             FROM ({rows})
             """,
             self.params,
         )
         names = ["totals", "junk", "candidates", "kept", "undated", "days", "figures", "messy_rows"]
-        counts = dict(zip(names, found[0], strict=True))
+        counts = dict(zip([*names, "commas"], found[0], strict=True))
+        # Columns without a comma anywhere are cast as they are, without replacing one per cell.
+        self.commas = {m for m, comma in zip(self.metrics, counts["commas"], strict=True) if comma}
         counts["messy"] = self._messy() if counts["messy_rows"] else {}
         return head, counts
 
