@@ -59,9 +59,12 @@ _PLAIN = {",": "-?[0-9]+(?:,[0-9]+)?", ".": r"-?[0-9]+(?:\.[0-9]+)?"}
 # 100,000 cells; `values._by_distinct` decides on its first 10,000 how to read dates.
 _HEAD_ROWS = 100_000
 _DATE_SAMPLE = 10_000
-# Bytes DuckDB may hold while it reads a big file here (more only for a file that needs it): the
-# upload itself is already in memory, and the server has other users.
+# Bytes DuckDB may hold while it reads a big file here (more only for a file that needs it):
+# enough for both cores to read at once; less for a file of `_LARGE` bytes or more, whose upload
+# already takes that much memory (an import stays within 1 GiB, tests/test_upload_limits.py).
 _MEMORY = 512 * 1024**2
+_LARGE_MEMORY = 256 * 1024**2
+_LARGE = 256 * 1024**2
 _NUMBERS = "_streamed_numbers"
 _DATES = "_streamed_dates"
 _NO_NUMBERS = pd.DataFrame({"metric": [], "text": [], "number": []}).astype(
@@ -147,7 +150,7 @@ class SqlBody:
         self.parallel = True
         self.staging = staging
         self.con = staging.con
-        self.memory: int | None = _MEMORY
+        self.memory: int | None = _MEMORY if text.size < _LARGE else _LARGE_MEMORY
 
     def reader(self) -> str:
         """Every line of the file below the lines skipped, as DuckDB splits it, in order."""
@@ -444,6 +447,7 @@ class _Facts:
             params={**self.body.params(), **self.params},
             relations={_DATES: dates, _NUMBERS: numbers},
             platforms=[draft.platform] if draft.platform else [],
+            memory=self.body.memory,
         )
         return ParsedTable(draft.table_name, layout.id, self.grain, facts, notes)
 

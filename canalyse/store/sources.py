@@ -66,12 +66,14 @@ def find_source_by_hash(con: duckdb.DuckDBPyConnection, content_hash: str) -> di
 class FactsQuery:
     """Figure lines an importer leaves to DuckDB (a big file read where it lies): `sql` is a SELECT
     giving the INPUT_COLUMNS, with named `params`; `relations` are small tables it joins (parsed
-    dates, numbers), readable under their names while it runs; `platforms` the networks it gives."""
+    dates, numbers), readable under their names while it runs; `platforms` the networks it gives;
+    `memory` the bytes DuckDB may hold while it runs (`IMPORT_MEMORY` when not said)."""
 
     sql: str
     params: dict = field(default_factory=dict)
     relations: dict[str, object] = field(default_factory=dict)
     platforms: list[str] = field(default_factory=list)
+    memory: int | None = None
 
 
 Facts = pd.DataFrame | FactsQuery
@@ -215,7 +217,7 @@ def _insert_facts(
         con.register(name, relation)
     try:
         if isinstance(facts, FactsQuery):
-            with reading_a_file(con):
+            with reading_a_file(con, facts.memory or IMPORT_MEMORY):
                 con.execute(statement, used_params(statement, params))
         else:
             con.execute(statement, used_params(statement, params))
