@@ -222,3 +222,30 @@ def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same
     grid, read, calls = _both(tmp_path, monkeypatch, "x_content.csv", data)
     assert read == grid
     assert calls == 1
+
+
+@pytest.mark.parametrize(
+    "case", ["plain", "bad number", "bad date", "totals and junk", "repeated posts"]
+)
+def test_a_big_export_is_read_from_its_file_once_and_leaves_no_staging_table(
+    case, tmp_path, monkeypatch
+):
+    reads = []
+    real_query = streamed.SqlBody.query
+
+    def counted(self, sql, params=None, **kwargs):
+        if "{reader}" in sql or "{body}" in sql:
+            reads.append(sql)
+        return real_query(self, sql, params, **kwargs)
+
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(streamed.SqlBody, "query", counted)
+    con = store.connect(tmp_path / "w.duckdb")
+    try:
+        report = import_file(con, "x_content.csv", EDGE_CASES[case].encode())
+        staged = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()
+    finally:
+        con.close()
+    assert report.status == ("error" if case.startswith("bad") else "imported")
+    assert len(reads) == 1, reads
+    assert staged == (0,)
