@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from canalyse import store
@@ -27,6 +28,15 @@ def test_opening_creates_a_versioned_schema_on_disk(db_path):
     assert db_path.exists()
     reopened = duckdb.connect(str(db_path))
     assert store.schema_version(reopened) == store.SCHEMA_VERSION
+
+
+def test_a_reopened_workspace_is_ready_for_any_work(db_path):
+    store.connect(db_path).close()
+    con = store.connect(db_path)
+    # No result is left unfinished by the opening: DuckDB would refuse to register a frame.
+    con.register("frame", pd.DataFrame({"n": [1, 2]}))
+    assert con.execute("SELECT sum(n) FROM frame").fetchall() == [(3,)]
+    con.close()
 
 
 def test_facts_have_one_column_per_canonical_metric(con):

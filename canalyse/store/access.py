@@ -284,8 +284,10 @@ def _connect(path: Path, *, read_only: bool, deadline: float) -> duckdb.DuckDBPy
 
 def macros_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the query macros stored in the workspace are this version of Canalyse's."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'macros'").fetchone()
-    return row is not None and row[0] == _macros_digest()
+    # Every row fetched: a result left unfinished would block the connection handed back by
+    # `connect` (DuckDB refuses `register` until it is finished).
+    rows = con.execute("SELECT value FROM meta WHERE key = 'macros'").fetchall()
+    return bool(rows) and rows[0][0] == _macros_digest()
 
 
 def _macros_digest() -> str:
