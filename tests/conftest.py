@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -22,10 +23,27 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "workspace.duckdb"
 
 
+@pytest.fixture(scope="session")
+def workspace_template(tmp_path_factory) -> Path:
+    """A new, empty workspace made once per test process: creating the schema (every migration
+    from version 1) costs three times as much as opening a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "workspace.duckdb"
+    store.connect(path).close()
+    return path
+
+
+def fresh_workspace(template: Path, path: Path):
+    """A connection to a new, empty workspace at `path`: a copy of `template`, brought up to date
+    by `store.connect` as any workspace is (here, nothing to do)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, path)
+    return store.connect(path)
+
+
 @pytest.fixture
-def con(db_path: Path):
+def con(db_path: Path, workspace_template: Path):
     """A fresh workspace, a real DuckDB file on disk."""
-    connection = store.connect(db_path)
+    connection = fresh_workspace(workspace_template, db_path)
     yield connection
     connection.close()
 
@@ -48,3 +66,23 @@ def browser():
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _components_scanned_once():
+    """AppTest looks for Streamlit components in every installed package's metadata on each new
+    app (0.2 s each, hundreds of times): the installed packages do not change during a run, so
+    the scan is made once per test process."""
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    found: list = []
+
+    def scanned_once(*args, **kwargs):
+        if not found:
+            found.append(scan(*args, **kwargs))
+        return list(found[0])
+
+    manifest_scanner.scan_component_manifests = scanned_once
+    yield
+    manifest_scanner.scan_component_manifests = scan
