@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from canalyse import store
 from canalyse.importing import files, streamed
 from canalyse.importing.pipeline import import_file
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fresh_workspace
 from tests.test_real_exports import REAL
 
 TEXT = (".csv", ".txt", ".zip")
@@ -126,8 +125,8 @@ EDGE_CASES = {
 }
 
 
-def _outcome(db: Path, name: str, data: bytes) -> tuple:
-    con = store.connect(db)
+def _outcome(db: Path, name: str, data: bytes, template: Path) -> tuple:
+    con = fresh_workspace(template, db)
     try:
         report = import_file(con, name, data).to_json()
         facts = con.execute(
@@ -139,8 +138,10 @@ def _outcome(db: Path, name: str, data: bytes) -> tuple:
     return report, facts, figures
 
 
-def _both(tmp_path: Path, monkeypatch, name: str, data: bytes) -> tuple[tuple, tuple, int]:
-    grid = _outcome(tmp_path / "grid.duckdb", name, data)
+def _both(
+    tmp_path: Path, monkeypatch, name: str, data: bytes, template: Path
+) -> tuple[tuple, tuple, int]:
+    grid = _outcome(tmp_path / "grid.duckdb", name, data, template)
     calls = []
     real_parse = streamed.parse
 
@@ -158,43 +159,53 @@ def _both(tmp_path: Path, monkeypatch, name: str, data: bytes) -> tuple[tuple, t
 
     monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(streamed, "parse", counted)
-    read = _outcome(tmp_path / "streamed.duckdb", name, data)
+    read = _outcome(tmp_path / "streamed.duckdb", name, data, template)
     return grid, read, len(calls)
 
 
+@pytest.fixture
+def both(tmp_path, monkeypatch, workspace_template):
+    """`_both` in a folder of the test's own, each workspace a copy of an empty one."""
+
+    def read_both(name: str, data: bytes, folder: Path | None = None):
+        return _both(folder or tmp_path, monkeypatch, name, data, workspace_template)
+
+    return read_both
+
+
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
-def test_every_text_fixture_reads_the_same_when_treated_as_big(path, tmp_path, monkeypatch):
-    grid, read, _ = _both(tmp_path, monkeypatch, path.name, path.read_bytes())
+def test_every_text_fixture_reads_the_same_when_treated_as_big(path, both):
+    grid, read, _ = both(path.name, path.read_bytes())
     assert read == grid
 
 
 @pytest.mark.parametrize("case", list(EDGE_CASES))
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
-def test_edge_cases_read_the_same_when_treated_as_big(case, encoding, tmp_path, monkeypatch):
+def test_edge_cases_read_the_same_when_treated_as_big(case, encoding, both):
     name = (
         "Jan-01-2025_Dec-31-2025_9.csv"
         if case.startswith("meta")
         else "rennes_account_analytics_content_2025.csv"
     )
     data = EDGE_CASES[case].encode(encoding, errors="replace")
-    grid, read, calls = _both(tmp_path, monkeypatch, name, data)
+    grid, read, calls = both(name, data)
     assert read == grid
     # A quote left open in the first lines keeps the table from DuckDB: it is read as a grid.
     assert calls == (0 if case == "a quote left open" else 1)
 
 
-def test_x_and_meta_post_exports_are_read_by_duckdb(tmp_path, monkeypatch):
+def test_x_and_meta_post_exports_are_read_by_duckdb(tmp_path, both):
     for case in ("plain", "meta posts"):
         name = "Jan-01-2025_Dec-31-2025_9.csv" if case == "meta posts" else "x_content.csv"
-        grid, read, calls = _both(tmp_path / case, monkeypatch, name, EDGE_CASES[case].encode())
+        grid, read, calls = both(name, EDGE_CASES[case].encode(), tmp_path / case)
         assert grid[0]["status"] == "imported"
         assert calls == 1
 
 
 @pytest.mark.skipif(not REAL_FILES, reason=f"the real export corpus is not at {REAL}")
 @pytest.mark.parametrize("path", REAL_FILES, ids=lambda p: str(p.relative_to(REAL)))
-def test_every_real_text_export_reads_the_same_when_treated_as_big(path, tmp_path, monkeypatch):
-    grid, read, _ = _both(tmp_path, monkeypatch, path.name, path.read_bytes())
+def test_every_real_text_export_reads_the_same_when_treated_as_big(path, both):
+    grid, read, _ = both(path.name, path.read_bytes())
     assert read == grid
 
 
@@ -213,13 +224,11 @@ def test_a_big_file_is_cleaned_as_the_grid_reader_cleans_it_whatever_the_chunks(
     assert path.read_text(encoding="utf-8") == expected
 
 
-def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(
-    tmp_path, monkeypatch
-):
+def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(monkeypatch, both):
     rows = [f"{n},2025-03-{n % 28 + 1:02d},t{n},{_POST}{n},{n},1,1,1,1,1" for n in range(20_000)]
     data = _x(*rows).encode()
     monkeypatch.setattr(streamed, "_MEMORY", 256 * 1024)
-    grid, read, calls = _both(tmp_path, monkeypatch, "x_content.csv", data)
+    grid, read, calls = both("x_content.csv", data)
     assert read == grid
     assert calls == 1
 
@@ -228,7 +237,7 @@ def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same
     "case", ["plain", "bad number", "bad date", "totals and junk", "repeated posts"]
 )
 def test_a_big_export_is_read_from_its_file_once_and_leaves_no_staging_table(
-    case, tmp_path, monkeypatch
+    case, tmp_path, monkeypatch, workspace_template
 ):
     reads = []
     real_query = streamed.SqlBody.query
@@ -240,7 +249,7 @@ def test_a_big_export_is_read_from_its_file_once_and_leaves_no_staging_table(
 
     monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(streamed.SqlBody, "query", counted)
-    con = store.connect(tmp_path / "w.duckdb")
+    con = fresh_workspace(workspace_template, tmp_path / "w.duckdb")
     try:
         report = import_file(con, "x_content.csv", EDGE_CASES[case].encode())
         staged = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchone()
