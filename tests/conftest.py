@@ -57,15 +57,25 @@ def fixture_bytes(relative: str) -> tuple[str, bytes]:
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for every browser test: starting it is the slow part, a context is not."""
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _require_chromium
+    from tests.browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
-    _require_chromium()
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab (its own cookies and storage) that counts the app's script runs."""
+    from tests.browsing import new_tab
+
+    tab = new_tab(browser)
+    yield tab
+    tab.context.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,22 +12,26 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from canalyse import store
 from canalyse.importing.pipeline import import_file
-from tests.conftest import FIXTURES, ROOT
-from tests.test_browser import (
-    _assert_no_exception,
-    _free_port,
-    _open,
-    _save,
-    _settle,
-    _text,
+from tests.browsing import (
+    assert_no_exception,
+    free_port,
+    new_tab,
+    open_page,
+    rerun,
+    save,
+    serve,
+    settle,
+    stop,
+    text,
+    wait_for,
 )
+from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -36,67 +40,37 @@ MONTHLY = FIXTURES / "handmade" / "mensuel_bom.csv"
 SUMMARY = FIXTURES / "handmade" / "bilan_cp1252.csv"
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"{url} did not answer: " + log.read_text())
-        time.sleep(0.3)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 def _app(tmp_path: Path, env: dict, secrets: str | None = None):
     """Start the app on a free port with `env` (and the sign-in `secrets`); yields its address."""
-    port = _free_port()
-    arguments = ["--server.port", str(port), "--server.headless", "true"]
+    port = free_port()
+    arguments: tuple[str, ...] = ()
     if secrets is not None:
         path = tmp_path / "secrets.toml"
         path.write_text(secrets.replace("{app_port}", str(port)), encoding="utf-8")
-        arguments += ["--secrets.files", str(path)]
-    log_path = tmp_path / f"server-{port}.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", *arguments],
-        cwd=ROOT,
-        env={**os.environ, "CANALYSE_WRITE_WAIT": "20", **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    _wait_for(f"{url}/_stcore/health", process, log_path)
-    try:
-        yield url
-    finally:
-        _stop(process)
-        log.close()
+        arguments = ("--secrets.files", str(path))
+    env = {"CANALYSE_WRITE_WAIT": "20", **env}
+    yield from serve(tmp_path / f"server-{port}.log", env, arguments, port=port)
 
 
-def _tab(browser):
-    """A new browser profile (its own cookies: its own signed-in user)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-    tab = context.new_page()
-    tab.set_default_timeout(30_000)
-    return tab
+@pytest.fixture
+def user_tab(browser):
+    """Makes a tab in a new browser profile (its own cookies: its own signed-in user); the profiles
+    are closed when the test ends."""
+    made = []
+
+    def make():
+        made.append(new_tab(browser, height=1000))
+        return made[-1]
+
+    yield make
+    for tab in made:
+        tab.context.close()
 
 
 @pytest.fixture
 def provider(tmp_path):
     """A local OpenID Connect provider (oidc-provider-mock) on a free port."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "oidc.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -105,9 +79,9 @@ def provider(tmp_path):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    _wait_for(f"{url}/.well-known/openid-configuration", process, log_path)
+    wait_for(f"{url}/.well-known/openid-configuration", process, log_path)
     yield url
-    _stop(process)
+    stop(process)
     log.close()
 
 
@@ -151,78 +125,78 @@ def _offered_for_deletion(tab) -> str:
     choice = tab.locator('[class*="st-key-delete_choice"]')
     choice.wait_for()
     values = " ".join(choice.locator("input").evaluate_all("els => els.map(e => e.value)"))
-    return _text(choice) + " " + values
+    return text(choice) + " " + values
 
 
 def _sign_in(tab, url: str, email: str) -> None:
-    _open(tab, url)
+    open_page(tab, url)
     tab.get_by_role("button", name="Se connecter").click()
     tab.locator('input[name="sub"]').fill(email)
     tab.get_by_role("button", name="Authorize").click()
     tab.wait_for_url(f"{url}/**")
-    _settle(tab)
+    settle(tab, 0)
 
 
-def test_sign_in_is_required_and_a_viewer_cannot_delete(browser, team):
-    tab = _tab(browser)
-    _open(tab, team)
+def test_sign_in_is_required_and_a_viewer_cannot_delete(user_tab, team):
+    tab = user_tab()
+    open_page(tab, team)
     main = tab.locator('[data-testid="stMain"]')
     # The sign-in page is drawn once the session has asked for the user: wait for it, not a delay.
     main.get_by_text("Connexion requise").first.wait_for()
-    assert "Connexion requise" in _text(main)
+    assert "Connexion requise" in text(main)
     assert tab.locator('[data-testid="stPlotlyChart"]').count() == 0
-    _save(tab, "team_sign_in_fr.png")
-    _open(tab, f"{team}/import_data")
+    save(tab, "team_sign_in_fr.png")
+    open_page(tab, f"{team}/import_data")
     main.get_by_text("Connexion requise").first.wait_for()
-    assert "Connexion requise" in _text(tab.locator('[data-testid="stMain"]'))
-    assert "bilan_cp1252" not in _text(tab.locator("body"))
+    assert "Connexion requise" in text(tab.locator('[data-testid="stMain"]'))
+    assert "bilan_cp1252" not in text(tab.locator("body"))
 
     _sign_in(tab, team, "Lecteur@Rennes.fr")
     tab.get_by_text("Connecté : lecteur@rennes.fr (lecture)").wait_for()
-    _open(tab, f"{team}/import_data")
+    open_page(tab, f"{team}/import_data")
     tab.get_by_text("en lecture seule").wait_for()
     assert tab.get_by_role("button", name="Supprimer").is_disabled()
     assert tab.get_by_role("button", name="Importer", exact=True).is_disabled()
-    _assert_no_exception(tab)
-    _save(tab, "team_viewer_import_fr.png")
+    assert_no_exception(tab)
+    save(tab, "team_viewer_import_fr.png")
 
 
-def test_two_users_in_two_workspaces_see_only_their_own(browser, team):
-    rennes, nantes = _tab(browser), _tab(browser)
+def test_two_users_in_two_workspaces_see_only_their_own(user_tab, team):
+    rennes, nantes = user_tab(), user_tab()
     _sign_in(rennes, team, "cheffe@rennes.fr")
     _sign_in(nantes, team, "agent@nantes.fr")
     for tab, mine, theirs, file in (
         (rennes, "rennes", "nantes", "bilan_cp1252.csv"),
         (nantes, "nantes", "rennes", "daily_en.csv"),
     ):
-        _open(tab, f"{team}/import_data")
-        sidebar = _text(tab.locator('[data-testid="stSidebar"]'))
+        open_page(tab, f"{team}/import_data")
+        sidebar = text(tab.locator('[data-testid="stSidebar"]'))
         assert mine in sidebar and theirs not in sidebar
         offered = _offered_for_deletion(tab)
         assert file in offered
         other = "daily_en.csv" if file == "bilan_cp1252.csv" else "bilan_cp1252.csv"
         assert other not in offered
         assert not tab.get_by_role("button", name="Supprimer").is_disabled()
-        _assert_no_exception(tab)
-    _save(rennes, "team_editor_rennes_fr.png")
+        assert_no_exception(tab)
+    save(rennes, "team_editor_rennes_fr.png")
 
 
-def test_someone_in_two_workspaces_switches_in_the_sidebar(browser, team):
-    tab = _tab(browser)
+def test_someone_in_two_workspaces_switches_in_the_sidebar(user_tab, team):
+    tab = user_tab()
     _sign_in(tab, team, "com@agence.fr")
-    _open(tab, f"{team}/import_data")
+    open_page(tab, f"{team}/import_data")
     # Nantes first (by name), where this user only reads.
     assert "daily_en.csv" in _offered_for_deletion(tab)
     tab.get_by_text("Connecté : com@agence.fr (lecture)").wait_for()
     assert tab.get_by_role("button", name="Supprimer").is_disabled()
-    tab.locator(".st-key-workspace").click()
-    tab.get_by_role("option", name="rennes").click()
+    with rerun(tab):
+        tab.locator(".st-key-workspace").click()
+        tab.get_by_role("option", name="rennes").click()
     tab.get_by_text("Connecté : com@agence.fr (édition)").wait_for()
-    _settle(tab)
     assert "bilan_cp1252.csv" in _offered_for_deletion(tab)
     assert not tab.get_by_role("button", name="Supprimer").is_disabled()
-    _assert_no_exception(tab)
-    _save(tab, "team_switch_fr.png")
+    assert_no_exception(tab)
+    save(tab, "team_switch_fr.png")
 
 
 @pytest.fixture
@@ -234,12 +208,12 @@ def local(tmp_path):
     yield from _app(tmp_path, {"CANALYSE_DB": str(db)})
 
 
-def test_a_command_line_import_lands_while_a_page_is_open(browser, local, tmp_path):
-    tab = _tab(browser)
-    _open(tab, local)
+def test_a_command_line_import_lands_while_a_page_is_open(user_tab, local, tmp_path):
+    tab = user_tab()
+    open_page(tab, local)
     chart = tab.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for()
-    before = _text(tab.locator('[data-testid="stMain"]'))
+    before = text(tab.locator('[data-testid="stMain"]'))
 
     started = time.monotonic()
     result = subprocess.run(
@@ -268,17 +242,17 @@ def test_a_command_line_import_lands_while_a_page_is_open(browser, local, tmp_pa
     tab.keyboard.press("r")
     tab.get_by_text("447 800").first.wait_for()  # 446 000 + the 1 800 views of the new file
     assert "446 000" in before
-    _save(tab, "team_cli_import_overview_fr.png")
-    _open(tab, f"{local}/import_data")
+    save(tab, "team_cli_import_overview_fr.png")
+    open_page(tab, f"{local}/import_data")
     assert "daily_en.csv" in _offered_for_deletion(tab)
-    _assert_no_exception(tab)
-    _save(tab, "team_cli_import_history_fr.png")
+    assert_no_exception(tab)
+    save(tab, "team_cli_import_history_fr.png")
 
 
-def test_two_imports_from_two_pages_at_once_both_land(browser, local, tmp_path):
-    first, second = _tab(browser), _tab(browser)
+def test_two_imports_from_two_pages_at_once_both_land(user_tab, local, tmp_path):
+    first, second = user_tab(), user_tab()
     for tab, file in ((first, DAILY), (second, MONTHLY)):
-        _open(tab, f"{local}/import_data")
+        open_page(tab, f"{local}/import_data")
         tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
         tab.locator('[data-testid="stFileChip"]').first.wait_for()
     first.get_by_role("button", name="Importer", exact=True).click()
@@ -288,32 +262,32 @@ def test_two_imports_from_two_pages_at_once_both_land(browser, local, tmp_path):
     with store.reading(tmp_path / "workspace.duckdb") as con:
         names = sorted(store.list_sources(con)["file_name"])
     assert names == ["bilan_cp1252.csv", "daily_en.csv", "mensuel_bom.csv"]
-    _assert_no_exception(first)
-    _assert_no_exception(second)
+    assert_no_exception(first)
+    assert_no_exception(second)
 
 
-def test_a_damaged_workspace_is_refused_on_the_page_and_restored(browser, local, tmp_path):
+def test_a_damaged_workspace_is_refused_on_the_page_and_restored(user_tab, local, tmp_path):
     db = tmp_path / "workspace.duckdb"
     store.make_backup(db, actor="admin", program="pytest")
     with db.open("r+b") as handle:
         handle.truncate(db.stat().st_size // 2)
     damaged = db.read_bytes()
-    tab = _tab(browser)
-    _open(tab, f"{local}/import_data")
+    tab = user_tab()
+    open_page(tab, f"{local}/import_data")
     error = tab.locator('[data-testid="stAlertContentError"]')
     error.wait_for()
-    assert "incomplet" in _text(error) and "rien écrit" in _text(error)
-    assert "Traceback" not in _text(tab.locator("body"))
+    assert "incomplet" in text(error) and "rien écrit" in text(error)
+    assert "Traceback" not in text(tab.locator("body"))
     assert db.read_bytes() == damaged
-    _save(tab, "team_damaged_fr.png")
+    save(tab, "team_damaged_fr.png")
 
-    tab.get_by_role("button", name="Restaurer la dernière sauvegarde").click()
-    _settle(tab)
+    with rerun(tab):
+        tab.get_by_role("button", name="Restaurer la dernière sauvegarde").click()
     tab.get_by_text("remise en place").wait_for()
     # The history is drawn after the notice: on a loaded machine, a moment later.
     deadline = time.monotonic() + 15
     while "bilan_cp1252.csv" not in _offered_for_deletion(tab) and time.monotonic() < deadline:
         tab.wait_for_timeout(200)
     assert "bilan_cp1252.csv" in _offered_for_deletion(tab)
-    _assert_no_exception(tab)
-    _save(tab, "team_restored_fr.png")
+    assert_no_exception(tab)
+    save(tab, "team_restored_fr.png")

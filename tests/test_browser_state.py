@@ -1,0 +1,160 @@
+"""Real browser, state that survives: filters and language live in the address, so following the
+sidebar's links, reloading a page or opening a shared link shows the same view.
+
+The tests only read the workspace (their choices live in the address and the session): they share
+one server.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browsing import (
+    assert_no_exception,
+    open_page,
+    reload,
+    require_chromium,
+    rerun,
+    save,
+    serve,
+    settle,
+    text,
+    year_workspace,
+)
+
+pytestmark = pytest.mark.browser
+
+PERIOD_FR = "du 01/01/2025 au 30/06/2025"
+SHOWN_FR = f"Chiffres retenus : {PERIOD_FR} · Facebook et X · campagne « Printemps »"
+SHOWN_EN = "Figures shown: 1 Jan 2025 – 30 Jun 2025 · Facebook and X · campaign “Printemps”"
+# The pages whose header states the filters, by their sidebar link, in French and English.
+LINKS = {
+    "roi": ("Rentabilité", "Return on investment"),
+    "decision": ("Décider", "Decide"),
+    "trends": ("Tendances", "Trends"),
+    "campaigns": ("Campagnes", "Campaigns"),
+    "import_data": ("Importer", "Import"),
+    "glossary": ("Glossaire", "Glossary"),
+    "present": ("Présentation", "Presentation"),
+    "": ("Vue d'ensemble", "Overview"),
+}
+WITH_HEADER = {"", "roi", "decision", "trends", "campaigns"}
+
+
+@pytest.fixture(scope="module")
+def state_server(tmp_path_factory):
+    """A year of months, the Rennes summary, an event and a campaign saved as a date range (spring
+    2025)."""
+    require_chromium()
+    folder = tmp_path_factory.mktemp("state")
+    db = year_workspace(folder / "workspace.duckdb", spring_campaign=True)
+    yield from serve(folder / "server.log", {"CANALYSE_DB": str(db)})
+
+
+def _sidebar(page):
+    return page.locator('[data-testid="stSidebar"]')
+
+
+def _go(page, link: str) -> None:
+    """Follow a sidebar link, opening the sidebar first where it is folded (presentation mode)."""
+    opener = page.locator('[data-testid="stExpandSidebarButton"]')
+    if opener.count() and opener.is_visible():
+        opener.click()
+    with rerun(page):
+        # The click waits for the link to be visible and still (the sidebar slides in).
+        _sidebar(page).get_by_role("link", name=link, exact=True).click()
+
+
+def _choose_filters(page) -> None:
+    """Period, networks and campaign, chosen through the sidebar's widgets as a user does."""
+    side = _sidebar(page)
+    with rerun(page):
+        side.locator(
+            '[data-testid="stDateInput"] [data-range-field="start"] [data-type="day"]'
+        ).click()
+        page.keyboard.type("01012025")
+        side.locator(
+            '[data-testid="stDateInput"] [data-range-field="end"] [data-type="day"]'
+        ).focus()
+        page.keyboard.type("30062025")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Escape")
+    for network in ("Facebook", "X"):
+        with rerun(page):
+            side.locator('[data-testid="stMultiSelect"]').first.click()
+            page.keyboard.type(network)
+            page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    with rerun(page):
+        side.locator('[data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="Printemps").click()
+
+
+def _assert_filters(page, shown: str, path: str, lang: str) -> None:
+    """The address, the sidebar's widgets and the page header all hold the same selection."""
+    # The address is written by the run that follows a choice: wait for it rather than a delay.
+    english = "true" if lang == "en" else "false"
+    page.wait_for_function(
+        "() => location.href.includes("
+        "'from=2025-01-01&to=2025-06-30&platform=facebook&platform=x&campaign=Printemps')"
+        f" && location.href.includes('lang=en') === {english}",
+        timeout=30_000,
+    )
+    settle(page)
+    side = _sidebar(page)
+    chips = [text(chip) for chip in side.locator('[data-testid="stMultiSelect"] span[title]').all()]
+    assert chips == ["Facebook", "X"], chips
+    campaign = side.locator('[data-testid="stSelectbox"]').first
+    assert "Printemps" in text(campaign) + campaign.locator("input").input_value()
+    dates = text(side.locator('[data-testid="stDateInput"] [data-testid="stDateInputField"]'))
+    dates = "".join(dates.split())
+    assert dates in ("01/01/2025–30/06/2025", "2025-01-01–2025-06-30"), dates
+    language = "English" if lang == "en" else "Français"
+    selected = side.locator('[data-testid="stButtonGroup"] button[aria-checked="true"]')
+    assert text(selected) == language
+    if path in WITH_HEADER:
+        header = page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first
+        assert text(header).strip() == shown
+    assert_no_exception(page)
+
+
+def test_filters_chosen_in_french_survive_every_page_and_a_reload(page, state_server):
+    open_page(page, state_server)
+    _choose_filters(page)
+    _assert_filters(page, SHOWN_FR, "", "fr")
+    save(page, "state_overview_fr.png")
+    for path, (french, _) in LINKS.items():
+        _go(page, french)
+        _assert_filters(page, SHOWN_FR, path, "fr")
+        reload(page)
+        _assert_filters(page, SHOWN_FR, path, "fr")
+
+
+def test_filters_kept_when_switching_to_english_survive_every_page_and_a_reload(page, state_server):
+    open_page(page, state_server)
+    _choose_filters(page)
+    _go(page, "Tendances")
+    _assert_filters(page, SHOWN_FR, "trends", "fr")
+    with rerun(page):
+        _sidebar(page).get_by_text("English", exact=True).click()
+    _assert_filters(page, SHOWN_EN, "trends", "en")
+    for path, (_, english) in LINKS.items():
+        _go(page, english)
+        _assert_filters(page, SHOWN_EN, path, "en")
+        reload(page)
+        _assert_filters(page, SHOWN_EN, path, "en")
+        if path in WITH_HEADER:
+            save(page, f"state_{path or 'overview'}_en.png")
+
+
+def test_a_link_with_the_address_opens_the_same_view(page, state_server):
+    address = (
+        "/trends?lang=en&from=2025-01-01&to=2025-06-30&platform=facebook&platform=x"
+        "&campaign=Printemps"
+    )
+    open_page(page, state_server + address)
+    _assert_filters(page, SHOWN_EN, "trends", "en")
+    french = address.replace("lang=en&", "")
+    open_page(page, state_server + french)
+    _assert_filters(page, SHOWN_FR, "trends", "fr")
+    save(page, "state_trends_fr.png")
