@@ -68,14 +68,26 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh tab (its own cookies and storage) that counts the app's script runs."""
+@pytest.fixture(scope="module")
+def browser_profile(browser):
+    """One browser profile per module: its tabs share the cache of Streamlit's scripts (parsed and
+    compiled once, as in a user's browser), not the app's session (one per tab). The app keeps
+    nothing in cookies or storage; tests with users of their own make a profile each."""
     from tests.browsing import new_tab
 
     tab = new_tab(browser)
-    yield tab
+    yield tab.context
     tab.context.close()
+
+
+@pytest.fixture
+def page(browser_profile):
+    """A new tab (its own session of the app) that counts the app's script runs."""
+    from tests.browsing import new_page
+
+    tab = new_page(browser_profile)
+    yield tab
+    tab.close()
 
 
 @pytest.fixture(scope="session", autouse=True)

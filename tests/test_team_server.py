@@ -67,9 +67,10 @@ def user_tab(browser):
         tab.context.close()
 
 
-@pytest.fixture
-def provider(tmp_path):
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory):
     """A local OpenID Connect provider (oidc-provider-mock) on a free port."""
+    tmp_path = tmp_path_factory.mktemp("oidc")
     port = free_port()
     log_path = tmp_path / "oidc.log"
     log = log_path.open("w")
@@ -106,9 +107,11 @@ def _workspace(folder: Path, name: str, members: dict[str, str], *files: Path) -
     return path
 
 
-@pytest.fixture
-def team(tmp_path, provider):
-    """A server with sign-in and two organisations' workspaces (Rennes and Nantes)."""
+@pytest.fixture(scope="module")
+def team(tmp_path_factory, provider):
+    """A server with sign-in and two organisations' workspaces (Rennes and Nantes). Shared by the
+    tests that only read them: each signs in from a browser profile of its own."""
+    tmp_path = tmp_path_factory.mktemp("team")
     folder = tmp_path / "srv"
     _workspace(
         folder,
