@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +48,56 @@ def con(db_path: Path, workspace_template: Path):
     connection = fresh_workspace(workspace_template, db_path)
     yield connection
     connection.close()
+
+
+class Workspaces:
+    """Workspaces filled once per test process and copied for every test that asks for one: a
+    module's tests that start from the same imports get each a workspace of their own without
+    importing the same files again."""
+
+    def __init__(self, folder: Path, template: Path) -> None:
+        self.folder = folder
+        self.template = template
+
+    def copy(self, path: Path, key: str, fill: Callable[[Any], object]) -> Path:
+        """Put at `path` a workspace holding what `fill(con)` writes into an empty one.
+
+        `fill` runs the first time its `key` is asked for (the key is made unique across modules
+        with `fill`'s module); the result is copied from then on.
+        """
+        made = self.folder / f"{fill.__module__}.{key}.duckdb"
+        if not made.exists():
+            filling = made.with_suffix(".filling")
+            con = fresh_workspace(self.template, filling)
+            try:
+                fill(con)
+            finally:
+                con.close()
+            filling.rename(made)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(made, path)
+        return path
+
+
+@pytest.fixture(scope="session")
+def workspaces(tmp_path_factory, workspace_template: Path) -> Workspaces:
+    return Workspaces(tmp_path_factory.mktemp("workspaces"), workspace_template)
+
+
+@pytest.fixture
+def prepared(workspaces: Workspaces, db_path: Path):
+    """`prepared(key, fill)`: a connection to a workspace at `db_path` holding what `fill(con)`
+    writes into an empty one (see `Workspaces.copy`), closed when the test ends."""
+    opened = []
+
+    def open_copy(key: str, fill: Callable[[Any], object]):
+        workspaces.copy(db_path, key, fill)
+        opened.append(store.connect(db_path))
+        return opened[-1]
+
+    yield open_copy
+    for connection in opened:
+        connection.close()
 
 
 def fixture_bytes(relative: str) -> tuple[str, bytes]:

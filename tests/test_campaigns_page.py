@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from canalyse import store
 from canalyse.importing.pipeline import import_file
 from tests.conftest import ROOT
 
@@ -27,13 +26,14 @@ def workspace(monkeypatch, db_path):
     return db_path
 
 
-@pytest.fixture
-def filled(db_path):
-    con = store.connect(db_path)
+def _import_summaries_and_months(con) -> None:
     import_file(con, "bilans.csv", BILANS.encode())
     import_file(con, "mensuel.csv", MONTHS.encode())
-    con.close()
-    return db_path
+
+
+@pytest.fixture
+def filled(db_path, workspaces):
+    return workspaces.copy(db_path, "summaries_and_months", _import_summaries_and_months)
 
 
 def _page(path: str, lang: str | None = None) -> AppTest:

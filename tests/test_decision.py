@@ -38,10 +38,13 @@ TWO_MONTHS = (
 EQUAL = dict.fromkeys(decision.CRITERIA, 3.0)
 
 
-@pytest.fixture
-def workspace(con):
+def _import_two_months(con) -> None:
     assert import_file(con, "deux_mois.csv", TWO_MONTHS.encode()).status == "imported"
-    return con
+
+
+@pytest.fixture
+def workspace(prepared):
+    return prepared("two_months", _import_two_months)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from canalyse import store
 from tests.conftest import ROOT, fixture_bytes
 
 PAGE = "pages/decision.py"
@@ -21,14 +20,16 @@ def workspace(monkeypatch, db_path):
     return db_path
 
 
-@pytest.fixture
-def year(db_path):
-    """A year of monthly views and hours: LinkedIn rising, X falling, Bluesky without views."""
+def _import_year(con) -> None:
     from canalyse.importing.pipeline import import_file
 
-    con = store.connect(db_path)
     import_file(con, *fixture_bytes("roi/decision_2025.csv"))
-    con.close()
+
+
+@pytest.fixture
+def year(db_path, workspaces):
+    """A year of monthly views and hours: LinkedIn rising, X falling, Bluesky without views."""
+    workspaces.copy(db_path, "year", _import_year)
 
 
 def _page() -> AppTest:

@@ -14,7 +14,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
-from canalyse import queries
+from canalyse import queries, store
 from canalyse.analysis import roi
 from canalyse.analysis.trends import monthly_views
 from canalyse.charts.overview import share_of_views_bar
@@ -57,23 +57,40 @@ def _scorecard(lang: str = "fr") -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def year(con):
+def _import_year(con) -> None:
     path = FIXTURES / "roi" / "annee_2025_mensuel.csv"
     assert import_file(con, path.name, path.read_bytes()).status == "imported"
-    return con
 
 
-@pytest.fixture
-def rennes(con):
+def _import_rennes(con) -> None:
     path = ROOT / "data" / "samples" / "rennes_crue_campagne.csv"
     assert import_file(con, path.name, path.read_bytes(), campaign="Crue").status == "imported"
-    return con
 
 
 @pytest.fixture
-def french_deck(year):
-    return Presentation(io.BytesIO(build_deck(year, YEAR, "fr", 40, _scorecard())))
+def year(prepared):
+    return prepared("year", _import_year)
+
+
+@pytest.fixture
+def rennes(prepared):
+    return prepared("rennes", _import_rennes)
+
+
+@pytest.fixture(scope="module")
+def french_deck_file(workspaces, tmp_path_factory) -> bytes:
+    """The French deck of the year, built once: the tests only read it."""
+    path = workspaces.copy(tmp_path_factory.mktemp("deck") / "w.duckdb", "year", _import_year)
+    con = store.connect(path)
+    try:
+        return build_deck(con, YEAR, "fr", 40, _scorecard())
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def french_deck(french_deck_file):
+    return Presentation(io.BytesIO(french_deck_file))
 
 
 def _titles(deck) -> list[str]:

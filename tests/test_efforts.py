@@ -20,10 +20,13 @@ def _typed(rows):
     return pd.DataFrame(rows, columns=list(efforts.COLUMNS))
 
 
-@pytest.fixture
-def views(con):
+def _import_views(con) -> None:
     import_file(con, "vues.csv", VIEWS.encode())
-    return con
+
+
+@pytest.fixture
+def views(prepared):
+    return prepared("views", _import_views)
 
 
 def test_typed_hours_and_spend_join_the_views_of_the_same_month(views):

@@ -23,10 +23,13 @@ NBSP = "\u00a0"
 NINE = FIXTURES / "roi" / "neuf_reseaux_2025.csv"
 
 
-@pytest.fixture
-def nine(con):
+def _import_nine(con) -> None:
     assert import_file(con, NINE.name, NINE.read_bytes()).status == "imported"
-    return con
+
+
+@pytest.fixture
+def nine(prepared):
+    return prepared("nine", _import_nine)
 
 
 def _lines(title: str) -> list[str]:

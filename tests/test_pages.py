@@ -44,14 +44,16 @@ def test_every_page_runs_on_an_empty_workspace(page):
     assert not at.exception
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_a_full_workspace(page, db_path):
+def _monthly_and_daily(con) -> None:
     from canalyse.importing.pipeline import import_file
 
-    con = store.connect(db_path)
     import_file(con, *fixture_bytes("handmade/mensuel_bom.csv"))
     import_file(con, *fixture_bytes("handmade/daily_en.csv"), campaign="Janvier")
-    con.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_a_full_workspace(page, db_path, workspaces):
+    workspaces.copy(db_path, "monthly_and_daily", _monthly_and_daily)
     at = _app(page).run()
     assert not at.exception
 

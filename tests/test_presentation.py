@@ -32,13 +32,15 @@ YEAR = [FIXTURES / "roi" / "annee_2025_mensuel.csv", FIXTURES / "roi" / "decisio
 ALL = list(presentation.SLIDES)
 
 
-def _workspace(db_path, files) -> str:
-    con = store.connect(db_path)
-    for path in files:
-        import_file(con, path.name, path.read_bytes())
-    events.add_event(con, date(2025, 6, 15), "Arrêt des publications sur X")
-    con.close()
-    return str(db_path)
+def _workspace(workspaces, db_path, files) -> str:
+    """A workspace at `db_path` holding `files` and an event (imported once per test process)."""
+
+    def fill(con) -> None:
+        for path in files:
+            import_file(con, path.name, path.read_bytes())
+        events.add_event(con, date(2025, 6, 15), "Arrêt des publications sur X")
+
+    return str(workspaces.copy(db_path, "+".join(path.name for path in files), fill))
 
 
 @pytest.mark.parametrize(
@@ -65,9 +67,9 @@ def _workspace(db_path, files) -> str:
     ],
 )
 def test_only_the_charts_a_selection_can_draw_are_offered_in_slide_order(
-    db_path, files, filters, offered
+    workspaces, db_path, files, filters, offered
 ):
-    path = _workspace(db_path, files)
+    path = _workspace(workspaces, db_path, files)
     with store.reading(path) as con:
         assert presentation.available_slides(con, filters, "fr") == offered
 
@@ -103,8 +105,10 @@ def _drawn_as_before(con, filters: Filters, lang: str, cost: float | None) -> di
 @pytest.mark.parametrize(
     "filters", [Filters(), Filters(platforms=("facebook", "x"), campaign="Printemps")]
 )
-def test_each_slide_is_the_same_chart_as_when_every_slide_was_drawn_at_once(db_path, filters, lang):
-    path = _workspace(db_path, YEAR)
+def test_each_slide_is_the_same_chart_as_when_every_slide_was_drawn_at_once(
+    workspaces, db_path, filters, lang
+):
+    path = _workspace(workspaces, db_path, YEAR)
     with store.connect(path) as con:
         campaigns.add_campaign_range(con, "Printemps", date(2025, 3, 1), date(2025, 5, 31))
     with store.reading(path) as con:
@@ -115,14 +119,16 @@ def test_each_slide_is_the_same_chart_as_when_every_slide_was_drawn_at_once(db_p
             assert figure.to_json() == expected[name].to_json(), name
 
 
-def test_an_unknown_slide_is_refused(db_path):
-    path = _workspace(db_path, YEAR)
+def test_an_unknown_slide_is_refused(workspaces, db_path):
+    path = _workspace(workspaces, db_path, YEAR)
     with store.reading(path) as con, pytest.raises(ValueError, match="followers"):
         presentation.slide_figure(con, Filters(), "fr", None, "followers")
 
 
-def test_the_zip_holds_every_offered_slide_read_in_a_turn_of_its_own(db_path, monkeypatch):
-    path = _workspace(db_path, [RENNES, FIXTURES / "handmade" / "daily_en.csv"])
+def test_the_zip_holds_every_offered_slide_read_in_a_turn_of_its_own(
+    workspaces, db_path, monkeypatch
+):
+    path = _workspace(workspaces, db_path, [RENNES, FIXTURES / "handmade" / "daily_en.csv"])
     # The image of a chart is its title: what matters here is which charts go in the zip.
     monkeypatch.setattr(
         downloads, "chart_image", lambda figure, kind: figure.layout.title.text.encode()
@@ -146,9 +152,9 @@ def test_the_zip_holds_every_offered_slide_read_in_a_turn_of_its_own(db_path, mo
 
 
 def test_the_page_draws_only_the_slide_shown_and_steps_through_the_offered_ones(
-    db_path, monkeypatch
+    workspaces, db_path, monkeypatch
 ):
-    monkeypatch.setenv("CANALYSE_DB", _workspace(db_path, [RENNES]))
+    monkeypatch.setenv("CANALYSE_DB", _workspace(workspaces, db_path, [RENNES]))
     with store.reading(db_path) as con:
         figure = presentation.slide_figure(con, Filters(), "fr", None, "scorecard")
     scorecard_title = figure.layout.title.text
@@ -183,8 +189,10 @@ def _no_slides(*args) -> list[str]:
     return []
 
 
-def test_a_selection_without_any_chart_says_so_instead_of_failing(db_path, monkeypatch):
-    monkeypatch.setenv("CANALYSE_DB", _workspace(db_path, [FIXTURES / "handmade" / "daily_en.csv"]))
+def test_a_selection_without_any_chart_says_so_instead_of_failing(workspaces, db_path, monkeypatch):
+    monkeypatch.setenv(
+        "CANALYSE_DB", _workspace(workspaces, db_path, [FIXTURES / "handmade" / "daily_en.csv"])
+    )
     with store.reading(db_path) as con:
         empty = Filters(start=date(2010, 1, 1), end=date(2010, 12, 31))
         assert presentation.available_slides(con, empty, "fr", None) == []

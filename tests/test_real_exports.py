@@ -19,6 +19,7 @@ import pytest
 from canalyse import store
 from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_file
 from canalyse.queries import run
+from tests.conftest import fresh_workspace
 
 REAL = Path(
     os.environ.get("CANALYSE_REAL_EXPORTS")
@@ -113,10 +114,10 @@ def views_by_platform(con) -> dict[str, float]:
 
 
 @pytest.fixture
-def workspace(tmp_path):
+def workspace(tmp_path, workspace_template):
     _key()
     _IMPORTED.clear()
-    connection = store.connect(tmp_path / "workspace.duckdb")
+    connection = fresh_workspace(workspace_template, tmp_path / "workspace.duckdb")
     yield connection
     connection.close()
 

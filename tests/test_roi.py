@@ -20,10 +20,13 @@ JANUARY = (
 )
 
 
-@pytest.fixture
-def january(con):
+def _import_january(con) -> None:
     assert import_file(con, "janvier.csv", JANUARY.encode()).status == "imported"
-    return con
+
+
+@pytest.fixture
+def january(prepared):
+    return prepared("january", _import_january)
 
 
 def _row(table, platform):
