@@ -121,25 +121,24 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def browser_profile(browser):
-    """One browser profile per module: its tabs share the cache of Streamlit's scripts (parsed and
-    compiled once, as in a user's browser), not the app's session (one per tab). The app keeps
-    nothing in cookies or storage; tests with users of their own make a profile each."""
+def module_tab(browser):
+    """One browser profile and one tab per module. Its loads share the cache of Streamlit's scripts
+    (parsed and compiled once, as in a user's browser) and one renderer process: a new tab costs
+    Chromium a process and about 1.5 s of processor time, a load in the same tab does not. The app
+    keeps nothing in cookies or storage; tests with users of their own make a profile each."""
     from tests.browsing import new_tab
 
     tab = new_tab(browser)
-    yield tab.context
+    yield tab
     tab.context.close()
 
 
 @pytest.fixture
-def page(browser_profile):
-    """A new tab (its own session of the app) that counts the app's script runs."""
-    from tests.browsing import new_page
-
-    tab = new_page(browser_profile)
-    yield tab
-    tab.close()
+def page(module_tab):
+    """The module's tab, blank: each load a test makes is a session of the app of its own, and
+    the tab counts the app's script runs."""
+    module_tab.goto("about:blank")
+    yield module_tab
 
 
 @pytest.fixture(scope="session", autouse=True)
