@@ -248,7 +248,7 @@ def time_pages(path: Path) -> list[tuple[str, float, float]]:
         st.cache_resource.clear()
         gc.collect()
         # Pages run under the app's router (st.navigation), as in the browser.
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        app = AppTest.from_file(str(ROOT / "router.py"), default_timeout=600)
         app.run()
         started = time.perf_counter()
         app.switch_page(f"pages/{page}.py").run()

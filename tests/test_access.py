@@ -376,7 +376,7 @@ def _page(monkeypatch, db_path: Path):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("CANALYSE_DB", str(db_path))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    return AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
 
 
 def test_a_page_on_a_sqlite_file_says_so_without_a_traceback(monkeypatch, tmp_path):

@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("analysis", ("canalyse.analysis",)),
     ("charts", ("canalyse.charts",)),
     ("output", ("canalyse.output",)),
-    ("entry points", ("canalyse.cli", "pages", "app")),
+    ("entry points", ("canalyse.cli", "pages", "app", "router")),
 ]
 # Libraries that draw or write slides, and Streamlit: each only above a layer.
 DRAWING = ("plotly", "pptx", "kaleido")
@@ -48,7 +48,12 @@ def _module_name(path: Path) -> str:
 
 
 def _sources() -> dict[str, Path]:
-    paths = [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    paths = [
+        *ROOT.glob("canalyse/**/*.py"),
+        *ROOT.glob("pages/*.py"),
+        ROOT / "app.py",
+        ROOT / "router.py",
+    ]
     return {_module_name(path): path for path in paths}
 
 

@@ -37,7 +37,7 @@ def filled(db_path, workspaces):
 
 
 def _page(path: str, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30)
     if lang:
         at.query_params["lang"] = lang
     at.run()

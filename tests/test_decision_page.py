@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT, fixture_bytes
 
 PAGE = "pages/decision.py"
-APP = ROOT / "app.py"
+APP = ROOT / "router.py"
 
 
 @pytest.fixture(autouse=True)

@@ -792,7 +792,7 @@ def test_cli_fetch_usage_errors_exit_2(capsys, db_path):
 # ---- The Import page ---------------------------------------------------------------------------------------
 def _import_page(monkeypatch, db_path) -> AppTest:
     monkeypatch.setenv("CANALYSE_DB", str(db_path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
     return at.switch_page("pages/import_data.py").run()
 
 

@@ -41,7 +41,12 @@ def _forms(text: object) -> list[str]:
 
 
 def _code() -> dict[str, ast.AST]:
-    paths = [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+    paths = [
+        *ROOT.glob("canalyse/**/*.py"),
+        *ROOT.glob("pages/*.py"),
+        ROOT / "app.py",
+        ROOT / "router.py",
+    ]
     return {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8")) for p in paths}
 
 

@@ -29,7 +29,7 @@ def workspace(monkeypatch, db_path):
 
 def _app(page: str | None = None) -> AppTest:
     """The app through its router, opened on `page` (the pages' links need the router's pages)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
     return at.switch_page(page) if page else at
 
 

@@ -167,7 +167,7 @@ def test_the_page_draws_only_the_slide_shown_and_steps_through_the_offered_ones(
         return original(con, filters, lang, cost, name)
 
     monkeypatch.setattr(presentation, "slide_figure", counting)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
     at.switch_page("pages/present.py").run()
     assert not at.exception
     choice = at.selectbox(key="present_slide")
@@ -198,7 +198,7 @@ def test_a_selection_without_any_chart_says_so_instead_of_failing(workspaces, db
         assert presentation.available_slides(con, empty, "fr", None) == []
     # The period picker keeps to the workspace's days: the page is given the empty selection.
     monkeypatch.setattr(presentation, "available_slides", _no_slides)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30).run()
     at.switch_page("pages/present.py").run()
     assert not at.exception
     assert [i.value for i in at.info] == [

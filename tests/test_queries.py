@@ -65,7 +65,12 @@ def test_every_query_file_has_a_header_and_is_used(name):
     call = re.compile(rf"(?:queries\.run\([^,()]+,|\bquery\()\s*[\"']{name}[\"']")
     users = [
         p
-        for p in [*ROOT.glob("canalyse/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+        for p in [
+            *ROOT.glob("canalyse/**/*.py"),
+            *ROOT.glob("pages/*.py"),
+            ROOT / "app.py",
+            ROOT / "router.py",
+        ]
         if call.search(Path(p).read_text(encoding="utf-8"))
     ]
     assert users, f"queries/{name}.sql is run nowhere"

@@ -39,7 +39,7 @@ def _open(db_path, *files, lang: str | None = None, with_events=()) -> AppTest:
     for day, label in with_events:
         events.add_event(con, day, label)
     con.close()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=30)
     if lang:
         at.query_params["lang"] = lang
     at.run()
