@@ -3,7 +3,11 @@
 Every text fixture, every crafted edge case below and every text file of the real corpus is
 imported twice: as the small file it is (a grid of cells), and with every text table treated as
 big (`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed by
-`canalyse.importing.streamed` when its layout allows). Reports and stored figures must agree.
+`canalyse.importing.streamed` when its layout allows). Reports and stored facts must agree.
+
+The counted figures are not recomputed in these comparisons (`counting.rebuild` is skipped: a
+quarter of each import's time): they are a function of the stored facts alone, compared here
+column by column, and tests/test_counting.py checks that function.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pytest
 
 from canalyse.importing import files, streamed
 from canalyse.importing.pipeline import import_file
+from canalyse.store import counting
 from tests.conftest import FIXTURES, fresh_workspace
 from tests.test_real_exports import REAL
 
@@ -132,15 +137,15 @@ def _outcome(db: Path, name: str, data: bytes, template: Path) -> tuple:
         facts = con.execute(
             "SELECT * EXCLUDE (source_id) FROM facts ORDER BY table_no, rowid"
         ).fetchall()
-        figures = con.execute("SELECT * FROM figures ORDER BY ALL").fetchall()
     finally:
         con.close()
-    return report, facts, figures
+    return report, facts
 
 
 def _both(
     tmp_path: Path, monkeypatch, name: str, data: bytes, template: Path
 ) -> tuple[tuple, tuple, int]:
+    monkeypatch.setattr(counting, "rebuild", lambda con, partitions: None)
     grid = _outcome(tmp_path / "grid.duckdb", name, data, template)
     calls = []
     real_parse = streamed.parse
@@ -179,8 +184,18 @@ def test_every_text_fixture_reads_the_same_when_treated_as_big(path, both):
     assert read == grid
 
 
-@pytest.mark.parametrize("case", list(EDGE_CASES))
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+ENCODINGS = ["utf-8", "utf-8-sig", "cp1252", "utf-16"]
+# Each case in each encoding, except where the bytes are those of UTF-8 (cp1252 of plain ASCII).
+ENCODED = [
+    (case, encoding)
+    for case in EDGE_CASES
+    for encoding in ENCODINGS
+    if encoding == "utf-8"
+    or EDGE_CASES[case].encode(encoding, errors="replace") != EDGE_CASES[case].encode()
+]
+
+
+@pytest.mark.parametrize(("case", "encoding"), ENCODED)
 def test_edge_cases_read_the_same_when_treated_as_big(case, encoding, both):
     name = (
         "Jan-01-2025_Dec-31-2025_9.csv"
