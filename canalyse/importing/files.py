@@ -97,13 +97,16 @@ _CONSISTENT_SHARE = 0.8
 @dataclass(frozen=True)
 class TextFile:
     """A text table written out clean for DuckDB: UTF-8, lines ending in "\n", no byte order
-    mark, no NUL; `skip` leading lines (a `sep=` line) are not part of the grid."""
+    mark, no NUL; `skip` leading lines (a `sep=` line) are not part of the grid. `size` is its
+    size in bytes, `held` the size of the upload it came from (a file, or the zip holding it),
+    which stays in memory while the table is read."""
 
     path: Path
     separator: str
     columns: int
     skip: int
     size: int
+    held: int
 
 
 class RawTable:
@@ -172,7 +175,9 @@ def read_tables(file_name: str, data: bytes, workdir: Path | None = None) -> Rea
     there for DuckDB to read (`RawTable.text`) rather than read into memory.
     """
     if workdir is not None and len(data) >= STREAM_MIN_BYTES and _looks_like_text(data):
-        table = _stream_text(file_name, file_name, io.BytesIO(data), workdir, next(_FILE_NUMBERS))
+        table = _stream_text(
+            file_name, file_name, io.BytesIO(data), workdir, next(_FILE_NUMBERS), len(data)
+        )
         if table is not None:
             return ReadResult([table])
     return _read(file_name, file_name, data, archive_depth=0, workdir=workdir)
@@ -231,7 +236,7 @@ def _read_zip(
     opendocument = "mimetype" in names and "content.xml" in names
     if "[Content_Types].xml" in names or any(n.startswith("xl/") for n in names) or opendocument:
         return ReadResult(_read_workbook(display_name, data))
-    return _read_archive(display_name, archive, infos, archive_depth, workdir)
+    return _read_archive(display_name, archive, infos, archive_depth, workdir, len(data))
 
 
 def _refuse_zip_bomb(display_name: str, infos: list[zipfile.ZipInfo]) -> None:
@@ -265,7 +270,9 @@ def _read_archive(
     infos: list[zipfile.ZipInfo],
     archive_depth: int,
     workdir: Path | None,
+    held: int,
 ) -> ReadResult:
+    """The tables of a zip's entries; `held` is the size of the zip, in memory meanwhile."""
     tables: list[RawTable] = []
     skipped: list[str] = []
     for info in infos:
@@ -291,7 +298,9 @@ def _read_archive(
                     if _looks_like_text(entry.read(len(_ZIP_MAGIC) + 4)):
                         entry.seek(0)
                         number = next(_FILE_NUMBERS)
-                        table = _stream_text(entry_name, info.filename, entry, workdir, number)
+                        table = _stream_text(
+                            entry_name, info.filename, entry, workdir, number, held
+                        )
                         if table is not None:
                             tables.append(table)
                             continue
@@ -368,7 +377,7 @@ def _looks_like_text(start: bytes) -> bool:
 
 
 def _stream_text(
-    display_name: str, file_name: str, source: BinaryIO, workdir: Path, number: int
+    display_name: str, file_name: str, source: BinaryIO, workdir: Path, number: int, held: int
 ) -> RawTable | None:
     """A big text table cleaned into a UTF-8 file, with the first rows read to recognise it.
 
@@ -402,7 +411,7 @@ def _stream_text(
         text, skip = text[first_end + 1 :], 1
     head = _first_lines(text, HEAD_LINES)
     sample = [line for line in head.split("\n") if line.strip()][:SNIFF_LINES]
-    lone = TextFile(path, separator or ",", 0, skip, size)
+    lone = TextFile(path, separator or ",", 0, skip, size, held)
     # Lines of spaces are skipped by the grid reader but not by DuckDB, and records wrapped by a
     # spreadsheet must be unwrapped first: such tables are read as a grid.
     if not sample or _records_are_wrapped(sample) or _WHITESPACE_LINE.search(head):
@@ -417,7 +426,7 @@ def _stream_text(
             cells = _read_grid(display_name, head, separator, columns)
         except pd.errors.ParserError:
             continue
-        table = TextFile(path, separator, columns, skip, size)
+        table = TextFile(path, separator, columns, skip, size, held)
         return RawTable(display_name, text=table, head=cells)
     return RawTable(display_name, text=lone)
 

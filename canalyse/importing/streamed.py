@@ -60,8 +60,10 @@ _PLAIN = {",": "-?[0-9]+(?:,[0-9]+)?", ".": r"-?[0-9]+(?:\.[0-9]+)?"}
 _HEAD_ROWS = 100_000
 _DATE_SAMPLE = 10_000
 # Bytes DuckDB may hold while it reads a big file here (more only for a file that needs it):
-# enough for both cores to read at once; less for a file of `_LARGE` bytes or more, whose upload
-# already takes that much memory (an import stays within 1 GiB, tests/test_upload_limits.py).
+# enough for both cores to read at once; less when the upload it came from (a file, or the zip
+# holding it) is of `_LARGE` bytes or more, since the upload already takes that much memory (an
+# import stays within 1 GiB, tests/test_upload_limits.py). An entry that a small zip inflates to
+# hundreds of megabytes is on disk only: it gets the full amount.
 _MEMORY = 512 * 1024**2
 _LARGE_MEMORY = 256 * 1024**2
 _LARGE = 256 * 1024**2
@@ -150,7 +152,7 @@ class SqlBody:
         self.parallel = True
         self.staging = staging
         self.con = staging.con
-        self.memory: int | None = _MEMORY if text.size < _LARGE else _LARGE_MEMORY
+        self.memory: int | None = _MEMORY if text.held < _LARGE else _LARGE_MEMORY
 
     def reader(self) -> str:
         """Every line of the file below the lines skipped, as DuckDB splits it, in order."""
