@@ -272,12 +272,15 @@ def _members(con, args) -> int:
 
 
 def _import(con, args) -> int:
-    readable: list[tuple[str, bytes]] = []
+    # Each file is read when its turn comes, from the disk (a big text file is never held in
+    # memory): only whether it can be opened is checked first.
+    readable: list[tuple[str, Path]] = []
     unreadable: dict[int, FileReport] = {}
     for number, name in enumerate(args.files):
         path = Path(name)
         try:
-            readable.append((path.name, path.read_bytes()))
+            with path.open("rb"):
+                readable.append((path.name, path))
         except OSError:
             message = t("cli.error.cannot_read", args.lang, file=name)
             unreadable[number] = FileReport(path.name, "error", message)

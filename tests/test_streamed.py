@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from canalyse.importing import files, streamed
-from canalyse.importing.pipeline import import_file
+from canalyse.importing.pipeline import content_hash, import_file
 from canalyse.store import counting
 from tests.conftest import FIXTURES, fresh_workspace
 from tests.test_real_exports import REAL
@@ -273,3 +273,25 @@ def test_a_big_export_is_read_from_its_file_once_and_leaves_no_staging_table(
     assert report.status == ("error" if case.startswith("bad") else "imported")
     assert len(reads) == 1, reads
     assert staged == (0,)
+
+
+def test_a_big_file_on_disk_is_cleaned_from_the_disk_and_imports_as_its_bytes_do(
+    tmp_path, monkeypatch, workspace_template
+):
+    """The command line passes paths: a big text file is never read into memory whole."""
+    data = EDGE_CASES["french numbers"].encode("utf-16")
+    path = tmp_path / "rennes_account_analytics_content_2025.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, workspace_template)
+    read_bytes = Path.read_bytes
+
+    def nothing_read_whole(self):
+        assert self != path, "the big file was read into memory"
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", nothing_read_whole)
+    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, workspace_template)
+    assert from_path == from_bytes
+    assert from_path[0]["status"] == "imported"
+    assert content_hash(path) == content_hash(data)

@@ -168,12 +168,28 @@ class ReadResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def read_tables(file_name: str, data: bytes, workdir: Path | None = None) -> ReadResult:
+Upload = bytes | Path
+"""A file to import: its bytes (an upload), or its path on disk (the command line), read only as
+far as needed: a big text file on disk is cleaned from the disk, never held in memory."""
+
+
+def read_tables(file_name: str, data: Upload, workdir: Path | None = None) -> ReadResult:
     """Every table in an uploaded file (CSV/TSV/TXT, Excel workbook, or a zip of those).
 
     With a `workdir` (a folder that outlives the import), big text tables are cleaned into files
     there for DuckDB to read (`RawTable.text`) rather than read into memory.
     """
+    if isinstance(data, Path):
+        if workdir is not None and data.stat().st_size >= STREAM_MIN_BYTES:
+            with data.open("rb") as source:
+                if _looks_like_text(source.read(_CONTROL_SAMPLE)):
+                    source.seek(0)
+                    table = _stream_text(
+                        file_name, file_name, source, workdir, next(_FILE_NUMBERS), 0
+                    )
+                    if table is not None:
+                        return ReadResult([table])
+        data = data.read_bytes()
     if workdir is not None and len(data) >= STREAM_MIN_BYTES and _looks_like_text(data):
         table = _stream_text(
             file_name, file_name, io.BytesIO(data), workdir, next(_FILE_NUMBERS), len(data)

@@ -18,7 +18,7 @@ from canalyse.errors import CanalyseError, PlatformQuestion
 from canalyse.formatting import fmt_date
 from canalyse.i18n import catalog, t
 from canalyse.importing import exports, handmade, mapping
-from canalyse.importing.files import RawTable, read_tables
+from canalyse.importing.files import RawTable, Upload, read_tables
 from canalyse.importing.layout import ImportContext, ParsedTable
 from canalyse.importing.layouts import all_layouts as exports_layouts
 from canalyse.importing.layouts import by_id
@@ -164,15 +164,21 @@ class FileReport:
         }
 
 
-def content_hash(data: bytes) -> str:
+def content_hash(data: Upload) -> str:
     """SHA-256 of a file's bytes: the same content is the same import, whatever its name."""
+    if isinstance(data, Path):
+        digest = hashlib.sha256()
+        with data.open("rb") as source:
+            while chunk := source.read(1024**2):
+                digest.update(chunk)
+        return digest.hexdigest()
     return hashlib.sha256(data).hexdigest()
 
 
 def import_file(
     con: duckdb.DuckDBPyConnection,
     file_name: str,
-    data: bytes,
+    data: Upload,
     *,
     campaign: str | None = None,
     lang: str = "fr",
@@ -180,7 +186,8 @@ def import_file(
     answers: ImportAnswers | None = None,
     kind: str = "file",
 ) -> FileReport:
-    """Import one file; on any refusal the workspace is left exactly as it was.
+    """Import one file (its bytes, or its path: `files.Upload`); on any refusal the workspace is
+    left exactly as it was.
 
     `year` completes dates written without one (TikTok Studio) when the file name does not give it.
     A file that needs an answer first (`Question`: which network, which account, replace or keep
@@ -224,7 +231,7 @@ def reimport_file(
     con: duckdb.DuckDBPyConnection,
     source_id: int,
     file_name: str,
-    data: bytes,
+    data: Upload,
     *,
     campaign: str | None = None,
     lang: str = "fr",
@@ -270,7 +277,7 @@ def _context(
 def _read_and_recognise(
     con: duckdb.DuckDBPyConnection,
     file_name: str,
-    data: bytes,
+    data: Upload,
     context: ImportContext,
     workdir: Path,
 ) -> tuple[list[ParsedTable], list[str]] | FileReport:
@@ -591,7 +598,7 @@ def _repeated_question(repeated: pd.DataFrame, lang: str) -> Question:
 
 def import_files(
     con: duckdb.DuckDBPyConnection,
-    files: list[tuple[str, bytes]],
+    files: list[tuple[str, Upload]],
     *,
     campaign: str | None = None,
     lang: str = "fr",
