@@ -295,3 +295,25 @@ def test_a_big_file_on_disk_is_cleaned_from_the_disk_and_imports_as_its_bytes_do
     assert from_path == from_bytes
     assert from_path[0]["status"] == "imported"
     assert content_hash(path) == content_hash(data)
+
+
+def test_a_big_markup_file_on_disk_is_refused_as_its_bytes_are_and_cleaned_once(
+    tmp_path, monkeypatch, workspace_template
+):
+    data = b"<html><body><table><tr><td>Vues</td></tr></table></body></html>\n"
+    path = tmp_path / "Posts.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, workspace_template)
+    cleaned = []
+    stream_text = files._stream_text
+
+    def counted(*args):
+        cleaned.append(args[0])
+        return stream_text(*args)
+
+    monkeypatch.setattr(files, "_stream_text", counted)
+    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, workspace_template)
+    assert from_path == from_bytes
+    assert from_path[0]["status"] == "error"
+    assert cleaned == [path.name]

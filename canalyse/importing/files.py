@@ -189,6 +189,9 @@ def read_tables(file_name: str, data: Upload, workdir: Path | None = None) -> Re
                     )
                     if table is not None:
                         return ReadResult([table])
+                    # Not a table of text (markup): read in memory, as any small file, without
+                    # cleaning it a second time from its bytes.
+                    return _read(file_name, file_name, data.read_bytes(), 0, workdir=workdir)
         data = data.read_bytes()
     if workdir is not None and len(data) >= STREAM_MIN_BYTES and _looks_like_text(data):
         table = _stream_text(

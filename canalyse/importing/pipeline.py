@@ -167,11 +167,8 @@ class FileReport:
 def content_hash(data: Upload) -> str:
     """SHA-256 of a file's bytes: the same content is the same import, whatever its name."""
     if isinstance(data, Path):
-        digest = hashlib.sha256()
         with data.open("rb") as source:
-            while chunk := source.read(1024**2):
-                digest.update(chunk)
-        return digest.hexdigest()
+            return hashlib.file_digest(source, "sha256").hexdigest()
     return hashlib.sha256(data).hexdigest()
 
 
