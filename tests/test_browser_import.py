@@ -25,6 +25,14 @@ from tests.conftest import FIXTURES
 pytestmark = pytest.mark.browser
 
 
+def _share_chart(page, bars: int):
+    """The Overview's share-of-views chart, once its `bars` bars are drawn (and no more)."""
+    chart = page.locator('[data-testid="stPlotlyChart"]')
+    chart.locator(".bars path").nth(bars - 1).wait_for()
+    assert chart.locator(".bars path").count() == bars
+    return chart
+
+
 @pytest.fixture
 def server(tmp_path):
     """A Streamlit server on a free port, with its own empty workspace file."""
@@ -41,9 +49,7 @@ def test_uploading_a_french_table_draws_the_share_of_views_chart(page, server):
     save(page, "import_fr.png")
 
     open_page(page, server)
-    chart = page.locator('[data-testid="stPlotlyChart"]')
-    chart.locator(".bars path").nth(3).wait_for()
-    assert chart.locator(".bars path").count() == 4
+    chart = _share_chart(page, 4)
     assert "Facebook a apporté 44 % des vues" in text(chart)
     assert "740 000 · 44 %" in text(chart)
     assert_no_exception(page)
@@ -54,8 +60,7 @@ def test_the_example_loads_from_the_empty_start_in_english(page, server):
     open_page(page, f"{server}/?lang=en")
     with rerun(page):
         page.get_by_role("button", name="Load the example").click()
-    chart = page.locator('[data-testid="stPlotlyChart"]')
-    chart.locator(".bars path").nth(3).wait_for()
+    chart = _share_chart(page, 4)
     assert "Facebook brought 44% of views" in text(chart)
     assert_no_exception(page)
     save(page, "overview_en.png")
@@ -100,9 +105,7 @@ def test_a_zip_and_a_french_export_import_through_the_page(page, server):
     save(page, "import_exports_fr.png")
 
     open_page(page, server)
-    chart = page.locator('[data-testid="stPlotlyChart"]')
-    chart.locator(".bars path").nth(1).wait_for()
-    assert chart.locator(".bars path").count() == 2
+    chart = _share_chart(page, 2)
     assert "YouTube" in text(chart) and "Facebook" in text(chart)
     assert_no_exception(page)
     save(page, "overview_exports_fr.png")
