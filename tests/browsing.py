@@ -218,6 +218,30 @@ def save(page, name: str) -> None:
         shutil.copy(ARTIFACTS / name, DOCS / name)
 
 
+# Every page by its path, with its sidebar link in French and in English.
+PAGE_LINKS = {
+    "roi": ("Rentabilité", "Return on investment"),
+    "decision": ("Décider", "Decide"),
+    "trends": ("Tendances", "Trends"),
+    "campaigns": ("Campagnes", "Campaigns"),
+    "import_data": ("Importer", "Import"),
+    "glossary": ("Glossaire", "Glossary"),
+    "present": ("Présentation", "Presentation"),
+    "": ("Vue d'ensemble", "Overview"),
+}
+
+
+def follow_link(page, link: str) -> None:
+    """Follow a sidebar link as a user does (opening the sidebar first where it is folded, in
+    presentation mode) and wait for the page's run. The app stays loaded: only the page changes."""
+    opener = page.locator('[data-testid="stExpandSidebarButton"]')
+    if opener.count() and opener.is_visible():
+        opener.click()
+    with rerun(page):
+        # The click waits for the link to be visible and still (the sidebar slides in).
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name=link, exact=True).click()
+
+
 def upload(page, *files: Path) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         [str(f) for f in files]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browsing import (
+    PAGE_LINKS,
     assert_no_exception,
+    follow_link,
     open_page,
     require_chromium,
     save,
@@ -16,8 +18,6 @@ from tests.browsing import (
 )
 
 pytestmark = pytest.mark.browser
-
-PAGES = ["", "roi", "decision", "trends", "campaigns", "present", "import_data", "glossary"]
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,20 @@ def full_server(tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_in_both_languages(page, full_server, path, lang):
-    open_page(page, f"{full_server}/{path}?lang={lang}")
+def test_every_page_renders_in_both_languages(page, full_server, lang):
+    """The app loaded once per language, each page reached by its sidebar link, as a user goes
+    (loading the whole app again for each page is what costs a browser most; each page is loaded
+    on its own in tests/test_browser_state.py)."""
+    open_page(page, f"{full_server}/?lang={lang}")
+    _drawn(page, "", lang)
+    for path, (french, english) in PAGE_LINKS.items():
+        if path:
+            follow_link(page, french if lang == "fr" else english)
+            _drawn(page, path, lang)
+
+
+def _drawn(page, path: str, lang: str) -> None:
+    """The page's first chart is drawn, no exception shows, and a screenshot is kept."""
     charts = page.locator('[data-testid="stPlotlyChart"]')
     if charts.count():
         charts.first.locator(".main-svg").first.wait_for()
