@@ -47,17 +47,30 @@ MONTHS = (
 )
 
 
-@pytest.fixture
-def two(con):
+def _two(con) -> None:
     assert import_file(con, "bilans.csv", TWO_CAMPAIGNS.encode()).status == "imported"
     roi.set_hourly_cost(con, 40)
-    return con
+
+
+def _months(con) -> None:
+    assert import_file(con, "mensuel.csv", MONTHS.encode()).status == "imported"
+
+
+def _two_and_months(con) -> None:
+    _two(con)
+    _months(con)
 
 
 @pytest.fixture
-def months(con):
-    assert import_file(con, "mensuel.csv", MONTHS.encode()).status == "imported"
-    return con
+def two(prepared):
+    """Two campaign summaries and an hourly cost (imported once per test process, copied)."""
+    return prepared("two", _two)
+
+
+@pytest.fixture
+def months(prepared):
+    """Three months of Facebook figures (imported once per test process, copied)."""
+    return prepared("months", _months)
 
 
 def _null(value) -> bool:
@@ -305,11 +318,12 @@ def test_the_table_is_formatted_the_french_way_and_says_when_there_are_no_views(
     assert _row(shown, Campagne="Vœux", Réseau="LinkedIn")["Dépenses pub."] == "—"
 
 
-def test_the_source_line_names_the_files_and_no_period_for_undated_summaries(two, months):
-    add_campaign_range(months, "Hiver", date(2025, 1, 1), date(2025, 2, 28))
-    line, start, end = comparison_source(two, Filters(), ["Hiver"], "fr")
+def test_the_source_line_names_the_files_and_no_period_for_undated_summaries(prepared):
+    con = prepared("two_and_months", _two_and_months)
+    add_campaign_range(con, "Hiver", date(2025, 1, 1), date(2025, 2, 28))
+    line, start, end = comparison_source(con, Filters(), ["Hiver"], "fr")
     assert line == "Source\u00a0: mensuel.csv · du 01/01/2025 au 28/02/2025"
-    line, start, end = comparison_source(two, Filters(), ["Hiver", "Crue"], "fr")
+    line, start, end = comparison_source(con, Filters(), ["Hiver", "Crue"], "fr")
     assert "mensuel.csv" in line and "bilans.csv" in line and " du " not in line
     assert start is None and end is None
 

@@ -565,10 +565,16 @@ FAILURES = {
 NOTHING_IMPORTED = {"fr": "Rien n'a été importé.", "en": "Nothing was imported."}
 
 
+def _days(con) -> None:
+    import_file(con, *fixture_bytes("handmade/daily_en.csv"))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("case", list(FAILURES))
-def test_every_failure_gives_its_message_and_leaves_the_workspace_unchanged(con, api, case, lang):
-    import_file(con, *fixture_bytes("handmade/daily_en.csv"))
+def test_every_failure_gives_its_message_and_leaves_the_workspace_unchanged(
+    prepared, api, case, lang
+):
+    con = prepared("days", _days)
     before = snapshot(con)
     scenario, key, detail = FAILURES[case]
     network, handle, changes = scenario(api)
