@@ -46,13 +46,12 @@ _V3_EXAMPLE_FILE = "rennes_crue_campagne.csv"
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version recorded in the workspace, 0 for an empty file."""
-    has_meta = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name = 'meta' AND table_schema = 'main'"
-    ).fetchall()[0][0]
-    if not has_meta:
-        return 0
-    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    try:
+        # The table is looked up by its name: listing the catalog (information_schema,
+        # duckdb_tables()) costs 8 ms on a connection just opened, a third of opening a workspace.
+        rows = con.execute("SELECT value FROM main.meta WHERE key = 'schema_version'").fetchall()
+    except duckdb.CatalogException:
+        return 0  # no `meta` table: a new, empty file
     return int(rows[0][0]) if rows else 0
 
 
