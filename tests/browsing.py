@@ -100,10 +100,6 @@ def serve(
             "true",
             "--server.address",
             "127.0.0.1",
-            # Nobody edits the app during a test: no watching of its modules for changes (which
-            # doubled the server's work on each new session).
-            "--server.fileWatcherType",
-            "none",
             *arguments,
         ],
         cwd=ROOT,
