@@ -94,6 +94,8 @@ class ReplayServer:
         replay = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = 10  # a connection that never sends its request cannot hold the closing
+
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = dict(parse_qsl(parts.query, keep_blank_values=True))
