@@ -156,11 +156,6 @@ def new_tab(browser, height: int = 1100):
     app's runs, at a slide-friendly size."""
     context = browser.new_context(viewport={"width": 1440, "height": height}, locale="fr-FR")
     context.add_init_script(_RUN_COUNTER)
-    return new_page(context)
-
-
-def new_page(context):
-    """Another tab in the profile `context` (made by `new_tab`): a session of the app of its own."""
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     return tab

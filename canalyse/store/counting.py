@@ -247,7 +247,7 @@ CREATE TABLE figure_sources ({shape}
 
 
 @functools.lru_cache(maxsize=256)
-def _rebuild_statements(metrics: tuple[str, ...]) -> list[str]:
+def _rebuild_statements(metrics: tuple[str, ...]) -> tuple[str, ...]:
     """The statements recounting the pairs in `_touched`, written for `metrics` only: the metrics
     some raw figure of those pairs gives (the others are NULL throughout, so are their counted
     and set-aside values). DuckDB plans each statement anew, and planning grows with the metrics
@@ -280,7 +280,7 @@ def _rebuild_statements(metrics: tuple[str, ...]) -> list[str]:
         "WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) "
         f"THEN {code['inside_period']} ELSE 0 END::UTINYINT AS why_{{m}}"
     )
-    return [
+    return (
         # The figures of the pairs touched are recomputed from scratch.
         "DELETE FROM figures USING _touched AS t "
         "WHERE figures.platform = t.platform AND figures.account = t.account",
@@ -447,7 +447,7 @@ GROUP BY ALL""",
         "DROP TABLE _inside",
         "DROP TABLE _grouped",
         "DROP TABLE _state",
-    ]
+    )
 
 
 # Which metrics the raw figures of the pairs in `_touched` give (the current figures of those
