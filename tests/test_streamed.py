@@ -1,13 +1,16 @@
 """Big text exports, read by DuckDB where they lie, give exactly what the grid reader gives.
 
 Every text fixture, every crafted edge case below and every text file of the real corpus is
-imported twice: as the small file it is (a grid of cells), and with every text table treated as
-big (`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed by
-`canalyse.importing.streamed` when its layout allows). Reports and stored facts must agree.
+read twice: as the small file it is (a grid of cells), and with every text table treated as big
+(`files.STREAM_MIN_BYTES` = 0: cleaned into a file, read by DuckDB, parsed by
+`canalyse.importing.streamed` when its layout allows). What the importer makes of the file must
+agree: the report refusing it, or each table's layout, notes and figure lines (as the facts table
+types them), and the entries skipped.
 
-The counted figures are not recomputed in these comparisons (`counting.rebuild` is skipped: a
-quarter of each import's time): they are a function of the stored facts alone, compared here
-column by column, and tests/test_counting.py checks that function.
+The comparisons stop there, before anything is stored: storing is one code path for both readers
+(`store.sources.incoming` gives either's lines to the same INSERT), and a few tests below import
+both ways to the end and compare the stored facts and reports. Counted figures are a function of
+the stored facts alone, checked by tests/test_counting.py.
 """
 
 from __future__ import annotations
@@ -18,8 +21,15 @@ from pathlib import Path
 import pytest
 
 from canalyse.importing import files, streamed
-from canalyse.importing.pipeline import content_hash, import_file
-from canalyse.store import counting
+from canalyse.importing.pipeline import (
+    FileReport,
+    content_hash,
+    import_context,
+    import_file,
+    recognised,
+)
+from canalyse.metrics import METRIC_NAMES
+from canalyse.store import counting, sources
 from tests.conftest import FIXTURES, fresh_workspace
 from tests.test_real_exports import REAL
 
@@ -142,16 +152,42 @@ def _outcome(db: Path, name: str, data: bytes, template: Path) -> tuple:
     return report, facts
 
 
-def _both(
-    tmp_path: Path, monkeypatch, name: str, data: bytes, template: Path
-) -> tuple[tuple, tuple, int]:
-    monkeypatch.setattr(counting, "rebuild", lambda con, partitions: None)
-    grid = _outcome(tmp_path / "grid.duckdb", name, data, template)
+_TYPES = {
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "key_campaign": "BOOLEAN",
+    **dict.fromkeys(METRIC_NAMES, "DOUBLE"),
+}
+_LINES = ", ".join(f"{column} {_TYPES.get(column, 'VARCHAR')}" for column in sources.INPUT_COLUMNS)
+
+
+def _recognised(con, name: str, data: bytes) -> dict | tuple:
+    """What the importer makes of a file before storing anything: the report refusing it, or
+    each table's description and figure lines, and the entries skipped."""
+    with recognised(con, name, data, import_context(name)) as outcome:
+        if isinstance(outcome, FileReport):
+            return outcome.to_json()
+        parsed, skipped = outcome
+        tables = []
+        for table in parsed:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _lines ({_LINES})")
+            with sources.incoming(con, table.facts) as (source, params):
+                statement = f"INSERT INTO _lines BY NAME SELECT * FROM {source}"  # noqa: S608
+                con.execute(statement, sources.used_params(statement, params))
+            lines = con.execute("SELECT * FROM _lines ORDER BY rowid").fetchall()
+            description = (table.name, table.layout, table.grain, table.platforms, table.notes)
+            tables.append((*description, table.unused_numeric, table.columns_key, lines))
+        con.execute("DROP TABLE _lines")
+        return tables, skipped
+
+
+def _counting_streamed_reads(monkeypatch) -> list[str]:
+    """Every text table treated as big from now on; the list fills with the tables DuckDB read
+    to the end (parsed, or refused for what they hold)."""
     calls = []
     real_parse = streamed.parse
 
     def counted(*args, **kwargs):
-        # Tables DuckDB read to the end: parsed, or refused for what they hold.
         try:
             parsed = real_parse(*args, **kwargs)
         except streamed.Unreadable:
@@ -164,18 +200,40 @@ def _both(
 
     monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
     monkeypatch.setattr(streamed, "parse", counted)
-    read = _outcome(tmp_path / "streamed.duckdb", name, data, template)
-    return grid, read, len(calls)
+    return calls
 
 
 @pytest.fixture
-def both(tmp_path, monkeypatch, workspace_template):
-    """`_both` in a folder of the test's own, each workspace a copy of an empty one."""
+def both(con, monkeypatch):
+    """Reads a file as a grid, then treated as big, in one empty workspace: what the importer
+    makes of it each time, and how many tables DuckDB read."""
 
-    def read_both(name: str, data: bytes, folder: Path | None = None):
-        return _both(folder or tmp_path, monkeypatch, name, data, workspace_template)
+    def read_both(name: str, data: bytes) -> tuple[dict | tuple, dict | tuple, int]:
+        grid = _recognised(con, name, data)
+        with monkeypatch.context() as patched:
+            calls = _counting_streamed_reads(patched)
+            read = _recognised(con, name, data)
+        return grid, read, len(calls)
 
     return read_both
+
+
+@pytest.fixture
+def imported_both(tmp_path, monkeypatch, workspace_template):
+    """Imports a file to the end as a grid, then treated as big, each into an empty workspace of
+    its own (in `folder`, by default the test's): report and stored facts, and how many tables
+    DuckDB read."""
+    monkeypatch.setattr(counting, "rebuild", lambda con, partitions: None)
+
+    def import_both(name: str, data: bytes, folder: Path | None = None):
+        folder = folder or tmp_path
+        with monkeypatch.context() as patched:
+            grid = _outcome(folder / "grid.duckdb", name, data, workspace_template)
+            calls = _counting_streamed_reads(patched)
+            read = _outcome(folder / "streamed.duckdb", name, data, workspace_template)
+        return grid, read, len(calls)
+
+    return import_both
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: str(p.relative_to(FIXTURES)))
@@ -223,12 +281,27 @@ def test_edge_cases_read_the_same_when_treated_as_big(case, encoding, both):
     assert calls == (0 if case == "a quote left open" else 1)
 
 
-def test_x_and_meta_post_exports_are_read_by_duckdb(tmp_path, both):
-    for case in ("plain", "meta posts"):
+# Cases whose figure lines go through every part of the INSERT a big file's query feeds: plain
+# and messy numbers, repeated lines, total and junk rows, keys from text, a page per line.
+STORED_BOTH_WAYS = (
+    "plain",
+    "french numbers",
+    "totals and junk",
+    "repeated posts",
+    "posts without a link",
+    "meta posts",
+)
+
+
+def test_x_and_meta_post_exports_are_read_by_duckdb_and_stored_as_the_grid_reader_stores_them(
+    tmp_path, imported_both
+):
+    for case in STORED_BOTH_WAYS:
         name = "Jan-01-2025_Dec-31-2025_9.csv" if case == "meta posts" else "x_content.csv"
-        grid, read, calls = both(name, EDGE_CASES[case].encode(), tmp_path / case)
-        assert grid[0]["status"] == "imported"
-        assert calls == 1
+        grid, read, calls = imported_both(name, EDGE_CASES[case].encode(), tmp_path / case)
+        assert grid[0]["status"] == "imported", case
+        assert read == grid, case
+        assert calls == 1, case
 
 
 @pytest.mark.skipif(not REAL_FILES, reason=f"the real export corpus is not at {REAL}")
@@ -253,11 +326,13 @@ def test_a_big_file_is_cleaned_as_the_grid_reader_cleans_it_whatever_the_chunks(
     assert path.read_text(encoding="utf-8") == expected
 
 
-def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(monkeypatch, both):
+def test_a_file_needing_more_memory_than_the_reading_budget_is_read_all_the_same(
+    monkeypatch, imported_both
+):
     rows = [f"{n},2025-03-{n % 28 + 1:02d},t{n},{_POST}{n},{n},1,1,1,1,1" for n in range(20_000)]
     data = _x(*rows).encode()
     monkeypatch.setattr(streamed, "_MEMORY", 256 * 1024)
-    grid, read, calls = both("x_content.csv", data)
+    grid, read, calls = imported_both("x_content.csv", data)
     assert read == grid
     assert calls == 1
 

@@ -195,10 +195,8 @@ def import_file(
     unchanged = _unchanged(con, file_name, digest, lang)
     if unchanged is not None:
         return unchanged
-    context = _context(file_name, campaign, lang, year, answers)
-    with _workdir() as workdir, Staging(con) as staging:
-        context.staging = staging
-        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+    context = import_context(file_name, campaign, lang, year, answers)
+    with recognised(con, file_name, data, context) as outcome:
         if isinstance(outcome, FileReport):
             return outcome
         parsed, skipped = outcome
@@ -218,10 +216,15 @@ def import_file(
 
 
 @contextmanager
-def _workdir() -> Iterator[Path]:
-    """A folder for the cleaned text of big tables, which DuckDB reads into `Staging`."""
-    with tempfile.TemporaryDirectory(prefix="canalyse-import-") as folder:
-        yield Path(folder)
+def recognised(
+    con: duckdb.DuckDBPyConnection, file_name: str, data: Upload, context: ImportContext
+) -> Iterator[tuple[list[ParsedTable], list[str]] | FileReport]:
+    """The file's tables turned into facts and the entries skipped, or the report refusing it;
+    until the block ends, the big tables wait in `con` (`Staging`) to be stored, and their
+    cleaned text in a folder of their own."""
+    with tempfile.TemporaryDirectory(prefix="canalyse-import-") as folder, Staging(con) as staging:
+        context.staging = staging
+        yield _read_and_recognise(con, file_name, data, context, Path(folder))
 
 
 def reimport_file(
@@ -238,10 +241,8 @@ def reimport_file(
     """Import a file again in place of its earlier import `source_id`, with the mappings saved
     since (a metric given to an unused column), in one transaction: if the file is refused or
     asks a question, the earlier import stays as it was."""
-    context = _context(file_name, campaign, lang, year, answers)
-    with _workdir() as workdir, Staging(con) as staging:
-        context.staging = staging
-        outcome = _read_and_recognise(con, file_name, data, context, workdir)
+    context = import_context(file_name, campaign, lang, year, answers)
+    with recognised(con, file_name, data, context) as outcome:
         if isinstance(outcome, FileReport):
             return outcome
         parsed, skipped = outcome
@@ -258,13 +259,15 @@ def reimport_file(
         )
 
 
-def _context(
+def import_context(
     file_name: str,
-    campaign: str | None,
-    lang: str,
-    year: int | None,
-    answers: ImportAnswers | None,
+    campaign: str | None = None,
+    lang: str = "fr",
+    year: int | None = None,
+    answers: ImportAnswers | None = None,
 ) -> ImportContext:
+    """What an import of `file_name` goes by besides the file: the campaign, the language, the
+    year of dates written without one, and the answers given to its questions."""
     platform = answers.platform if answers else None
     return ImportContext(
         file_name=file_name, campaign=campaign or None, lang=lang, year=year, platform=platform

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -200,27 +200,34 @@ def _insert_facts(
         for n, (platform, name) in enumerate(named):
             params[f"blank_platform_{n}"] = platform
             params[f"blank_account_{n}"] = name
+    with incoming(con, facts) as (source, source_params):
+        # The query is the importer's, built from identifiers; every value is a named parameter.
+        statement = f"""
+            INSERT INTO facts BY NAME
+            SELECT *, $source_id AS source_id, $table_no AS table_no,
+                fact_key(platform, account, grain, item_key, period_start, period_end,
+                         key_campaign, campaign, key_extra) AS fact_key
+            FROM (SELECT * REPLACE ({account} AS account) FROM {source})
+        """  # noqa: S608
+        con.execute(statement, used_params(statement, {**params, **source_params}))
+
+
+@contextmanager
+def incoming(con: duckdb.DuckDBPyConnection, facts: Facts) -> Iterator[tuple[str, dict]]:
+    """One table's figure lines as DuckDB can select them until the block ends: the relation to
+    select from and the named parameters it uses (the tables it joins registered, and for a big
+    file read where it lies, DuckDB's memory set for reading it)."""
     if isinstance(facts, FactsQuery):
-        relations, source = facts.relations, f"({facts.sql})"
-        params.update(facts.params)
+        relations, source, params = facts.relations, f"({facts.sql})", facts.params
+        reading = reading_a_file(con, facts.memory or IMPORT_MEMORY)
     else:
-        relations, source = {"incoming_facts": _incoming(facts)}, "incoming_facts"
-    # The query is the importer's, built from identifiers; every value is a named parameter.
-    statement = f"""
-        INSERT INTO facts BY NAME
-        SELECT *, $source_id AS source_id, $table_no AS table_no,
-            fact_key(platform, account, grain, item_key, period_start, period_end,
-                     key_campaign, campaign, key_extra) AS fact_key
-        FROM (SELECT * REPLACE ({account} AS account) FROM {source})
-    """  # noqa: S608
+        relations, source, params = {"incoming_facts": _incoming(facts)}, "incoming_facts", {}
+        reading = nullcontext()
     for name, relation in relations.items():
         con.register(name, relation)
     try:
-        if isinstance(facts, FactsQuery):
-            with reading_a_file(con, facts.memory or IMPORT_MEMORY):
-                con.execute(statement, used_params(statement, params))
-        else:
-            con.execute(statement, used_params(statement, params))
+        with reading:
+            yield source, params
     finally:
         for name in relations:
             try:
