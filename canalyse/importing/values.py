@@ -441,35 +441,46 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
     text = text.str.replace(_WEEKDAY_PREFIX, "", regex=True)
     text = text.str.replace(r"\b([0-9]{1,2})(?:er|re|st|nd|rd|th)\b", r"\1", regex=True)
     text = text.str.strip()
-    parts = pd.DataFrame(
-        {
-            "year": np.nan,
-            "month": np.nan,
-            "day": np.nan,
-            "first": np.nan,
-            "second": np.nan,
-            "label": pd.Series(None, index=distinct.index, dtype=object),
-            "missing": missing,
-        }
-    )
+    # Plain arrays while the formats are tried in turn: on a column's few distinct cells, pandas'
+    # indexing would cost far more than the work itself.
+    numbers = {
+        name: np.full(len(text), np.nan) for name in ("year", "month", "day", "first", "second")
+    }
+    labels = np.full(len(text), None, dtype=object)
 
-    def fill(found: pd.DataFrame, columns: dict[str, int], label: str | pd.Series) -> None:
-        found = found.reindex(parts.index)
-        matched = found.notna().all(axis=1) & parts["label"].isna()
+    def fill(
+        found: pd.DataFrame,
+        columns: dict[str, int],
+        label: str | pd.Series,
+        rows: pd.Series | None = None,
+    ) -> None:
+        """Read the cells not yet read (among `rows`) whose every group of `found` matched: the
+        parts `columns` names, and `label` as their format."""
+        cells = found.to_numpy(dtype=object)
+        matched = pd.notna(cells).all(axis=1) & pd.isna(labels)
+        if rows is not None:
+            matched &= rows.to_numpy(dtype=bool)
+        if not matched.any():
+            return
         for name, group in columns.items():
-            parts.loc[matched, name] = pd.to_numeric(found.loc[matched, group])
-        parts.loc[matched, "label"] = label if isinstance(label, str) else label[matched]
+            numbers[name][matched] = pd.to_numeric(cells[matched, group])
+        labels[matched] = label if isinstance(label, str) else label.to_numpy(dtype=object)[matched]
 
     numeric = text.str.extract(r"^([0-9]{1,4})([-/.])([0-9]{1,2})[-/.]([0-9]{1,4})$")
     sep = numeric[1].fillna("")
     year_label = numeric[3].str.len().map({2: "YY"}).fillna("YYYY")
-    year_first = numeric[0].str.len() == 4
-    fill(numeric[year_first], {"year": 0, "month": 2, "day": 3}, "YYYY" + sep + "MM" + sep + "DD")
-    year_last = numeric[0].str.len() <= 2
+    lengths = numeric[0].str.len()
     fill(
-        numeric[year_last],
+        numeric,
+        {"year": 0, "month": 2, "day": 3},
+        "YYYY" + sep + "MM" + sep + "DD",
+        rows=(lengths == 4).fillna(False),
+    )
+    fill(
+        numeric,
         {"first": 0, "second": 2, "year": 3},
         "..." + sep + "..." + sep + year_label,
+        rows=(lengths <= 2).fillna(False),
     )
 
     compact = text.str.extract(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
@@ -490,10 +501,13 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
         found[month_column] = found[month_column].map(_MONTHS)
         fill(found, groups, label)
 
-    serial = text.str.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?") & parts["label"].isna()
-    parts.loc[serial, "first"] = pd.to_numeric(text[serial])
-    parts.loc[serial, "label"] = "Excel serial number"
-    return parts
+    serial = text.str.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
+    serial = serial & pd.isna(labels)
+    numbers["first"][serial] = pd.to_numeric(text.to_numpy(dtype=object)[serial])
+    labels[serial] = "Excel serial number"
+    return pd.DataFrame(
+        {**numbers, "label": labels, "missing": missing.to_numpy(dtype=bool)}, index=distinct.index
+    )
 
 
 def _resolve_day_order(
