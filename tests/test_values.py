@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from canalyse.importing import values
 from canalyse.importing.values import (
     MISSING_MARKERS,
     detect_decimal,
@@ -60,6 +61,10 @@ def test_comma_with_three_digits_is_thousands_only_when_the_whole_column_agrees(
     assert detect_decimal([pd.Series(["1,234", "12,500", "87"], dtype=object)]) == "."
     # 1500 written without a separator: commas are not thousands here, so 1,234 is 1.234.
     assert detect_decimal([pd.Series(["1,234", "1500"], dtype=object)]) == ","
+    # Each column is judged on its own numbers: one column grouped in threes is enough.
+    grouped, plain = pd.Series(["1,234", "12,500"], dtype=object), pd.Series(["1500"], dtype=object)
+    assert detect_decimal([plain, grouped]) == "."
+    assert detect_decimal([pd.Series(["1,234", "12,500", "1500"], dtype=object)]) == ","
 
 
 def test_decimal_evidence_is_pooled_over_columns_and_ties_go_to_comma():
@@ -73,6 +78,25 @@ def test_numbers_stored_by_excel_do_not_vote_for_a_decimal_mark():
 
 
 # --- Numbers -------------------------------------------------------------------------------------
+
+
+def test_columns_read_together_give_what_each_gives_alone(monkeypatch):
+    columns = [
+        pd.Series(["1 234,5", "", None, "12 %", "abc"], index=[3, 5, 8, 9, 12], dtype=object),
+        pd.Series(["7", "8", None], index=[3, 5, 8], dtype="string[pyarrow]"),
+        pd.Series([1.5, 2.0, float("nan")], index=[1, 2, 4]),
+        pd.Series([4, "5,5", True, "−3", "n/a"], dtype=object),
+        pd.Series([], dtype=object),
+        pd.Series(["2,5"] * 3, index=["a", "b", "c"], dtype=object),
+    ]
+    alone = [parse_numbers(column, ",") for column in columns]
+    for cap in (values._JOINED_CELLS, 0):
+        monkeypatch.setattr(values, "_JOINED_CELLS", cap)
+        together = values.parse_number_columns(columns, ",")
+        assert len(together) == len(alone)
+        for (numbers, invalid), (expected, expected_invalid) in zip(together, alone, strict=True):
+            pd.testing.assert_series_equal(numbers, expected, check_names=False)
+            pd.testing.assert_series_equal(invalid, expected_invalid, check_names=False)
 
 
 @pytest.mark.parametrize(

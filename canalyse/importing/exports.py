@@ -320,11 +320,16 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
 
     metric_names = [m for m in METRIC_NAMES if m in column]
     decimal = values.detect_decimal([column[m] for m in metric_names])
+    counts = [m for m in metric_names if m != "staff_hours"]
+    parsed_columns = dict(
+        zip(counts, values.parse_number_columns([column[m] for m in counts], decimal), strict=True)
+    )
+    if "staff_hours" in column:
+        parsed_columns["staff_hours"] = values.parse_hours(column["staff_hours"], decimal)
     numbers: dict[str, pd.Series] = {}
     bad_cells = []
     for metric in metric_names:
-        parse_fn = values.parse_hours if metric == "staff_hours" else values.parse_numbers
-        numbers[metric], invalid = parse_fn(column[metric], decimal)
+        numbers[metric], invalid = parsed_columns[metric]
         header = _header(draft, columns[metric])
         bad_cells += [
             (lines[i], header, column[metric].iloc[i]) for i in np.flatnonzero(invalid.to_numpy())
@@ -383,7 +388,7 @@ def sum_into(draft: Draft, positions: list[int]) -> int:
     """
     columns = [draft.body[draft.body.columns[position]] for position in positions]
     decimal = values.detect_decimal(columns)
-    parsed = [values.parse_numbers(column, decimal) for column in columns]
+    parsed = values.parse_number_columns(columns, decimal)
     for position, (_, invalid) in zip(positions, parsed, strict=True):
         if invalid.any():
             return position

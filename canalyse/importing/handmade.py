@@ -365,11 +365,16 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     platform_ids = platform_text.map(normalise_platform)
 
     decimal = values.detect_decimal([body[c.position] for c in metric_columns])
+    counts = [c for c in metric_columns if c.metric != "staff_hours"]
+    read = values.parse_number_columns([body[c.position] for c in counts], decimal)
+    by_position = {c.position: result for c, result in zip(counts, read, strict=True)}
     numbers: dict[str, pd.Series] = {}
     invalid: dict[str, pd.Series] = {}
     for column in metric_columns:
-        parse_fn = values.parse_hours if column.metric == "staff_hours" else values.parse_numbers
-        parsed, invalid[column.metric] = parse_fn(body[column.position], decimal)
+        if column.metric == "staff_hours":
+            parsed, invalid[column.metric] = values.parse_hours(body[column.position], decimal)
+        else:
+            parsed, invalid[column.metric] = by_position[column.position]
         numbers[column.metric] = parsed * column.scale
     has_numbers = pd.concat(numbers, axis=1).notna().any(axis=1)
 
