@@ -92,7 +92,7 @@ def test_columns_read_together_give_what_each_gives_alone(monkeypatch):
     alone = [parse_numbers(column, ",") for column in columns]
     for cap in (values._JOINED_CELLS, 0):
         monkeypatch.setattr(values, "_JOINED_CELLS", cap)
-        together = values.parse_number_columns(columns, ",")
+        together = list(values.parse_number_columns(dict(enumerate(columns)), ",").values())
         assert len(together) == len(alone)
         for (numbers, invalid), (expected, expected_invalid) in zip(together, alone, strict=True):
             pd.testing.assert_series_equal(numbers, expected, check_names=False)

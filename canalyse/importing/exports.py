@@ -320,12 +320,9 @@ def _facts(layout: ExportLayout, draft: Draft, lang: str) -> ParsedTable:
 
     metric_names = [m for m in METRIC_NAMES if m in column]
     decimal = values.detect_decimal([column[m] for m in metric_names])
-    counts = [m for m in metric_names if m != "staff_hours"]
-    parsed_columns = dict(
-        zip(counts, values.parse_number_columns([column[m] for m in counts], decimal), strict=True)
+    parsed_columns = values.parse_number_columns(
+        {m: column[m] for m in metric_names}, decimal, hours={"staff_hours"}
     )
-    if "staff_hours" in column:
-        parsed_columns["staff_hours"] = values.parse_hours(column["staff_hours"], decimal)
     numbers: dict[str, pd.Series] = {}
     bad_cells = []
     for metric in metric_names:
@@ -388,7 +385,7 @@ def sum_into(draft: Draft, positions: list[int]) -> int:
     """
     columns = [draft.body[draft.body.columns[position]] for position in positions]
     decimal = values.detect_decimal(columns)
-    parsed = values.parse_number_columns(columns, decimal)
+    parsed = list(values.parse_number_columns(dict(enumerate(columns)), decimal).values())
     for position, (_, invalid) in zip(positions, parsed, strict=True):
         if invalid.any():
             return position

@@ -365,16 +365,15 @@ def parse(table: RawTable, detection: Detection, context: ImportContext) -> Pars
     platform_ids = platform_text.map(normalise_platform)
 
     decimal = values.detect_decimal([body[c.position] for c in metric_columns])
-    counts = [c for c in metric_columns if c.metric != "staff_hours"]
-    read = values.parse_number_columns([body[c.position] for c in counts], decimal)
-    by_position = {c.position: result for c, result in zip(counts, read, strict=True)}
+    read = values.parse_number_columns(
+        {c.position: body[c.position] for c in metric_columns},
+        decimal,
+        hours={c.position for c in metric_columns if c.metric == "staff_hours"},
+    )
     numbers: dict[str, pd.Series] = {}
     invalid: dict[str, pd.Series] = {}
     for column in metric_columns:
-        if column.metric == "staff_hours":
-            parsed, invalid[column.metric] = values.parse_hours(body[column.position], decimal)
-        else:
-            parsed, invalid[column.metric] = by_position[column.position]
+        parsed, invalid[column.metric] = read[column.position]
         numbers[column.metric] = parsed * column.scale
     has_numbers = pd.concat(numbers, axis=1).notna().any(axis=1)
 

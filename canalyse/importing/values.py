@@ -12,8 +12,9 @@ dates and small counts over and over, so the string work runs on far fewer cells
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -209,43 +210,43 @@ def parse_numbers(values: pd.Series, decimal: str) -> tuple[pd.Series, pd.Series
     return numbers, invalid
 
 
+K = TypeVar("K")
+
 _JOINED_CELLS = 100_000
 """Up to this many cells in all, `parse_number_columns` reads the columns as one."""
 
 
 def parse_number_columns(
-    columns: list[pd.Series], decimal: str
-) -> list[tuple[pd.Series, pd.Series]]:
-    """`parse_numbers` of each column. Columns of a table's few hundred cells are read in one
-    go: pandas costs more per call than the reading itself (each cell is read on its own, so
-    the answers are the same)."""
-    parsed: list[tuple[pd.Series, pd.Series] | None] = [None] * len(columns)
+    columns: Mapping[K, pd.Series], decimal: str, hours: Collection[K] = ()
+) -> dict[K, tuple[pd.Series, pd.Series]]:
+    """`parse_numbers` of each column (`parse_hours` of those named in `hours`). A table's text
+    columns of figures are read in one go: on a few hundred cells, pandas costs more per call than
+    the reading itself (each cell is read on its own, so the answers are the same)."""
+    parsed = {key: parse_hours(column, decimal) for key, column in columns.items() if key in hours}
+    rest = {key: column for key, column in columns.items() if key not in hours}
     joined = [
-        number
-        for number, column in enumerate(columns)
+        key
+        for key, column in rest.items()
         if not pd.api.types.is_numeric_dtype(column.dtype) or pd.api.types.is_bool_dtype(column)
     ]
-    if len(joined) < 2 or sum(len(columns[number]) for number in joined) > _JOINED_CELLS:
-        joined = []
-    if joined:
+    if len(joined) > 1 and sum(len(rest[key]) for key in joined) <= _JOINED_CELLS:
         cells = pd.Series(
-            np.concatenate([columns[number].to_numpy(dtype=object) for number in joined]),
-            dtype=object,
+            np.concatenate([rest[key].to_numpy(dtype=object) for key in joined]), dtype=object
         )
         numbers, invalid = (part.to_numpy() for part in parse_numbers(cells, decimal))
         start = 0
-        for number in joined:
-            index = columns[number].index
+        for key in joined:
+            index = rest[key].index
             end = start + len(index)
-            parsed[number] = (
+            parsed[key] = (
                 pd.Series(numbers[start:end], index=index),
                 pd.Series(invalid[start:end], index=index),
             )
             start = end
-    return [
-        done if done is not None else parse_numbers(column, decimal)
-        for done, column in zip(parsed, columns, strict=True)
-    ]
+    for key, column in rest.items():
+        if key not in parsed:
+            parsed[key] = parse_numbers(column, decimal)
+    return {key: parsed[key] for key in columns}
 
 
 def _parse_number_text(distinct: pd.Series, decimal: str) -> pd.DataFrame:
