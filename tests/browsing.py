@@ -35,6 +35,10 @@ CHROMIUM_ARGS = [
     # Headless Chromium preloads the address bar's pop-up (two WebUI pages) in every new context:
     # about a second of processor time each, for a window nobody sees.
     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
+    # A second tab of the same profile on the app shares the first one's renderer, where
+    # Streamlit's scripts are already compiled: its first load costs about 1.4 s of processor
+    # time instead of 3.5 s.
+    "--process-per-site",
 ]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = ROOT / "docs" / "screenshots"

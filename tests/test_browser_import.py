@@ -1,4 +1,4 @@
-"""Real browser, imports through the page: each test on a server of its own over an empty workspace.
+"""Real browser, imports through the page: each test starts from an empty workspace.
 
 The app is served on a free port and driven in headless Chromium through Playwright (see
 `tests/browsing.py`). They check what AppTest cannot: uploads through the page, charts actually
@@ -7,6 +7,8 @@ README's are refreshed too.
 """
 
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
@@ -33,11 +35,26 @@ def _share_chart(page, bars: int):
     return chart
 
 
-@pytest.fixture
-def server(tmp_path):
-    """A Streamlit server on a free port, with its own empty workspace file."""
+@pytest.fixture(scope="module")
+def module_server(tmp_path_factory):
+    """One Streamlit server for the module, and the folder of its workspace file."""
     require_chromium()
-    yield from serve(tmp_path / "server.log", {"CANALYSE_DB": str(tmp_path / "workspace.duckdb")})
+    folder = tmp_path_factory.mktemp("import")
+    workspace = folder / "workspace"
+    workspace.mkdir()
+    for url in serve(folder / "server.log", {"CANALYSE_DB": str(workspace / "workspace.duckdb")}):
+        yield url, workspace
+
+
+@pytest.fixture
+def server(module_server):
+    """The module's server over an empty workspace: the file, its journal and its backups are
+    removed before each test, as a user starting over would (the app holds no connection between
+    two runs of a page, and its caches are keyed by the file's stamp)."""
+    url, workspace = module_server
+    shutil.rmtree(workspace)
+    workspace.mkdir()
+    return url
 
 
 def test_uploading_a_french_table_draws_the_share_of_views_chart(page, server):

@@ -9,6 +9,7 @@ takes any address. Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -65,6 +66,16 @@ def user_tab(browser):
     yield make
     for tab in made:
         tab.context.close()
+
+
+@pytest.fixture
+def second_tab(module_tab):
+    """Another tab beside the module's (the same browser profile: the app keeps nothing there, and
+    without sign-in both are the same user), closed when the test ends."""
+    tab = module_tab.context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    tab.close()
 
 
 @pytest.fixture(scope="module")
@@ -202,17 +213,37 @@ def test_someone_in_two_workspaces_switches_in_the_sidebar(user_tab, team):
     save(tab, "team_switch_fr.png")
 
 
+@pytest.fixture(scope="module")
+def local_server(tmp_path_factory):
+    """A server without sign-in on one workspace file, and that file's folder."""
+    tmp_path = tmp_path_factory.mktemp("local")
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    for url in _app(tmp_path, {"CANALYSE_DB": str(workspace / "workspace.duckdb")}):
+        yield url, workspace
+
+
 @pytest.fixture
-def local(tmp_path):
-    """A server without sign-in on one workspace holding the Rennes summary."""
-    db = tmp_path / "workspace.duckdb"
+def local_db(local_server) -> Path:
+    """The local server's workspace, made anew for each test with only the Rennes summary (its
+    journal and backups removed too: the app holds no connection between two runs of a page)."""
+    workspace = local_server[1]
+    shutil.rmtree(workspace)
+    workspace.mkdir()
+    db = workspace / "workspace.duckdb"
     with store.writing(db, actor="admin", program="pytest") as con:
         assert import_file(con, SUMMARY.name, SUMMARY.read_bytes()).status == "imported"
-    yield from _app(tmp_path, {"CANALYSE_DB": str(db)})
+    return db
 
 
-def test_a_command_line_import_lands_while_a_page_is_open(user_tab, local, tmp_path):
-    tab = user_tab()
+@pytest.fixture
+def local(local_server, local_db) -> str:
+    """The address of the local server, over a workspace holding the Rennes summary."""
+    return local_server[0]
+
+
+def test_a_command_line_import_lands_while_a_page_is_open(page, local, local_db):
+    tab = page
     open_page(tab, local)
     chart = tab.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".main-svg").first.wait_for()
@@ -227,7 +258,7 @@ def test_a_command_line_import_lands_while_a_page_is_open(user_tab, local, tmp_p
             "import",
             str(DAILY),
             "--db",
-            str(tmp_path / "workspace.duckdb"),
+            str(local_db),
             "--json",
         ],
         cwd=ROOT,
@@ -252,8 +283,8 @@ def test_a_command_line_import_lands_while_a_page_is_open(user_tab, local, tmp_p
     save(tab, "team_cli_import_history_fr.png")
 
 
-def test_two_imports_from_two_pages_at_once_both_land(user_tab, local, tmp_path):
-    first, second = user_tab(), user_tab()
+def test_two_imports_from_two_pages_at_once_both_land(page, second_tab, local, local_db):
+    first, second = page, second_tab
     for tab, file in ((first, DAILY), (second, MONTHLY)):
         open_page(tab, f"{local}/import_data")
         tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
@@ -262,20 +293,20 @@ def test_two_imports_from_two_pages_at_once_both_land(user_tab, local, tmp_path)
     second.get_by_role("button", name="Importer", exact=True).click()
     for tab, file in ((first, DAILY), (second, MONTHLY)):
         tab.get_by_text(f"« {file.name} » importé").wait_for(timeout=60_000)
-    with store.reading(tmp_path / "workspace.duckdb") as con:
+    with store.reading(local_db) as con:
         names = sorted(store.list_sources(con)["file_name"])
     assert names == ["bilan_cp1252.csv", "daily_en.csv", "mensuel_bom.csv"]
     assert_no_exception(first)
     assert_no_exception(second)
 
 
-def test_a_damaged_workspace_is_refused_on_the_page_and_restored(user_tab, local, tmp_path):
-    db = tmp_path / "workspace.duckdb"
+def test_a_damaged_workspace_is_refused_on_the_page_and_restored(page, local, local_db):
+    db = local_db
     store.make_backup(db, actor="admin", program="pytest")
     with db.open("r+b") as handle:
         handle.truncate(db.stat().st_size // 2)
     damaged = db.read_bytes()
-    tab = user_tab()
+    tab = page
     open_page(tab, f"{local}/import_data")
     error = tab.locator('[data-testid="stAlertContentError"]')
     error.wait_for()
