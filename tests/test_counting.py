@@ -266,13 +266,53 @@ def test_every_write_leaves_the_counted_figures_equal_to_a_full_recount(
     if every_metric:
         written_for = counting._rebuild_statements
         monkeypatch.setattr(
-            counting, "_rebuild_statements", lambda metrics: written_for(tuple(METRICS))
+            counting,
+            "_rebuild_statements",
+            lambda metrics, dated_periods: written_for(tuple(METRICS), dated_periods),
         )
     with store.transaction(con):
         counting.rebuild_current(con)
         counting.rebuild(con, counting.all_partitions(con))
     for after, before in zip(snapshot(), incremental, strict=True):
         pd.testing.assert_frame_equal(after, before)
+
+
+def test_pairs_without_a_dated_period_are_recounted_without_rule_3_to_the_same_figures(
+    con, monkeypatch
+):
+    """Rule 3 (periods) is left out of a recount whose pairs hold no dated period; written in, it
+    changes nothing: the same counted, set-aside and source rows."""
+    written_for = counting._rebuild_statements
+    asked: list[bool] = []
+
+    def spied(metrics, dated_periods):
+        asked.append(dated_periods)
+        return written_for(metrics, dated_periods)
+
+    monkeypatch.setattr(counting, "_rebuild_statements", spied)
+    # X posts set aside by the day series of their account (rule 4), Facebook posts counted, an
+    # undated summary counted as it is (rule 5).
+    _imported(import_file(con, *fixture_bytes(X_POSTS)))
+    _imported(import_file(con, *fixture_bytes(X_DAILY)))
+    _imported(import_file(con, *fixture_bytes(FACEBOOK_POSTS)))
+    _imported(import_file(con, "bilan.csv", "Réseau;Vues\nFacebook;740000\nX;150000\n".encode()))
+    assert asked and not any(asked)
+    assert _set_aside(con)
+    without_rule_3 = _counted(con)
+
+    monkeypatch.setattr(counting, "_rebuild_statements", lambda m, _: written_for(m, True))
+    with store.transaction(con):
+        counting.rebuild(con, counting.all_partitions(con))
+    for after, before in zip(_counted(con), without_rule_3, strict=True):
+        pd.testing.assert_frame_equal(after, before)
+
+
+def _counted(con) -> list[pd.DataFrame]:
+    """The counted figures, the set-aside ones and their sources, in a stable order."""
+    return [
+        con.execute(f"SELECT * FROM {table} ORDER BY ALL").df()  # noqa: S608 — fixed names
+        for table in ("figures", "figures_set_aside", "figure_sources")
+    ]
 
 
 def test_the_key_of_one_table_and_the_workspace_key_agree(con):

@@ -247,11 +247,15 @@ CREATE TABLE figure_sources ({shape}
 
 
 @functools.lru_cache(maxsize=256)
-def _rebuild_statements(metrics: tuple[str, ...]) -> tuple[str, ...]:
+def _rebuild_statements(metrics: tuple[str, ...], dated_periods: bool = True) -> tuple[str, ...]:
     """The statements recounting the pairs in `_touched`, written for `metrics` only: the metrics
     some raw figure of those pairs gives (the others are NULL throughout, so are their counted
     and set-aside values). DuckDB plans each statement anew, and planning grows with the metrics
-    named: a file giving 5 metrics of the 18 plans a third as much."""
+    named: a file giving 5 metrics of the 18 plans a third as much.
+
+    Without `dated_periods` (no figure of those pairs covers dated days as a period: exports of
+    days and posts, undated summaries), rule 3 has nothing to look at: the periods, their state
+    and the days inside them are neither computed nor joined (a quarter of a small recount)."""
     kept_value = {
         name: ("max" if metric.aggregation == "last" else "sum") for name, metric in METRICS.items()
     }
@@ -264,11 +268,16 @@ def _rebuild_statements(metrics: tuple[str, ...]) -> tuple[str, ...]:
     grouped = ",\n    ".join(f"{kept_value[m]}({m}) AS {m}" for m in metrics)
     reason_names = "[" + ", ".join(f"'{reason}'" for reason in REASONS) + "]"
     code = {reason: str(number) for reason, number in _CODE.items()}
+    # An undated period (the only kind without `dated_periods`) is counted as it is (rule 5).
     fate = (
         "CASE WHEN f.{m} IS NULL THEN NULL "
-        "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
-        f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
-        "WHEN f.grain = 'day' AND NOT f.has_item THEN 0 "
+        + (
+            "WHEN f.grain = 'period' THEN coalesce(p.why_{m}, 0) "
+            f"WHEN coalesce(i.in_{{m}}, false) THEN {code['inside_period']} "
+            if dated_periods
+            else "WHEN f.grain = 'period' THEN 0 "
+        )
+        + "WHEN f.grain = 'day' AND NOT f.has_item THEN 0 "
         f"WHEN coalesce(d.a_{{m}}, false) THEN {code['account_days']} "
         f"WHEN f.grain = 'post' AND coalesce(d.c_{{m}}, false) THEN {code['content_days']} "
         f"WHEN f.grain = 'post' AND coalesce(s.a_{{m}}, false) THEN {code['account_days']} "
@@ -280,7 +289,7 @@ def _rebuild_statements(metrics: tuple[str, ...]) -> tuple[str, ...]:
         "WHEN coalesce(bool_or(h.has_{m} AND NOT h.covered_{m}), false) "
         f"THEN {code['inside_period']} ELSE 0 END::UTINYINT AS why_{{m}}"
     )
-    return (
+    before = (
         # The figures of the pairs touched are recomputed from scratch.
         "DELETE FROM figures USING _touched AS t "
         "WHERE figures.platform = t.platform AND figures.account = t.account",
@@ -320,6 +329,9 @@ CREATE OR REPLACE TEMP TABLE _series AS
 SELECT platform, account, {_each("bool_or(a_{m}) AS a_{m}", metrics)}
 FROM _days
 GROUP BY platform, account""",
+    )
+    # Rule 3's periods, their state and the days they hold.
+    rule_3 = (
         # Rule 3: each dated period (all the rows of one account over the same days, account-level
         # or per content), and whether the account's day series covers every one of its days.
         f"""
@@ -368,6 +380,20 @@ FROM (
     WHERE {_each("(has_{m} AND NOT covered_{m})", metrics, sep=" OR ")}
 )
 GROUP BY platform, account, day""",
+    )
+    period_joins = (
+        """LEFT JOIN _period_state AS p
+  ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
+ AND p.period_start = f.period_start AND p.period_end = f.period_end
+ AND p.per_item = f.has_item
+LEFT JOIN _inside AS i
+  ON f.grain <> 'period' AND i.platform = f.platform AND i.account = f.account
+ AND i.day = f.period_start
+"""
+        if dated_periods
+        else ""
+    )
+    after = (
         # Figures that share everything their fate depends on (pair, campaign, days, grain, per
         # item or not, imports, which metrics they give) share it: they are counted together.
         f"""
@@ -397,14 +423,7 @@ SELECT
     {_each("f.{m}", metrics)},
     {_each(fate, metrics)}
 FROM _grouped AS f
-LEFT JOIN _period_state AS p
-  ON f.grain = 'period' AND p.platform = f.platform AND p.account = f.account
- AND p.period_start = f.period_start AND p.period_end = f.period_end
- AND p.per_item = f.has_item
-LEFT JOIN _inside AS i
-  ON f.grain <> 'period' AND i.platform = f.platform AND i.account = f.account
- AND i.day = f.period_start
-LEFT JOIN _days AS d
+{period_joins}LEFT JOIN _days AS d
   ON f.grain <> 'period' AND d.platform = f.platform AND d.account = f.account
  AND d.day = f.period_start
 LEFT JOIN _series AS s
@@ -439,21 +458,30 @@ FROM (
     WHERE any_counted
 )
 GROUP BY ALL""",
-        "DROP VIEW _cur",
-        "DROP TABLE _days",
-        "DROP TABLE _series",
-        "DROP TABLE _periods",
-        "DROP TABLE _period_state",
-        "DROP TABLE _inside",
-        "DROP TABLE _grouped",
-        "DROP TABLE _state",
     )
+    drops = tuple(
+        f"DROP {kind} {name}"
+        for kind, name in (
+            ("VIEW", "_cur"),
+            ("TABLE", "_days"),
+            ("TABLE", "_series"),
+            *(
+                (("TABLE", "_periods"), ("TABLE", "_period_state"), ("TABLE", "_inside"))
+                if dated_periods
+                else ()
+            ),
+            ("TABLE", "_grouped"),
+            ("TABLE", "_state"),
+        )
+    )
+    return before + (rule_3 if dated_periods else ()) + after + drops
 
 
 # Which metrics the raw figures of the pairs in `_touched` give (the current figures of those
-# pairs are made of them).
+# pairs are made of them), and whether any of them is a dated period.
 _GIVEN = f"""
-SELECT {_each("bool_or(f.{m} IS NOT NULL)", sep=", ")}
+SELECT {_each("bool_or(f.{m} IS NOT NULL)", sep=", ")},
+    coalesce(bool_or(f.grain = 'period' AND f.period_start IS NOT NULL), false)
 FROM facts AS f
 SEMI JOIN _touched AS t ON f.platform = t.platform AND f.account = t.account"""
 
@@ -574,9 +602,9 @@ def rebuild(con: duckdb.DuckDBPyConnection, partitions: pd.DataFrame) -> None:
             "CREATE OR REPLACE TEMP TABLE _touched AS "
             "SELECT DISTINCT platform, account FROM _touched_in"
         )
-    given = con.execute(_GIVEN).fetchall()[0]
+    *given, dated_periods = con.execute(_GIVEN).fetchall()[0]
     metrics = tuple(name for name, any_value in zip(METRICS, given, strict=True) if any_value)
     # Pairs left without figures: everything is recounted (to nothing).
-    for statement in _rebuild_statements(metrics or tuple(METRICS)):
+    for statement in _rebuild_statements(metrics or tuple(METRICS), dated_periods):
         con.execute(statement)
     con.execute("DROP TABLE _touched")
