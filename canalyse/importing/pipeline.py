@@ -540,6 +540,8 @@ def _account_questions(
     overlaps = store.account_overlaps(con, source_id)
     questions: list[Question] = []
     attributions: list[tuple[str, str, list[int]]] = []
+    if overlaps.empty:
+        return questions, attributions
     names = dict(con.execute("SELECT source_id, file_name FROM sources").fetchall())
     for platform, rows in overlaps.groupby("platform", sort=True):
         answer = accounts.get(platform)

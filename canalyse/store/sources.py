@@ -506,6 +506,22 @@ def attribute_account(
     return len(changed)
 
 
+# Whether `account_overlaps` can find anything: a network where the import's dated figures and
+# the workspace's counted or set-aside ones differ in leaving the account blank.
+_MAY_OVERLAP = """
+SELECT EXISTS (
+    SELECT 1
+    FROM (SELECT DISTINCT platform, account = '' AS blank FROM facts
+          WHERE source_id = $source_id AND period_start IS NOT NULL) AS n
+    JOIN (SELECT DISTINCT platform, account = '' AS blank FROM figures
+          WHERE period_start IS NOT NULL
+          UNION
+          SELECT DISTINCT platform, account = '' AS blank FROM figures_set_aside
+          WHERE period_start IS NOT NULL) AS w
+      ON n.platform = w.platform AND n.blank <> w.blank
+)"""
+
+
 def account_overlaps(con: duckdb.DuckDBPyConnection, source_id: int) -> pd.DataFrame:
     """Where the figures of the import `source_id` (stored, not yet recounted) and the workspace's
     counted ones meet on one network with an account on one side only.
@@ -517,6 +533,10 @@ def account_overlaps(con: duckdb.DuckDBPyConnection, source_id: int) -> pd.DataF
     have none), sources (the earlier imports concerned).
     """
     columns = ["platform", "named_account", "blank_side", "sources"]
+    if not con.execute(_MAY_OVERLAP, {"source_id": source_id}).fetchall()[0][0]:
+        # No network where one side names accounts and the other leaves them blank (a first
+        # import, most imports): nothing to ask, without planning the full comparison.
+        return pd.DataFrame(columns=columns)
     has = ", ".join(f"bool_or({m} IS NOT NULL) AS has_{m}" for m in METRIC_NAMES)
     shared = " OR ".join(f"(n.has_{m} AND w.has_{m})" for m in METRIC_NAMES)
     found = con.execute(
