@@ -358,22 +358,24 @@ def parse_dates(values: pd.Series, dayfirst: bool | None = None) -> ParsedDates:
     granularity are invalid, and so are dates without a year.
     """
     index = values.index
-    found = pd.DataFrame(
-        {
-            "start": pd.Series(pd.NaT, index=index, dtype="datetime64[ns]"),
-            "grain": pd.Series(None, index=index, dtype=object),
-            "label": pd.Series(None, index=index, dtype=object),
-            "missing": values.isna().to_numpy(),
-        },
-        index=index,
-    )
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        _set(found, values.notna(), _wall_dates(values.dropna()), "day", "Excel date")
+    is_datetime = pd.api.types.is_datetime64_any_dtype(values.dtype)
+    is_text = None if is_datetime else _string_mask(values)
+    if is_text is not None and is_text.all():
+        found = _by_distinct(values, lambda distinct: _dates_from_text(distinct, dayfirst))
     else:
-        is_text = _string_mask(values)
-        if is_text.all():
-            found = _by_distinct(values, lambda distinct: _dates_from_text(distinct, dayfirst))
-        elif is_text.any():
+        found = pd.DataFrame(
+            {
+                "start": pd.Series(pd.NaT, index=index, dtype="datetime64[ns]"),
+                "grain": pd.Series(None, index=index, dtype=object),
+                "label": pd.Series(None, index=index, dtype=object),
+                "missing": values.isna().to_numpy(),
+            },
+            index=index,
+        )
+    if is_datetime:
+        _set(found, values.notna(), _wall_dates(values.dropna()), "day", "Excel date")
+    elif not is_text.all():
+        if is_text.any():
             parsed = _by_distinct(values[is_text], lambda d: _dates_from_text(d, dayfirst))
             rows = np.flatnonzero(is_text.to_numpy())
             for position, name in enumerate(found.columns):
@@ -471,7 +473,8 @@ def _dates_from_text(
         _dates_from_parts(parts["year"], parts["month"], pd.Series(1.0, parts.index)), parts.index
     ).where(parts["day"].isna())
     serial = parts["label"] == "Excel serial number"
-    day[serial] = _serial_dates(parts.loc[serial, "first"])
+    if serial.any():
+        day[serial] = _serial_dates(parts.loc[serial, "first"])
     grain = pd.Series(np.where(day.notna(), "day", np.where(month.notna(), "month", None)))
     return pd.DataFrame(
         {
@@ -533,28 +536,34 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
         rows=(lengths <= 2).fillna(False),
     )
 
-    compact = text.str.extract(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
-    fill(compact, {"year": 0, "month": 1, "day": 2}, "YYYYMMDD")
-    fill(text.str.extract(r"^([0-9]{4})[-/.]([0-9]{1,2})$"), {"year": 0, "month": 1}, "YYYY-MM")
-    fill(text.str.extract(r"^([0-9]{1,2})[-/.]([0-9]{4})$"), {"month": 0, "year": 1}, "MM/YYYY")
+    # The other formats are tried only while some cell is still unread (a column is nearly always
+    # written in one format: most exports stop here).
+    unread_possible = (text.fillna("") != "").to_numpy(dtype=bool) & ~missing.to_numpy(dtype=bool)
+    if (pd.isna(labels) & unread_possible).any():
+        compact = text.str.extract(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
+        fill(compact, {"year": 0, "month": 1, "day": 2}, "YYYYMMDD")
+        fill(text.str.extract(r"^([0-9]{4})[-/.]([0-9]{1,2})$"), {"year": 0, "month": 1}, "YYYY-MM")
+        fill(text.str.extract(r"^([0-9]{1,2})[-/.]([0-9]{4})$"), {"month": 0, "year": 1}, "MM/YYYY")
 
-    words = text.str.replace(r"[.,/-]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
-    words = words.str.strip()
-    day, year = "([0-9]{1,2})", "([0-9]{4})"
-    for pattern, groups, label in (
-        (f"^{_WORD} {day} {year}$", {"month": 0, "day": 1, "year": 2}, "month DD YYYY"),
-        (f"^{day} {_WORD} {year}$", {"day": 0, "month": 1, "year": 2}, "DD month YYYY"),
-        (f"^{_WORD} {year}$", {"month": 0, "year": 1}, "month YYYY"),
-    ):
-        found = words.str.extract(pattern)
-        month_column = groups["month"]
-        found[month_column] = found[month_column].map(_MONTHS)
-        fill(found, groups, label)
+    if (pd.isna(labels) & unread_possible).any():
+        words = text.str.replace(r"[.,/-]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
+        words = words.str.strip()
+        day, year = "([0-9]{1,2})", "([0-9]{4})"
+        for pattern, groups, label in (
+            (f"^{_WORD} {day} {year}$", {"month": 0, "day": 1, "year": 2}, "month DD YYYY"),
+            (f"^{day} {_WORD} {year}$", {"day": 0, "month": 1, "year": 2}, "DD month YYYY"),
+            (f"^{_WORD} {year}$", {"month": 0, "year": 1}, "month YYYY"),
+        ):
+            found = words.str.extract(pattern)
+            month_column = groups["month"]
+            found[month_column] = found[month_column].map(_MONTHS)
+            fill(found, groups, label)
 
-    serial = text.str.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
-    serial = serial & pd.isna(labels)
-    numbers["first"][serial] = pd.to_numeric(text.to_numpy(dtype=object)[serial])
-    labels[serial] = "Excel serial number"
+    if (pd.isna(labels) & unread_possible).any():
+        serial = text.str.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
+        serial = serial & pd.isna(labels)
+        numbers["first"][serial] = pd.to_numeric(text.to_numpy(dtype=object)[serial])
+        labels[serial] = "Excel serial number"
     return pd.DataFrame(
         {**numbers, "label": labels, "missing": missing.to_numpy(dtype=bool)}, index=distinct.index
     )

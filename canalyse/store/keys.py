@@ -33,13 +33,14 @@ def repeated_rows(facts: pd.DataFrame, keep: str | bool = "last") -> pd.Series:
             return facts[name]
         return pd.Series(default, index=facts.index)
 
-    parts = pd.DataFrame(index=facts.index)
-    for name in ("platform", "account", "grain", "item_key", "key_extra"):
-        parts[name] = column(name).astype(object).fillna("").astype(str)
+    parts = {
+        name: column(name).astype(object).fillna("").astype(str)
+        for name in ("platform", "account", "grain", "item_key", "key_extra")
+    }
     is_post = parts["grain"].eq("post")
     for name in ("period_start", "period_end"):
         parts[name] = column(name, None).astype(str).where(~is_post, "")
     in_key = column("key_campaign", False).astype(object).fillna(False).astype(bool)
     campaign = column("campaign").astype(object).fillna("").astype(str)
     parts["campaign"] = campaign.str.lower().where(in_key, "")
-    return parts.duplicated(keep=keep)
+    return pd.DataFrame(parts, index=facts.index).duplicated(keep=keep)
