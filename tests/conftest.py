@@ -173,7 +173,6 @@ SLOW_FIRST = (
     "test_upload_limits",
     "test_real_exports",
     "test_browser_import",
-    "test_browser_downloads",
     "test_access",
     "test_counting",
     "test_fetch",

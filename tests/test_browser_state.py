@@ -1,11 +1,14 @@
-"""Real browser, state that survives: filters and language live in the address, so following the
-sidebar's links, reloading a page or opening a shared link shows the same view.
+"""Real browser, on a workspace the tests only read (they share one server):
 
-The tests only read the workspace (their choices live in the address and the session): they share
-one server.
+- state that survives: filters and language live in the address, so following the sidebar's
+  links, reloading a page or opening a shared link shows the same view;
+- downloads: every download button of a page works on the first click, again and again, and the
+  presentation's zip holds every slide it offers.
 """
 
 from __future__ import annotations
+
+import zipfile
 
 import pytest
 
@@ -36,13 +39,20 @@ RELOADED_IN_FRENCH = {"", "decision", "campaigns", "present"}
 
 
 @pytest.fixture(scope="module")
-def state_server(tmp_path_factory):
+def server(tmp_path_factory):
     """A year of months, the Rennes summary, an event and a campaign saved as a date range (spring
-    2025)."""
+    2025); yields the address and the server's log."""
     require_chromium()
     folder = tmp_path_factory.mktemp("state")
     db = year_workspace(folder / "workspace.duckdb", spring_campaign=True)
-    yield from serve(folder / "server.log", {"CANALYSE_DB": str(db)})
+    log = folder / "server.log"
+    for url in serve(log, {"CANALYSE_DB": str(db)}):
+        yield url, log
+
+
+@pytest.fixture
+def state_server(server) -> str:
+    return server[0]
 
 
 def _sidebar(page):
@@ -144,3 +154,51 @@ def test_a_link_with_the_address_opens_the_same_view(page, state_server):
     open_page(page, state_server + french)
     _assert_filters(page, SHOWN_FR, "trends", "fr")
     save(page, "state_trends_fr.png")
+
+
+# ---- Downloads -----------------------------------------------------------------------------------
+
+
+def test_every_download_of_a_page_works_on_the_first_click_again_and_again(page, server, tmp_path):
+    import openpyxl
+
+    url, log = server
+    open_page(page, f"{url}/roi")
+    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    count = buttons.count()
+    assert count == 7  # two charts × (PNG, SVG), the table × (CSV, Excel), every chart (zip)
+    starts = {".png": b"\x89PNG", ".svg": b"<svg", ".csv": b"\xef\xbb\xbf", ".zip": b"PK"}
+    for _ in range(3):
+        for index in range(count):
+            with page.expect_download(timeout=60_000) as download:
+                buttons.nth(index).click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+            data = saved.read_bytes()
+            if saved.suffix == ".xlsx":
+                sheet = openpyxl.load_workbook(saved).active
+                # The exported table holds numbers, not « 720 000 » as text.
+                numbers = [c for row in sheet.iter_rows(min_row=2) for c in row[1:]]
+                assert any(c.data_type == "n" and c.value for c in numbers)
+            else:
+                assert data.startswith(starts[saved.suffix]) or b"<svg" in data[:400], saved.name
+            assert not page.locator('[data-testid="stDownloadButtonError"]').count()
+    written = log.read_text()
+    assert "Deferred file" not in written and "MediaFileStorageError" not in written
+
+
+def test_the_presentation_zip_holds_every_slide_offered(page, server, tmp_path):
+    url, _ = server
+    open_page(page, f"{url}/present")
+    page.locator('[data-testid="stSelectbox"]').last.click()
+    offered = [text(option) for option in page.get_by_role("option").all()]
+    page.keyboard.press("Escape")
+    assert len(offered) == 6, offered
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Tous les graphiques").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    archive = zipfile.ZipFile(saved)
+    assert len(archive.namelist()) == len(offered)
+    assert all(archive.read(name).startswith(b"\x89PNG") for name in archive.namelist())
+    assert not page.locator('[data-testid="stDownloadButtonError"]').count()
