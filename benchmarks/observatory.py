@@ -7,7 +7,7 @@
 
 For each size it builds a workspace shaped like real use — 8 networks, 200 accounts, three years of
 account day series, posts, typed months of hours and spend, 3 campaigns (tags and a saved date
-range), overlapping re-exports of posts — straight in SQL (the import path is measured on its own),
+range), overlapping re-exports of posts, an event — straight in SQL (the import path is measured on its own),
 recounts it in full, then times each query file (default filters, and one network over one
 quarter), each page's first run and a warm rerun after a filter change (Streamlit's AppTest),
 `canalyse report --json` and `canalyse deck` (subprocesses), and server start to the first page
@@ -182,6 +182,11 @@ def build_workspace(path: Path, facts: int) -> dict:
     con.execute(
         "INSERT INTO campaign_ranges VALUES (?, DATE '2025-06-01', DATE '2025-08-31')",
         [CAMPAIGNS[2]],
+    )
+    # An event, as a team marks one: the Trends page then compares views before and after it.
+    con.execute(
+        "INSERT INTO events VALUES (nextval('event_ids'), DATE '2025-06-15', "
+        "'Arrêt des publications sur X')"
     )
     con.execute(
         "UPDATE sources AS s SET rows = (SELECT count(*) FROM facts AS f WHERE f.source_id = s.source_id)"

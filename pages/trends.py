@@ -61,6 +61,13 @@ def _delete_event() -> None:
         st.toast(t("trends.events.deleted", lang), icon=":material/delete:")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare(views, event_day, periods: int | None = None, grain: str | None = None):
+    """`compare_around`, once per set of views and choice: a rerun for another widget of the page
+    does not compare again."""
+    return compare_around(views, event_day, periods, grain)
+
+
 def _plotly(figure, name: str, start, end, key: str) -> None:
     filename = chart_filename(t(name, lang), start, end)
     st.plotly_chart(figure, theme=None, config=figure_config(filename, figure), key=key)
@@ -253,7 +260,7 @@ else:
         help=t("trends.before_after.custom_help", lang),
     )
     event_day, event_label = events.set_index("event_id").loc[chosen, ["day", "label"]]
-    result = compare_around(views, event_day)
+    result = _compare(views, event_day)
     if custom and result.grain is not None:
         periods = days_col.number_input(
             t(f"trends.before_after.periods.{result.grain}", lang),
@@ -263,7 +270,7 @@ else:
             step=1,
             key=f"before_after_periods_{result.grain}",
         )
-        result = compare_around(views, event_day, int(periods), result.grain)
+        result = _compare(views, event_day, int(periods), result.grain)
     if result.grain is None:
         st.info(t("trends.before_after.nothing_compared", lang))
     elif result.compared.empty:
