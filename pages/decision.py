@@ -5,7 +5,6 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from canalyse import store
 from canalyse.analysis import decision, roi, simulator
 from canalyse.charts.base import chart_filename, figure_config, summary_source_line
 from canalyse.charts.decision import scorecard_bar
@@ -21,12 +20,12 @@ filters = ui.current_filters()
 ui.header(t("decision.title", lang), filters)
 st.markdown(t("decision.intro", lang))
 
-if store.is_empty(ui.cursor()):
+if ui.workspace_empty():
     st.info(t("decision.empty", lang))
     ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
-cost = roi.hourly_cost(ui.cursor())
+cost = ui.cached(roi.hourly_cost)
 table = ui.roi_table(filters, cost)
 months = ui.query("decision_trend", filters)
 trend = decision.trend_table(months)
@@ -55,7 +54,7 @@ st.caption(
 # ---- What only we can judge ------------------------------------------------------------------------
 st.subheader(t("decision.questions.heading", lang))
 st.markdown(t("decision.questions.intro", lang))
-answers = decision.load_answers(ui.cursor())
+answers = ui.cached(decision.load_answers)
 with st.form("decision_answers"):
     st.caption(decision.answer_legend(lang))
     widths = [1.2] + [1] * len(decision.QUALITATIVE)
@@ -94,7 +93,7 @@ with st.form("decision_answers"):
         st.rerun()
 
 # ---- How much each criterion counts ------------------------------------------------------------------
-weights = decision.load_weights(ui.cursor())
+weights = ui.cached(decision.load_weights)
 with st.expander(t("decision.weights.heading", lang)):
     st.markdown(t("decision.weights.intro", lang, default=decision.DEFAULT_WEIGHT))
     with st.form("decision_weights"):

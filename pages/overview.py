@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from canalyse import store
 from canalyse.analysis.findings import uneven_periods
 from canalyse.charts.base import chart_filename, figure_config, summary_source_line
 from canalyse.charts.overview import share_of_views_bar
@@ -24,7 +23,7 @@ filters = ui.current_filters()
 ui.header(t("overview.title", lang), filters)
 
 # ---- Empty workspace: a friendly start -------------------------------------------------------
-if store.is_empty(ui.cursor()):
+if ui.workspace_empty():
     st.info(t("overview.empty.intro", lang))
     st.markdown(t("overview.empty.steps", lang))
     if st.button(

@@ -4,7 +4,6 @@ import functools
 
 import streamlit as st
 
-from canalyse import store
 from canalyse.analysis import roi
 from canalyse.charts.base import chart_filename, figure_config
 from canalyse.i18n import t
@@ -21,7 +20,7 @@ from pages import ui
 lang = ui.frame(sidebar="collapsed")
 filters = ui.current_filters()
 
-if store.is_empty(ui.cursor()):
+if ui.workspace_empty():
     st.info(t("present.empty", lang))
     st.stop()
 

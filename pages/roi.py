@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from canalyse import store
 from canalyse.analysis import efforts, roi
 from canalyse.analysis.efforts import format_amount
 from canalyse.charts.base import chart_filename, figure_config, summary_source_line
@@ -19,13 +18,13 @@ filters = ui.current_filters()
 ui.header(t("roi.title", lang), filters)
 st.markdown(t("roi.intro", lang))
 
-if store.is_empty(ui.cursor()):
+if ui.workspace_empty():
     st.info(t("roi.empty", lang))
     ui.page_link(ui.IMPORT, t("overview.empty.go_import", lang))
     st.stop()
 
 # ---- The cost of an hour -------------------------------------------------------------------------
-cost = roi.hourly_cost(ui.cursor())
+cost = ui.cached(roi.hourly_cost)
 with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
     with st.form("hourly_cost_form"):
         # Text, read in the page's language: a number input would show 35.00 and take no comma.
@@ -37,7 +36,7 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
         )
         st.caption(t("roi.costs.override_help", lang))
         overrides = st.data_editor(
-            roi.costs_frame(ui.cursor(), lang),
+            ui.cached(roi.costs_frame, lang),
             column_config={
                 "id": None,
                 "platform": st.column_config.TextColumn(t("table.platform", lang), disabled=True),
@@ -63,7 +62,7 @@ with st.expander(t("roi.costs.title", lang, cost=fmt_money(cost, lang))):
                 st.rerun()
 
 # ---- Staff hours and ad spend typed here ---------------------------------------------------------
-typed = efforts.current_efforts(ui.cursor(), lang)
+typed = ui.cached(efforts.current_efforts, lang)
 with st.expander(t("roi.efforts.title", lang), expanded=typed.empty):
     st.markdown(t("roi.efforts.intro", lang))
     with st.form("efforts_form"):

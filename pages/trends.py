@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from canalyse import store
 from canalyse.analysis.events import (
     MAX_LABEL_LENGTH,
     MAX_PERIODS,
@@ -75,14 +74,14 @@ def _plotly(figure, name: str, start, end, key: str) -> None:
 
 
 # ---- Empty workspace: what to import ------------------------------------------------------------
-if store.is_empty(ui.cursor()):
+if ui.workspace_empty():
     st.info(t("trends.empty.workspace", lang))
     ui.page_link(ui.IMPORT, t("trends.empty.go_import", lang))
     st.stop()
 
 st.caption(t("trends.intro", lang))
 views = ui.query("views_by_period", filters)
-events = list_events(ui.cursor())
+events = ui.cached(list_events)
 sources = ui.query("sources_used", filters)
 undated = int(ui.query("overview", filters).iloc[0]["undated_rows"])
 

@@ -136,7 +136,7 @@ def header(title: str, filters: Filters | None = None) -> None:
 
 def filters_caption(filters: Filters) -> None:
     """The filters the page shows the figures of, in plain words (nothing on an empty workspace)."""
-    if not store.is_empty(cursor()):
+    if not workspace_empty():
         st.caption(plain(describe_filters(filters, lang())), help=t("filters.header_help", lang()))
 
 
@@ -539,6 +539,12 @@ def cached(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
         store_error(exc)
 
 
+def workspace_empty() -> bool:
+    """Whether nothing has been imported yet, cached like `query`: a rerun with unchanged data
+    opens no connection for it."""
+    return cached(store.is_empty)
+
+
 def roi_table(filters: Filters, cost: float) -> pd.DataFrame:
     """The ROI table (every ratio per platform), cached per workspace until it changes."""
     return cached(roi.roi_table, filters, cost)
@@ -589,9 +595,8 @@ def plain(text: str) -> str:
 def sidebar_filters() -> Filters:
     """The filters shared by every page, in the sidebar, starting from the address; returns them."""
     language = lang()
-    with _reading() as con:
-        if store.is_empty(con):
-            return Filters()
+    if workspace_empty():
+        return Filters()
     asked = filters_from_params(_params())
     bounds = query("overview").iloc[0]
     st.sidebar.subheader(t("filters.title", language))
