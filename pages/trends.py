@@ -6,7 +6,7 @@ from canalyse.analysis.events import (
     MAX_LABEL_LENGTH,
     MAX_PERIODS,
     add_event,
-    compare_around,
+    before_after,
     delete_event,
     list_events,
 )
@@ -58,13 +58,6 @@ def _delete_event() -> None:
     chosen = st.session_state.get(ui.scoped("event_to_delete"))
     if chosen is not None and ui.write(delete_event, int(chosen)):
         st.toast(t("trends.events.deleted", lang), icon=":material/delete:")
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _compare(views, event_day, periods: int | None = None, grain: str | None = None):
-    """`compare_around`, once per set of views and choice: a rerun for another widget of the page
-    does not compare again."""
-    return compare_around(views, event_day, periods, grain)
 
 
 def _plotly(figure, name: str, start, end, key: str) -> None:
@@ -259,7 +252,8 @@ else:
         help=t("trends.before_after.custom_help", lang),
     )
     event_day, event_label = events.set_index("event_id").loc[chosen, ["day", "label"]]
-    result = _compare(views, event_day)
+    # Cached per workspace stamp like the queries: a rerun for another widget does not compare again.
+    result = ui.cached(before_after, filters, event_day)
     if custom and result.grain is not None:
         periods = days_col.number_input(
             t(f"trends.before_after.periods.{result.grain}", lang),
@@ -269,7 +263,7 @@ else:
             step=1,
             key=f"before_after_periods_{result.grain}",
         )
-        result = _compare(views, event_day, int(periods), result.grain)
+        result = ui.cached(before_after, filters, event_day, int(periods), result.grain)
     if result.grain is None:
         st.info(t("trends.before_after.nothing_compared", lang))
     elif result.compared.empty:

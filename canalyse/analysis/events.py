@@ -117,15 +117,20 @@ class BeforeAfter:
 
 
 def before_after(
-    con: duckdb.DuckDBPyConnection, filters: Filters, event_day: date, periods: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    event_day: date,
+    periods: int | None = None,
+    grain: str | None = None,
 ) -> BeforeAfter:
     """Compare average views before and after `event_day` within the shared filters.
 
     `periods` is the window on each side, in periods of the grain chosen; None takes the longest
-    window the most platforms cover, up to MAX_PERIODS.
+    window the most platforms cover, up to MAX_PERIODS. `grain` None takes the finest grain at
+    which the most platforms compare.
     """
     views = queries.run(con, "views_by_period", **filters.params())
-    return compare_around(views, event_day, periods)
+    return compare_around(views, event_day, periods, grain)
 
 
 def _buckets(event: pd.Timestamp, grain: str, count: int) -> tuple[list, list]:

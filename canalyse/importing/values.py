@@ -538,14 +538,18 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
 
     # The other formats are tried only while some cell is still unread (a column is nearly always
     # written in one format: most exports stop here).
-    unread_possible = (text.fillna("") != "").to_numpy(dtype=bool) & ~missing.to_numpy(dtype=bool)
-    if (pd.isna(labels) & unread_possible).any():
+    readable = (text.fillna("") != "").to_numpy(dtype=bool) & ~missing.to_numpy(dtype=bool)
+
+    def unread() -> bool:
+        return bool((pd.isna(labels) & readable).any())
+
+    if unread():
         compact = text.str.extract(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
         fill(compact, {"year": 0, "month": 1, "day": 2}, "YYYYMMDD")
         fill(text.str.extract(r"^([0-9]{4})[-/.]([0-9]{1,2})$"), {"year": 0, "month": 1}, "YYYY-MM")
         fill(text.str.extract(r"^([0-9]{1,2})[-/.]([0-9]{4})$"), {"month": 0, "year": 1}, "MM/YYYY")
 
-    if (pd.isna(labels) & unread_possible).any():
+    if unread():
         words = text.str.replace(r"[.,/-]", " ", regex=True).str.replace(r"\s+", " ", regex=True)
         words = words.str.strip()
         day, year = "([0-9]{1,2})", "([0-9]{4})"
@@ -559,7 +563,7 @@ def _date_parts_from_text(distinct: pd.Series) -> pd.DataFrame:
             found[month_column] = found[month_column].map(_MONTHS)
             fill(found, groups, label)
 
-    if (pd.isna(labels) & unread_possible).any():
+    if unread():
         serial = text.str.fullmatch(r"[0-9]{5}(?:\.[0-9]+)?").fillna(False).to_numpy(dtype=bool)
         serial = serial & pd.isna(labels)
         numbers["first"][serial] = pd.to_numeric(text.to_numpy(dtype=object)[serial])
