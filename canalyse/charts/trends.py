@@ -33,9 +33,9 @@ from canalyse.analysis.trends import (
 from canalyse.charts.base import (
     MUTED_COLOUR,
     TEXT_COLOUR,
+    new_figure,
     plain,
     source_annotation,
-    template,
     wrap_title,
 )
 from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators, signed
@@ -69,7 +69,6 @@ def _finish(
     wrapped = wrap_title(plain(title))
     extra = 30 * wrapped.count("<br>")
     fig.update_layout(
-        template=template(),
         title=dict(text=wrapped, subtitle=dict(text=subtitle)),
         separators=plotly_separators(lang),
         height=height + extra,
@@ -175,7 +174,7 @@ def views_over_time_chart(
     if result.empty:
         raise ValueError("views_over_time_chart needs at least one dated view")
     granularity = result.granularity
-    fig = go.Figure()
+    fig = new_figure()
     drawn = result.series[result.series["complete"]]
     for platform in leading_platforms(result.series):
         rows = drawn[drawn["platform"] == platform]
@@ -250,7 +249,7 @@ def share_over_time_chart(
     granularity = result.granularity
     shares = shares_by_period(result)
     percent_suffix = "%" if lang == "en" else "\u00a0%"
-    fig = go.Figure()
+    fig = new_figure()
     for platform in leading_platforms(result.series):
         rows = shares[shares["platform"] == platform]
         name = plain(label(platform))
@@ -341,7 +340,7 @@ def followers_chart(
     if levels.empty:
         raise ValueError("followers_chart needs at least one follower count")
     granularity = followers.granularity
-    fig = go.Figure()
+    fig = new_figure()
     for platform in followers.by_audience():
         rows = levels[levels["platform"] == platform]
         hover = [
@@ -368,7 +367,7 @@ def net_gains_chart(
     if net.empty:
         raise ValueError("net_gains_chart needs follower gains or losses")
     granularity = followers.granularity
-    fig = go.Figure()
+    fig = new_figure()
     for platform in followers.final_net_gains().index:
         rows = net[net["platform"] == platform]
         hover = [
@@ -475,7 +474,7 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
     span = span_words(result.periods, result.grain, lang)
     before_name = t("trends.before_after.legend_before", lang, span=span)
     after_name = t("trends.before_after.legend_after", lang, span=span)
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Bar(
             x=names,
