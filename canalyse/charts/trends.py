@@ -33,7 +33,7 @@ from canalyse.analysis.trends import (
 from canalyse.charts.base import (
     MUTED_COLOUR,
     TEXT_COLOUR,
-    new_figure,
+    Sketch,
     plain,
     source_annotation,
     wrap_title,
@@ -62,8 +62,8 @@ def _period_axis(trace: dict, granularity: str) -> dict:
 
 
 def _finish(
-    fig: go.Figure, title: str, subtitle: str, source: str, lang: str, height: int = 560
-) -> go.Figure:
+    fig: Sketch, title: str, subtitle: str, source: str, lang: str, height: int = 560
+) -> Sketch:
     """Template, title (plain text), French or English separators and the source line inside
     the figure."""
     wrapped = wrap_title(plain(title))
@@ -116,20 +116,20 @@ def _date_ticks(
 
 
 def _time_axes(
-    fig: go.Figure,
+    fig: Sketch,
     periods: pd.Series,
     granularity: str,
     lang: str,
     events: pd.DataFrame | None,
     *,
     from_zero: bool = True,
-) -> go.Figure:
+) -> Sketch:
     """Date ticks in the reader's language, whole numbers on the value axis, and the events,
     with room left above the data for their labels."""
     first, last = _span(periods, granularity)
     ticks, texts = _date_ticks(first, last, granularity, lang)
     fig.update_xaxes(tickvals=ticks, ticktext=texts, showgrid=False, fixedrange=True, range=None)
-    values = pd.concat([pd.Series(trace.y, dtype=float) for trace in fig.data]).dropna()
+    values = pd.concat([pd.Series(trace.get("y"), dtype=float) for trace in fig.data]).dropna()
     low, high = (float(values.min()), float(values.max())) if not values.empty else (0.0, 1.0)
     if from_zero:
         low = min(low, 0.0)
@@ -174,7 +174,7 @@ def views_over_time_chart(
     if result.empty:
         raise ValueError("views_over_time_chart needs at least one dated view")
     granularity = result.granularity
-    fig = new_figure()
+    fig = Sketch()
     drawn = result.series[result.series["complete"]]
     for platform in leading_platforms(result.series):
         rows = drawn[drawn["platform"] == platform]
@@ -187,45 +187,43 @@ def views_over_time_chart(
             for p, v in zip(rows["period"], rows["views"], strict=True)
         ]
         fig.add_trace(
-            go.Scatter(
-                _period_axis(
-                    dict(
-                        x=rows["period"],
-                        y=rows["views"],
-                        name=name,
-                        mode="lines+markers" if len(rows) <= 24 else "lines",
-                        line=dict(color=colour(platform), width=1.5 if rolling else 3),
-                        marker=dict(size=7),
-                        opacity=0.35 if rolling else 1.0,
-                        hovertext=hover,
-                        hovertemplate="%{hovertext}<extra></extra>",
-                        showlegend=not rolling,
-                        legendgroup=platform,
-                    ),
-                    granularity,
-                )
+            _period_axis(
+                dict(
+                    type="scatter",
+                    x=rows["period"],
+                    y=rows["views"],
+                    name=name,
+                    mode="lines+markers" if len(rows) <= 24 else "lines",
+                    line=dict(color=colour(platform), width=1.5 if rolling else 3),
+                    marker=dict(size=7),
+                    opacity=0.35 if rolling else 1.0,
+                    hovertext=hover,
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    showlegend=not rolling,
+                    legendgroup=platform,
+                ),
+                granularity,
             )
         )
         if rolling:
             fig.add_trace(
-                go.Scatter(
-                    _period_axis(
-                        dict(
-                            x=rows["period"],
-                            y=rows["rolling"],
-                            name=name,
-                            mode="lines",
-                            line=dict(color=colour(platform), width=3.5, shape="spline"),
-                            hovertext=[
-                                f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-                                + t("trends.hover.rolling", lang, views=fmt_int(v, lang))
-                                for p, v in zip(rows["period"], rows["rolling"], strict=True)
-                            ],
-                            hovertemplate="%{hovertext}<extra></extra>",
-                            legendgroup=platform,
-                        ),
-                        granularity,
-                    )
+                _period_axis(
+                    dict(
+                        type="scatter",
+                        x=rows["period"],
+                        y=rows["rolling"],
+                        name=name,
+                        mode="lines",
+                        line=dict(color=colour(platform), width=3.5, shape="spline"),
+                        hovertext=[
+                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
+                            + t("trends.hover.rolling", lang, views=fmt_int(v, lang))
+                            for p, v in zip(rows["period"], rows["rolling"], strict=True)
+                        ],
+                        hovertemplate="%{hovertext}<extra></extra>",
+                        legendgroup=platform,
+                    ),
+                    granularity,
                 )
             )
     subtitle = t(f"trends.views.subtitle.{granularity}", lang)
@@ -233,7 +231,7 @@ def views_over_time_chart(
         subtitle += t(f"trends.views.rolling_note.{granularity}", lang)
     fig.update_layout(showlegend=True)
     _finish(fig, views_over_time_title(result, lang), subtitle, source, lang)
-    return _time_axes(fig, result.series["period"], granularity, lang, events)
+    return _time_axes(fig, result.series["period"], granularity, lang, events).figure()
 
 
 # ---- Share of views over time --------------------------------------------------------------------------
@@ -249,7 +247,7 @@ def share_over_time_chart(
     granularity = result.granularity
     shares = shares_by_period(result)
     percent_suffix = "%" if lang == "en" else "\u00a0%"
-    fig = new_figure()
+    fig = Sketch()
     for platform in leading_platforms(result.series):
         rows = shares[shares["platform"] == platform]
         name = plain(label(platform))
@@ -271,12 +269,13 @@ def share_over_time_chart(
             hovertemplate="%{hovertext}<extra></extra>",
         )
         # Bars, days included: a stacked area would draw a day without figures as 0 %.
-        fig.add_trace(go.Bar(**_period_axis(common, granularity), marker_color=colour(platform)))
+        trace = dict(type="bar", **common, marker=dict(color=colour(platform)))
+        fig.add_trace(_period_axis(trace, granularity))
     fig.update_layout(
         showlegend=True,
         barmode="stack",
         bargap=0 if granularity == "day" else 0.15,
-        legend_traceorder="normal",
+        legend=dict(traceorder="normal"),
     )
     _finish(
         fig,
@@ -297,7 +296,7 @@ def share_over_time_chart(
         tickvals=[0, 25, 50, 75, 100],
         ticktext=[f"{tick}{percent_suffix}" for tick in (0, 25, 50, 75, 100)],
     )
-    return fig
+    return fig.figure()
 
 
 # ---- Followers charts ------------------------------------------------------------------------------------
@@ -310,25 +309,24 @@ def _platform_line(
     hover: list[str],
     granularity: str,
     lang: str,
-) -> go.Scatter:
+) -> dict:
     """One platform's line in its colour, each point's hover headed by the platform and period."""
     name = plain(label(platform))
-    return go.Scatter(
-        _period_axis(
-            dict(
-                x=periods,
-                y=values,
-                name=name,
-                mode="lines+markers" if len(periods) <= 24 else "lines",
-                line=dict(color=colour(platform), width=3),
-                hovertext=[
-                    f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>{text}"
-                    for p, text in zip(periods, hover, strict=True)
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            ),
-            granularity,
-        )
+    return _period_axis(
+        dict(
+            type="scatter",
+            x=periods,
+            y=values,
+            name=name,
+            mode="lines+markers" if len(periods) <= 24 else "lines",
+            line=dict(color=colour(platform), width=3),
+            hovertext=[
+                f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>{text}"
+                for p, text in zip(periods, hover, strict=True)
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ),
+        granularity,
     )
 
 
@@ -340,7 +338,7 @@ def followers_chart(
     if levels.empty:
         raise ValueError("followers_chart needs at least one follower count")
     granularity = followers.granularity
-    fig = new_figure()
+    fig = Sketch()
     for platform in followers.by_audience():
         rows = levels[levels["platform"] == platform]
         hover = [
@@ -356,7 +354,7 @@ def followers_chart(
     title = followers_title(followers, lang)
     _finish(fig, title, t(f"trends.followers.subtitle.{granularity}", lang), source, lang)
     # A level is read against its own range: from zero the three lines would look flat.
-    return _time_axes(fig, levels["period"], granularity, lang, events, from_zero=False)
+    return _time_axes(fig, levels["period"], granularity, lang, events, from_zero=False).figure()
 
 
 def net_gains_chart(
@@ -367,7 +365,7 @@ def net_gains_chart(
     if net.empty:
         raise ValueError("net_gains_chart needs follower gains or losses")
     granularity = followers.granularity
-    fig = new_figure()
+    fig = Sketch()
     for platform in followers.final_net_gains().index:
         rows = net[net["platform"] == platform]
         hover = [
@@ -384,7 +382,7 @@ def net_gains_chart(
         )
     fig.update_layout(showlegend=True, yaxis=dict(zeroline=True, zerolinecolor=MUTED_COLOUR))
     _finish(fig, net_gains_title(followers, lang), t("trends.net.subtitle", lang), source, lang)
-    return _time_axes(fig, net["period"], granularity, lang, events)
+    return _time_axes(fig, net["period"], granularity, lang, events).figure()
 
 
 # ---- Events on time charts ------------------------------------------------------------------------------
@@ -396,15 +394,15 @@ def event_text(day: object, text: object, lang: str) -> str:
 
 
 def add_event_markers(
-    fig: go.Figure,
+    fig: go.Figure | Sketch,
     events_df: pd.DataFrame,
     lang: str,
     *,
     span: tuple[object, object] | None = None,
-) -> go.Figure:
+) -> go.Figure | Sketch:
     """Draw each event as a vertical dashed line labelled « Arrêt de X — 20/01/2025 » at the top.
 
-    Works on any figure whose x axis holds dates. `events_df` has columns `day` and `label` (as
+    Works on any figure (or sketch of one) whose x axis holds dates. `events_df` has columns `day` and `label` (as
     returned by `canalyse.analysis.events.list_events`); labels are user text and are escaped. Only events
     inside `span` (first, last day) are drawn, by default the range of the traces' x values, so
     that a marker never stretches the axis. Labels of successive events are staggered on two
@@ -454,9 +452,10 @@ def add_event_markers(
     return fig
 
 
-def _x_range(fig: go.Figure) -> tuple[object, object]:
+def _x_range(fig: go.Figure | Sketch) -> tuple[object, object]:
     """The first and last x value of a figure's traces (None, None when it has none)."""
-    xs = [pd.Series(trace.x) for trace in fig.data if trace.x is not None]
+    found = [trace.get("x") if isinstance(trace, dict) else trace.x for trace in fig.data]
+    xs = [pd.Series(x) for x in found if x is not None]
     stamps = pd.to_datetime(pd.concat(xs), errors="coerce").dropna() if xs else pd.Series()
     return (stamps.min(), stamps.max()) if not stamps.empty else (None, None)
 
@@ -474,13 +473,14 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
     span = span_words(result.periods, result.grain, lang)
     before_name = t("trends.before_after.legend_before", lang, span=span)
     after_name = t("trends.before_after.legend_after", lang, span=span)
-    fig = new_figure()
+    fig = Sketch()
     fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=names,
             y=rows["avg_before"],
             name=before_name,
-            marker_color="#B8BEC6",
+            marker=dict(color="#B8BEC6"),
             text=[fmt_int(v, lang) for v in rows["avg_before"]],
             textposition="outside",
             textfont=dict(size=15, color=MUTED_COLOUR),
@@ -490,11 +490,12 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
         )
     )
     fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=names,
             y=rows["avg_after"],
             name=after_name,
-            marker_color=[colour(p) for p in rows["platform"]],
+            marker=dict(color=[colour(p) for p in rows["platform"]]),
             text=[
                 f"<b>{fmt_int(v, lang)}</b><br>{signed(c, fmt_percent(c, lang))}"
                 for v, c in zip(rows["avg_after"], rows["change"], strict=True)
@@ -530,4 +531,4 @@ def before_after_chart(result: BeforeAfter, event_label: str, lang: str, source:
         source,
         lang,
         height=520,
-    )
+    ).figure()
