@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -190,3 +190,16 @@ def test_the_default_window_stops_at_90_days():
     every_day = pd.date_range("2024-01-01", "2026-01-01")
     result = compare_around(frame(*(("x", d, d, 1) for d in every_day)), EVENT)
     assert (result.grain, result.periods) == ("day", 90)
+
+
+def test_with_more_than_five_networks_the_grey_bars_keep_their_values_for_the_hover():
+    networks = ["facebook", "x", "instagram", "linkedin", "youtube", "tiktok"]
+    days = [EVENT + timedelta(days=n) for n in range(-5, 6) if n]
+    rows = [(p, day, day, 100 + n) for n, p in enumerate(networks) for day in days]
+    figure = before_after_chart(compare_around(frame(*rows), EVENT), "Crue", "fr", "Source")
+    before, after = figure.data
+    assert before.textposition == "none" and len(before.text) == 6
+    assert after.textposition == "outside"
+    five = [row for row in rows if row[0] != "tiktok"]
+    before, _ = before_after_chart(compare_around(frame(*five), EVENT), "Crue", "fr", "S").data
+    assert before.textposition == "outside"
