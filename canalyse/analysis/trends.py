@@ -273,19 +273,18 @@ def views_series(views: pd.DataFrame, granularity: str) -> ViewsSeries:
 
 def _with_stretches(per_bucket: pd.DataFrame, granularity: str) -> pd.DataFrame:
     """Each bucket with the first and last day of its platform's stretch of data."""
-    parts = []
-    for _, rows in per_bucket.sort_values(["platform", "period"]).groupby("platform", sort=False):
-        rows = rows.reset_index(drop=True)
-        days = rows.groupby(_stretch_starts(rows["period"], granularity).cumsum())
-        parts.append(
-            rows.assign(
-                stretch_first=days["first_day"].transform("min"),
-                stretch_last=days["last_day"].transform("max"),
-            )
-        )
-    if not parts:
+    if per_bucket.empty:
         return per_bucket.assign(stretch_first=pd.NaT, stretch_last=pd.NaT)
-    return pd.concat(parts, ignore_index=True)
+    rows = per_bucket.sort_values(["platform", "period"], ignore_index=True)
+    # A stretch starts at each platform's first period and after each gap: numbered at once.
+    platform = rows["platform"].to_numpy()
+    new_platform = np.append(True, platform[1:] != platform[:-1])
+    starts = _stretch_starts(rows["period"], granularity).to_numpy() | new_platform
+    days = rows.groupby(np.cumsum(starts))
+    return rows.assign(
+        stretch_first=days["first_day"].transform("min"),
+        stretch_last=days["last_day"].transform("max"),
+    )
 
 
 def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> pd.DataFrame:
@@ -297,15 +296,20 @@ def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> p
         coverage["first_period"].min(),
         coverage["last_period"].max(),
         freq=FREQUENCY[granularity],
+    ).to_numpy()
+    # Each platform's periods, from its first to its last, in platform order (as sorted below).
+    names, stamps = [], []
+    for platform, first, last in zip(
+        coverage["platform"], coverage["first_period"], coverage["last_period"], strict=True
+    ):
+        inside = periods[(periods >= np.datetime64(first)) & (periods <= np.datetime64(last))]
+        names += [platform] * len(inside)
+        stamps.append(inside)
+    grid = pd.MultiIndex.from_arrays(
+        [pd.array(names, dtype=coverage["platform"].dtype), np.concatenate(stamps)],
+        names=["platform", "period"],
     )
-    grid = pd.MultiIndex.from_product(
-        [coverage["platform"], periods], names=["platform", "period"]
-    ).to_frame(index=False)
-    grid = grid.merge(coverage[["platform", "first_period", "last_period"]], on="platform")
-    grid = grid[(grid["period"] >= grid["first_period"]) & (grid["period"] <= grid["last_period"])]
-    filled = grid[["platform", "period"]].merge(
-        values[columns], on=["platform", "period"], how="left"
-    )
+    filled = values.set_index(["platform", "period"])[columns[2:]].reindex(grid).reset_index()
     return filled[columns].sort_values(["platform", "period"], ignore_index=True)
 
 
