@@ -7,9 +7,13 @@ import plotly.io as pio
 import pytest
 
 from canalyse.charts.base import (
+    LEGEND_ROW,
     TEMPLATE_NAME,
+    BarSeries,
     chart_filename,
     figure_config,
+    horizontal_bars,
+    legend_rows,
     source_line,
     template,
 )
@@ -205,3 +209,29 @@ def test_every_chart_message_exists_in_french_and_english():
     path = Path(__file__).parents[1] / "canalyse" / "locales" / "charts.json"
     for key, texts in json.loads(path.read_text(encoding="utf-8")).items():
         assert texts.get("fr") and texts.get("en"), key
+
+
+def test_a_legend_that_wraps_gets_its_rows_of_room_above_the_plot():
+    networks = [
+        "Instagram",
+        "TikTok",
+        "Bluesky",
+        "Facebook",
+        "X",
+        "LinkedIn",
+        "Mastodon",
+        "YouTube",
+    ]
+    assert legend_rows(networks[:3]) == 1 and legend_rows(networks) == 2
+
+    def chart(names):
+        series = [
+            BarSeries(values=[1, 2], colour="#123456", labels=["1", "2"], name=n) for n in names
+        ]
+        figure = horizontal_bars(["A", "B"], series, "fr", title="T", subtitle="S", source="src")
+        return figure.layout.margin.t, figure.layout.height
+
+    (three_top, three_height), (eight_top, eight_height) = chart(networks[:3]), chart(networks)
+    assert eight_top == three_top + LEGEND_ROW
+    # The bars keep their room: the figure grows by the legend's row and its bars' bands.
+    assert eight_height > three_height + LEGEND_ROW

@@ -296,10 +296,27 @@ CATEGORY_HEIGHT = 56
 GROUP_HEIGHT = 30
 GROUPED_BAR_HEIGHT = 28
 MIN_CATEGORIES = 4
-# Room above the plot for the title and subtitle, and for a legend under them.
+# Room above the plot for the title and subtitle, and for a legend under them (a row more for each
+# row the legend wraps to: it grows upwards, into the subtitle, when the room is not there).
 TOP = 110
 LEGEND_TOP = 40
+LEGEND_ROW = 26
 BOTTOM = 70
+# The width a legend row is counted against: a plot in a Streamlit column (as `x_max` assumes);
+# wider screens and the 1100 px export then only get more room.
+LEGEND_WIDTH = 600
+
+
+def legend_rows(names: Sequence[str], size: int = 15) -> int:
+    """How many rows a horizontal legend of these entries takes at most."""
+    rows, used = 1, 0.0
+    for name in names:
+        # The entry's symbol and gaps, then its text.
+        width = 40 + CHAR_EM * size * _shown_length(name)
+        if used and used + width > LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
 
 
 @dataclass(frozen=True)
@@ -425,11 +442,13 @@ def horizontal_bars(
     lines = [subtitle, *([note] if note else [])]
     subtitle_text = "<br>".join(wrap_title(plain(line), TITLE_CHARS + 20) for line in lines)
     extra = TITLE_LINE * wrapped.count("<br>") + SUBTITLE_LINE * subtitle_text.count("<br>")
-    top = TOP + (LEGEND_TOP if grouped else 0) + extra
+    legend = LEGEND_TOP + LEGEND_ROW * (legend_rows([plain(one.name) for one in series]) - 1)
+    top = TOP + (legend if grouped else 0) + extra
+    height = top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM
     fig.update_layout(
         title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),
         separators=plotly_separators(lang),
-        height=top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM,
+        height=height,
         margin=dict(l=left_margin, t=top, b=BOTTOM),
         barmode="group",
         xaxis=dict(
@@ -449,9 +468,17 @@ def horizontal_bars(
     )
     if grouped:
         fig.update_layout(
+            # The title from the top, not centred in the room above the plot (Plotly's default):
+            # the room the legend takes below it would push it down into the legend. Plotly
+            # anchors a title of several lines by its first line, minus one line per line more.
+            title=dict(
+                y=1 - (EDGE + TITLE_LINE * wrapped.count("<br>")) / height,
+                yref="container",
+                yanchor="top",
+            ),
             bargap=0.25,
             bargroupgap=0.08,
-            legend=dict(traceorder="reversed", font=dict(size=15)),
+            legend=dict(traceorder="reversed", font=dict(size=15), y=1.0),
         )
     return fig.figure()
 

@@ -31,9 +31,11 @@ from canalyse.analysis.trends import (
     span_words,
 )
 from canalyse.charts.base import (
+    LEGEND_ROW,
     MUTED_COLOUR,
     TEXT_COLOUR,
     Sketch,
+    legend_rows,
     plain,
     source_annotation,
     wrap_title,
@@ -67,7 +69,10 @@ def _finish(
     """Template, title (plain text), French or English separators and the source line inside
     the figure."""
     wrapped = wrap_title(plain(title))
-    extra = 30 * wrapped.count("<br>")
+    # A legend that wraps grows upwards, and Plotly centres the title in the room above the plot:
+    # each extra row of the legend takes twice its height of room (half of it lowers the title).
+    shown = [trace["name"] for trace in fig.data if trace.get("showlegend", True) is not False]
+    extra = 30 * wrapped.count("<br>") + 2 * LEGEND_ROW * (legend_rows(shown) - 1)
     fig.update_layout(
         title=dict(text=wrapped, subtitle=dict(text=subtitle)),
         separators=plotly_separators(lang),
