@@ -442,8 +442,10 @@ def horizontal_bars(
     lines = [subtitle, *([note] if note else [])]
     subtitle_text = "<br>".join(wrap_title(plain(line), TITLE_CHARS + 20) for line in lines)
     extra = TITLE_LINE * wrapped.count("<br>") + SUBTITLE_LINE * subtitle_text.count("<br>")
-    legend = LEGEND_TOP + LEGEND_ROW * (legend_rows([plain(one.name) for one in series]) - 1)
-    top = TOP + (legend if grouped else 0) + extra
+    legend = 0
+    if grouped:
+        legend = LEGEND_TOP + LEGEND_ROW * (legend_rows([plain(one.name) for one in series]) - 1)
+    top = TOP + legend + extra
     height = top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM
     fig.update_layout(
         title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),

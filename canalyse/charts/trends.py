@@ -66,8 +66,8 @@ def _period_axis(trace: dict, granularity: str) -> dict:
 def _finish(
     fig: Sketch, title: str, subtitle: str, source: str, lang: str, height: int = 560
 ) -> Sketch:
-    """Template, title (plain text), French or English separators and the source line inside
-    the figure."""
+    """Title (plain text), French or English separators, room for the legend and the source
+    line inside the figure (the template comes with the figure: `Sketch.figure`)."""
     wrapped = wrap_title(plain(title))
     # A legend that wraps grows upwards, and Plotly centres the title in the room above the plot:
     # each extra row of the legend takes twice its height of room (half of it lowers the title).
