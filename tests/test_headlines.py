@@ -146,6 +146,27 @@ def test_the_share_of_views_title_never_names_a_network_without_views(nine):
     assert figure.layout.title.text == f"Facebook a apporté 30{NBSP}% des vues"
 
 
+def test_networks_whose_shares_read_the_same_are_named_together_in_the_chart_order():
+    import pandas as pd
+
+    # 40.4 %, 39.6 % and 20 %: the first two read « 40 % » on their bars.
+    shares = pd.DataFrame(
+        {
+            "platform": ["x", "facebook", "linkedin"],
+            "views": [396.0, 404.0, 200.0],
+            "share_of_views": [0.396, 0.404, 0.2],
+        }
+    )
+    assert findings.share_of_views_title(shares, "fr") == (
+        f"Facebook et X ont apporté chacun 40{NBSP}% des vues"
+    )
+    assert findings.share_of_views_title(shares, "en") == "Facebook and X each brought 40% of views"
+    # 40.6 % against 39.4 %: 41 % and 39 % on the bars, one leader.
+    shares["views"] = [394.0, 406.0, 200.0]
+    shares["share_of_views"] = [0.394, 0.406, 0.2]
+    assert findings.share_of_views_title(shares, "en") == "Facebook brought 41% of views"
+
+
 def test_a_source_line_says_when_undated_summaries_count_beyond_its_period():
     import pandas as pd
 

@@ -58,15 +58,24 @@ def change_words(change: float, lang: str) -> str:
 
 
 def share_of_views_title(shares: pd.DataFrame, lang: str) -> str:
-    """« Facebook a apporté 44 % des vues »: the network with the most views (`share_of_views.sql`)."""
-    top = shares.sort_values(
+    """« Facebook a apporté 44 % des vues »: the network with the most views (`share_of_views.sql`)
+    — and every network whose share reads the same on the chart, in the chart's order (« Facebook
+    et LinkedIn ont apporté chacun 44 % des vues »): naming one of two equal bars would crown it."""
+    ranked = shares.sort_values(
         ["views", "platform"], ascending=[False, True], na_position="last", kind="stable"
-    ).iloc[0]
+    )
+    share = fmt_percent(ranked.iloc[0]["share_of_views"], lang, decimals=0)
+    tied = [
+        label(platform)
+        for platform, other in zip(ranked["platform"], ranked["share_of_views"], strict=True)
+        if pd.notna(other) and fmt_percent(other, lang, decimals=0) == share
+    ] or [label(ranked.iloc[0]["platform"])]
     return t(
         "chart.share_of_views.title",
         lang,
-        platform=label(top["platform"]),
-        share=fmt_percent(top["share_of_views"], lang, decimals=0),
+        count=len(tied),
+        platform=join_words(tied, lang),
+        share=share,
     )
 
 
