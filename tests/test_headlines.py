@@ -167,6 +167,25 @@ def test_networks_whose_shares_read_the_same_are_named_together_in_the_chart_ord
     assert findings.share_of_views_title(shares, "en") == "Facebook brought 41% of views"
 
 
+def test_networks_whose_scores_read_the_same_share_the_best_score_title():
+    import pandas as pd
+
+    card = pd.DataFrame(
+        {
+            "platform": ["bluesky", "x", "facebook", "linkedin"],
+            "score": [90.0, 62.4, 61.6, 50.0],
+            "answers_only": [True, False, False, False],
+        }
+    )
+    # Bluesky, ranked on answers alone, is not titled; 62.4 and 61.6 both read 62.
+    assert findings.best_score_title(card, "fr") == (
+        f"X et Facebook obtiennent le meilleur score{NBSP}: 62 sur 100"
+    )
+    assert findings.best_score_title(card, "en") == "X and Facebook score highest: 62 out of 100"
+    card["score"] = [90.0, 62.6, 61.6, 50.0]
+    assert findings.best_score_title(card, "en") == "X scores highest: 63 out of 100"
+
+
 def test_a_source_line_says_when_undated_summaries_count_beyond_its_period():
     import pandas as pd
 

@@ -421,15 +421,23 @@ def answers_only_note(card: pd.DataFrame, lang: str) -> str | None:
 
 def best_score_title(card: pd.DataFrame, lang: str) -> str:
     """« Facebook obtient le meilleur score : 62 sur 100 »: the best score among networks with
-    something measured (one ranked on answers alone is flagged beside, not titled)."""
+    something measured (one ranked on answers alone is flagged beside, not titled); networks
+    whose scores read the same are named together (« Facebook et X obtiennent … »)."""
     ranked = card.assign(answers_only=answers_only(card)).sort_values(
         "score", ascending=False, kind="stable"
     )
     measured = ranked[~ranked["answers_only"] & ranked["score"].notna()]
-    best = measured.iloc[0] if len(measured) else ranked.iloc[0]
+    candidates = measured if len(measured) else ranked.iloc[:1]
+    score = fmt_int(candidates.iloc[0]["score"], lang)
+    tied = [
+        label(platform)
+        for platform, other in zip(candidates["platform"], candidates["score"], strict=True)
+        if pd.notna(other) and fmt_int(other, lang) == score
+    ] or [label(candidates.iloc[0]["platform"])]
     return t(
         "deck.scorecard.title",
         lang,
-        platform=label(best["platform"]),
-        score=fmt_int(best["score"], lang),
+        count=len(tied),
+        platform=join_words(tied, lang),
+        score=score,
     )
