@@ -6,7 +6,7 @@ from canalyse.analysis.events import (
     MAX_LABEL_LENGTH,
     MAX_PERIODS,
     add_event,
-    before_after,
+    compare_around,
     delete_event,
     list_events,
 )
@@ -252,8 +252,9 @@ else:
         help=t("trends.before_after.custom_help", lang),
     )
     event_day, event_label = events.set_index("event_id").loc[chosen, ["day", "label"]]
-    # Cached per workspace stamp like the queries: a rerun for another widget does not compare again.
-    result = ui.cached(before_after, filters, event_day)
+    # Cached per workspace stamp like the queries (a rerun for another widget does not compare
+    # again), from the views the charts above drew: the query is not run a second time.
+    result = ui.on_query(compare_around, "views_by_period", filters, event_day, None, None)
     if custom and result.grain is not None:
         periods = days_col.number_input(
             t(f"trends.before_after.periods.{result.grain}", lang),
@@ -263,7 +264,9 @@ else:
             step=1,
             key=f"before_after_periods_{result.grain}",
         )
-        result = ui.cached(before_after, filters, event_day, int(periods), result.grain)
+        result = ui.on_query(
+            compare_around, "views_by_period", filters, event_day, int(periods), result.grain
+        )
     if result.grain is None:
         st.info(t("trends.before_after.nothing_compared", lang))
     elif result.compared.empty:

@@ -500,15 +500,40 @@ def _cached_query(path: str, version: tuple, name: str, params: tuple) -> pd.Dat
         return queries.run(con, name, **dict(params))
 
 
+def _frozen_params(name: str, filters: Filters | None, extra: dict) -> tuple:
+    params = (filters or Filters()).params() if queries.parameters(name) - set(extra) else {}
+    params.update(extra)
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+
+
 def query(name: str, filters: Filters | None = None, **extra: object) -> pd.DataFrame:
     """Run a query file with the shared filters (and `extra` parameters), cached per workspace
     until it changes (its path and stamp: the recorded version and the file's size and time)."""
-    params = (filters or Filters()).params() if queries.parameters(name) - set(extra) else {}
-    params.update(extra)
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    frozen = _frozen_params(name, filters, extra)
     path = _ready_path()
     try:
         return _cached_query(path, store.stamp(path), name, frozen)
+    except CanalyseError as exc:
+        store_error(exc)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_on_query(
+    path: str, version: tuple, name: str, params: tuple, module: str, function: str, args: tuple
+) -> Any:
+    frame = _cached_query(path, version, name, params)
+    return getattr(importlib.import_module(module), function)(frame, *args)
+
+
+def on_query(function: Callable[..., Any], name: str, filters: Filters, *args: Any) -> Any:
+    """`function(query(name, filters), *args)` — a core function of a query's result — cached
+    like `query`: the result it starts from is the one the page already read, not read again."""
+    frozen = _frozen_params(name, filters, {})
+    path = _ready_path()
+    try:
+        return _cached_on_query(
+            path, store.stamp(path), name, frozen, function.__module__, function.__qualname__, args
+        )
     except CanalyseError as exc:
         store_error(exc)
 

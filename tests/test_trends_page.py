@@ -138,6 +138,26 @@ def test_before_after_compares_the_days_around_the_event(db_path):
     assert "Comparaison sur 3 jours avant (du 17/01/2025 au 19/01/2025)" in _texts(at)
 
 
+def test_a_filter_change_reads_each_query_once_the_comparison_included(db_path, monkeypatch):
+    from canalyse import queries
+
+    at = _open(db_path, _daily_table(), with_events=[(date(2025, 1, 20), "Arrêt de X")])
+    ran: list[str] = []
+    run = queries.run
+
+    def counted(con, name, **params):
+        ran.append(name)
+        return run(con, name, **params)
+
+    monkeypatch.setattr(queries, "run", counted)
+    at.multiselect(key="filter_platforms").set_value(["x"]).run()
+    assert not at.exception
+    # The before/after comparison starts from the views the charts drew.
+    assert ran.count("views_by_period") == 1
+    assert sorted(ran) == sorted(set(ran))
+    assert "Après « Arrêt de X », les vues quotidiennes ont baissé de 50\u00a0%" in _titles(at)
+
+
 def test_the_page_speaks_english(db_path):
     at = _open(
         db_path,
