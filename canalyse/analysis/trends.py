@@ -38,14 +38,18 @@ A_MONDAY = "2000-01-03"
 
 def bucket_start(days: pd.Series, granularity: str) -> pd.Series:
     """The first day of the day, ISO week (Monday) or calendar month each date falls in."""
-    stamps = pd.to_datetime(days).astype("datetime64[ns]").dt.normalize()
-    if granularity == "day":
-        return stamps
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"unknown granularity {granularity!r}")
+    stamps = pd.to_datetime(days).astype("datetime64[ns]")
+    # On numpy's calendar units: pandas' accessors cost a few milliseconds a call, and every
+    # series of a page asks for them.
+    starts = stamps.to_numpy().astype("datetime64[D]")
     if granularity == "week":
-        return stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")
-    if granularity == "month":
-        return stamps.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
-    raise ValueError(f"unknown granularity {granularity!r}")
+        # 1 January 1970 was a Thursday: day 0 is the fourth of its week.
+        starts = starts - (starts.astype(np.int64) + 3) % 7
+    elif granularity == "month":
+        starts = starts.astype("datetime64[M]").astype("datetime64[D]")
+    return pd.Series(starts.astype("datetime64[ns]"), index=stamps.index, name=stamps.name)
 
 
 def bucket_end(starts, granularity: str):
@@ -288,7 +292,10 @@ def _with_stretches(per_bucket: pd.DataFrame, granularity: str) -> pd.DataFrame:
 
 
 def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    """Every period between each platform's first and last one, NaN (a gap) where it had no row."""
+    """Every period between each platform's first and last one, NaN (a gap) where it had no row.
+
+    `values` are sorted by platform and period (`_with_stretches`), `coverage` has a row per
+    platform in the same order: each value's place in the grid is computed, not looked up."""
     columns = ["period", "platform", "views", "stretch_first", "stretch_last"]
     if values.empty:
         return pd.DataFrame({c: pd.Series(dtype=values[c].dtype) for c in columns})
@@ -297,20 +304,25 @@ def _filled(values: pd.DataFrame, coverage: pd.DataFrame, granularity: str) -> p
         coverage["last_period"].max(),
         freq=FREQUENCY[granularity],
     ).to_numpy()
-    # Each platform's periods, from its first to its last, in platform order (as sorted below).
-    names, stamps = [], []
-    for platform, first, last in zip(
-        coverage["platform"], coverage["first_period"], coverage["last_period"], strict=True
-    ):
-        inside = periods[(periods >= np.datetime64(first)) & (periods <= np.datetime64(last))]
-        names += [platform] * len(inside)
-        stamps.append(inside)
-    grid = pd.MultiIndex.from_arrays(
-        [pd.array(names, dtype=coverage["platform"].dtype), np.concatenate(stamps)],
-        names=["platform", "period"],
-    )
-    filled = values.set_index(["platform", "period"])[columns[2:]].reindex(grid).reset_index()
-    return filled[columns].sort_values(["platform", "period"], ignore_index=True)
+    # Each platform's periods, from its first to its last, one platform after the other.
+    firsts = np.searchsorted(periods, coverage["first_period"].to_numpy())
+    lengths = np.searchsorted(periods, coverage["last_period"].to_numpy(), side="right") - firsts
+    offsets = np.cumsum(lengths) - lengths
+    grid = np.arange(lengths.sum()) - np.repeat(offsets - firsts, lengths)
+    # Where each value lands: its platform's offset, then its period's distance from the first.
+    platform = values["platform"].to_numpy()
+    platform_no = np.cumsum(np.append(True, platform[1:] != platform[:-1])) - 1
+    place = offsets[platform_no] + np.searchsorted(periods, values["period"].to_numpy())
+    place -= firsts[platform_no]
+    taken = np.full(len(grid), -1)
+    taken[place] = np.arange(len(values))
+    filled = {
+        "period": periods[grid],
+        "platform": coverage["platform"].array.take(np.repeat(np.arange(len(coverage)), lengths)),
+    }
+    for column in columns[2:]:
+        filled[column] = pd.api.extensions.take(values[column].array, taken, allow_fill=True)
+    return pd.DataFrame(filled)
 
 
 def leading_platforms(series: pd.DataFrame) -> list[str]:
