@@ -374,7 +374,8 @@ def _answers(args) -> ImportAnswers:
 
 
 def _report(con, args) -> int:
-    from canalyse.output.report import build_report
+    from canalyse.analysis.findings import uneven_periods
+    from canalyse.output.report import build_report, platform_totals
 
     filters = Filters(
         start=args.start,
@@ -406,6 +407,11 @@ def _report(con, args) -> int:
             f"  {label(row['platform']):<12} {views:>20} {share:>9} {per_hour:>14} {per_1000:>16}"
         )
     print(t("cli.report.cost_note", lang, cost=fmt_money(report["hourly_cost"], lang)))
+    # The share column compares what each network's figures cover, as the Overview's chart says.
+    uneven = uneven_periods(platform_totals(con, filters), lang)
+    if uneven:
+        print(uneven)
+        print(t("cli.report.uneven_hint", lang))
     return EXIT_OK
 
 

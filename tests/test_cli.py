@@ -85,6 +85,25 @@ def test_report_for_people_is_in_french_by_default(capsys, db_path):
     assert "66,4\u00a0%" in out
 
 
+def test_report_for_people_says_when_the_networks_cover_different_periods(
+    capsys, db_path, tmp_path
+):
+    # A year of X beside a month of Facebook: their shares compare different lengths of time.
+    lines = ["Mois;Réseau;Vues"] + [f"2025-{m:02d};X;100" for m in range(1, 13)]
+    table = tmp_path / "mois.csv"
+    table.write_text("\n".join([*lines, "2025-12;Facebook;100"]), encoding="utf-8")
+    run_cli(capsys, "import", str(table), "--db", str(db_path))
+    _, out, _ = run_cli(capsys, "report", "--db", str(db_path))
+    assert "Les réseaux ne couvrent pas la même période — X du 01/01/2025 au 31/12/2025" in out
+    assert "Période commune à tous : du 01/12/2025 au 31/12/2025." in out
+    assert "--from AAAA-MM-JJ --to AAAA-MM-JJ" in out
+    # Over the month they share, nothing to say.
+    _, out, _ = run_cli(
+        capsys, "report", "--db", str(db_path), "--from", "2025-12-01", "--to", "2025-12-31"
+    )
+    assert "même période" not in out and "50,0\u00a0%" in out
+
+
 def test_the_console_script_runs_with_the_environment_variable(tmp_path):
     env = {**os.environ, "CANALYSE_DB": str(tmp_path / "env.duckdb")}
     sample = str(ROOT / "data" / "samples" / "rennes_crue_campagne.csv")
