@@ -235,3 +235,38 @@ def test_a_legend_that_wraps_gets_its_rows_of_room_above_the_plot():
     assert eight_top == three_top + LEGEND_ROW
     # The bars keep their room: the figure grows by the legend's row and its bars' bands.
     assert eight_height > three_height + LEGEND_ROW
+
+
+def test_groups_of_many_bars_get_no_empty_band_above_and_below():
+    from canalyse.charts.base import (
+        CATEGORY_HEIGHT,
+        GROUP_HEIGHT,
+        GROUPED_BAR_HEIGHT,
+        MIN_CATEGORIES,
+        BarSeries,
+        horizontal_bars,
+    )
+
+    def chart(categories, networks):
+        series = [
+            BarSeries(
+                values=[1] * len(categories),
+                colour="#123456",
+                labels=["1"] * len(categories),
+                name=f"R{n}",
+            )
+            for n in range(networks)
+        ]
+        return horizontal_bars(categories, series, "fr", title="T", subtitle="S", source="src")
+
+    # Three campaigns of eight networks: the plot holds the three groups and nothing more.
+    figure = chart(["A", "B", "C"], 8)
+    assert list(figure.layout.yaxis.range) == [-0.5, 2.5]
+    plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b - 10
+    assert plot == 3 * (GROUP_HEIGHT + 8 * GROUPED_BAR_HEIGHT)
+    # Few short bands are centred in the room of MIN_CATEGORIES single bars, as single bars are.
+    figure = chart(["A"], 2)
+    plot = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b - 10
+    assert plot == MIN_CATEGORIES * CATEGORY_HEIGHT
+    low, high = figure.layout.yaxis.range
+    assert low == -high and high > 0.5

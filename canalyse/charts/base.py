@@ -434,8 +434,10 @@ def horizontal_bars(
     largest = max(float(values.max()) if values.notna().any() else 0.0, labels_at or 0.0)
     count = len(names)
     band = GROUP_HEIGHT + GROUPED_BAR_HEIGHT * len(series) if grouped else CATEGORY_HEIGHT
-    # Fewer categories than the minimum are centred in its room.
-    padding = (max(count, MIN_CATEGORIES) - count) / 2
+    # A plot never shorter than MIN_CATEGORIES single bars: fewer bands are centred in that room.
+    # A group of many bars fills it alone, and gets no empty band above and below.
+    rows = max(count, MIN_CATEGORIES * CATEGORY_HEIGHT / band)
+    padding = (rows - count) / 2
     longest = max(_shown_length(line) for tick in shown for line in tick.split("<br>"))
     left_margin = EDGE + int(CHAR_EM * TICK_SIZE * longest) + 16
     wrapped = fitting_title([title] if isinstance(title, str) else title)
@@ -446,7 +448,7 @@ def horizontal_bars(
     if grouped:
         legend = LEGEND_TOP + LEGEND_ROW * (legend_rows([plain(one.name) for one in series]) - 1)
     top = TOP + legend + extra
-    height = top + 10 + band * max(count, MIN_CATEGORIES) + BOTTOM
+    height = top + 10 + round(band * rows) + BOTTOM
     fig.update_layout(
         title=dict(text=wrapped, subtitle=dict(text=subtitle_text)),
         separators=plotly_separators(lang),
