@@ -282,6 +282,21 @@ def test_the_views_chart_has_one_series_per_platform_with_views_in_its_colour(tw
     assert figure.layout.annotations[0].text == "S"
 
 
+def test_a_compared_campaign_without_views_is_named_under_the_views_chart(two):
+    # Under the LinkedIn filter, « Crue » has no figure: its group is not drawn, and said so.
+    table = compare_campaigns(two, Filters(platforms=("linkedin",)), ["Crue", "Vœux"])
+    totals = campaign_totals(table, ["Crue", "Vœux"])
+    figure = views_by_campaign_bar(table, totals, "fr", "S")
+    assert [tick.split("<br>")[0] for tick in figure.data[0].y] == ["<b>Vœux</b>"]
+    assert "Sans vues avec ces filtres : « Crue »" in figure.layout.title.subtitle.text
+    english = views_by_campaign_bar(table, totals, "en", "S")
+    assert "No views with these filters: “Crue”" in english.layout.title.subtitle.text
+    # Both with views: no such line.
+    table = compare_campaigns(two, Filters(), ["Crue", "Vœux"])
+    figure = views_by_campaign_bar(table, campaign_totals(table, ["Crue", "Vœux"]), "fr", "S")
+    assert "Sans vues" not in figure.layout.title.subtitle.text
+
+
 def test_the_cost_chart_puts_the_cheapest_campaign_on_top(two):
     table = compare_campaigns(two, Filters(), ["Crue", "Vœux"])
     figure = cost_per_1000_bar(campaign_totals(table, ["Crue", "Vœux"]), "fr", "S")

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from canalyse.analysis.findings import campaign_cost_title, campaign_views_titles, views_phrase
 from canalyse.charts.base import MUTED_COLOUR, BarSeries, fitting_title, horizontal_bars, plain
+from canalyse.filters import join_words
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent
 from canalyse.i18n import t
 from canalyse.platforms import PLATFORMS, colour, label
@@ -30,7 +31,9 @@ def views_by_campaign_bar(
 ) -> go.Figure:
     """Grouped horizontal bars: for each campaign (most views on top), its views per platform in
     the platforms' colours, titled with the leading campaign. Platforms that report no views are
-    left out (the table lists them). A campaign must have views: the page says so otherwise."""
+    left out (the table lists them); a campaign compared without views under the filters is
+    named under the subtitle, so that no copy of the chart shows fewer campaigns than were
+    compared without saying so. A campaign must have views: the page says so otherwise."""
     with_views = comparison[comparison["views"] > 0]
     ranked = totals[totals["views"] > 0]
     if with_views.empty or ranked.empty:
@@ -62,6 +65,10 @@ def views_by_campaign_bar(
         _tick(name, views_phrase(views, lang))
         for name, views in zip(ranked["campaign"], ranked["views"], strict=True)
     ]
+    without = [
+        t("campaigns.chart.views.quoted", lang, name=name)
+        for name in totals.loc[~(totals["views"] > 0), "campaign"]
+    ]
     return horizontal_bars(
         campaigns,
         series,
@@ -70,6 +77,9 @@ def views_by_campaign_bar(
         subtitle=t("campaigns.chart.views.subtitle", lang),
         source=source,
         ticks=ticks,
+        note=t("campaigns.chart.views.without", lang, names=join_words(without, lang))
+        if without
+        else None,
     )
 
 
