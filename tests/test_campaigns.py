@@ -307,6 +307,20 @@ def test_the_cost_chart_puts_the_cheapest_campaign_on_top(two):
     )
 
 
+def test_a_compared_campaign_without_a_cost_is_named_under_the_cost_chart(two):
+    table = compare_campaigns(two, Filters(platforms=("facebook",)), ["Crue", "Vœux"])
+    totals = campaign_totals(table, ["Crue", "Vœux"])
+    # As if « Vœux » had had neither hours nor spend.
+    totals.loc[totals["campaign"] == "Vœux", "cost_per_1000_views"] = float("nan")
+    figure = cost_per_1000_bar(totals, "fr", "S")
+    assert list(figure.data[0].y) == ["Crue"]
+    assert figure.layout.title.subtitle.text.replace("<br>", " ").endswith(
+        "Sans coût calculable (il faut des vues, et des heures ou des dépenses) : « Vœux »"
+    )
+    totals = campaign_totals(table, ["Crue", "Vœux"])
+    assert "Sans coût" not in cost_per_1000_bar(totals, "fr", "S").layout.title.subtitle.text
+
+
 def test_the_cost_chart_needs_a_campaign_with_views_and_cost(months):
     tag_source(months, int(tagged_sources(months)["source_id"].iloc[0]), "Hiver")
     table = compare_campaigns(months, Filters(), ["Hiver"])

@@ -65,10 +65,6 @@ def views_by_campaign_bar(
         _tick(name, views_phrase(views, lang))
         for name, views in zip(ranked["campaign"], ranked["views"], strict=True)
     ]
-    without = [
-        t("campaigns.chart.views.quoted", lang, name=name)
-        for name in totals.loc[~(totals["views"] > 0), "campaign"]
-    ]
     return horizontal_bars(
         campaigns,
         series,
@@ -77,15 +73,14 @@ def views_by_campaign_bar(
         subtitle=t("campaigns.chart.views.subtitle", lang),
         source=source,
         ticks=ticks,
-        note=t("campaigns.chart.views.without", lang, names=join_words(without, lang))
-        if without
-        else None,
+        note=_left_out(totals[~(totals["views"] > 0)], "views", lang),
     )
 
 
 def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure:
-    """Horizontal bars of each campaign's all-in cost for 1 000 views, cheapest on top. A
-    campaign must have both views and a cost: the page says so otherwise."""
+    """Horizontal bars of each campaign's all-in cost for 1 000 views, cheapest on top; the
+    compared campaigns without a cost are named under the subtitle. A campaign must have both
+    views and a cost: the page says so otherwise."""
     costed = totals.dropna(subset=["cost_per_1000_views"]).sort_values(
         "cost_per_1000_views", kind="stable"
     )
@@ -103,4 +98,14 @@ def cost_per_1000_bar(totals: pd.DataFrame, lang: str, source: str) -> go.Figure
         title=campaign_cost_title(totals, lang),
         subtitle=t("campaigns.chart.cost.subtitle", lang),
         source=source,
+        note=_left_out(totals[totals["cost_per_1000_views"].isna()], "cost", lang),
     )
+
+
+def _left_out(rows: pd.DataFrame, chart: str, lang: str) -> str | None:
+    """« Sans vues avec ces filtres : « Crue » et « Vœux » »: the compared campaigns a chart
+    draws no bar for, or None."""
+    if rows.empty:
+        return None
+    names = [t("campaigns.chart.quoted", lang, name=name) for name in rows["campaign"]]
+    return t(f"campaigns.chart.{chart}.left_out", lang, names=join_words(names, lang))
