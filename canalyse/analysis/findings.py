@@ -9,6 +9,8 @@ it (a note), never inside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from canalyse.analysis.events import BeforeAfter, short_label
@@ -64,12 +66,11 @@ def share_of_views_title(shares: pd.DataFrame, lang: str) -> str:
     ranked = shares.sort_values(
         ["views", "platform"], ascending=[False, True], na_position="last", kind="stable"
     )
-    share = fmt_percent(ranked.iloc[0]["share_of_views"], lang, decimals=0)
-    tied = [
-        label(platform)
-        for platform, other in zip(ranked["platform"], ranked["share_of_views"], strict=True)
-        if pd.notna(other) and fmt_percent(other, lang, decimals=0) == share
-    ] or [label(ranked.iloc[0]["platform"])]
+    tied, share = _read_alike(
+        ranked["platform"],
+        ranked["share_of_views"],
+        lambda share: fmt_percent(share, lang, decimals=0),
+    )
     return t(
         "chart.share_of_views.title",
         lang,
@@ -77,6 +78,20 @@ def share_of_views_title(shares: pd.DataFrame, lang: str) -> str:
         platform=join_words(tied, lang),
         share=share,
     )
+
+
+def _read_alike(
+    platforms: pd.Series, values: pd.Series, shown: Callable[[float], str]
+) -> tuple[list[str], str]:
+    """The first platform's value as `shown`, and the names of every platform whose value reads
+    the same (the first always among them): a headline names all of a tie, never one of it."""
+    first = shown(values.iloc[0])
+    tied = [
+        label(platform)
+        for platform, value in zip(platforms, values, strict=True)
+        if pd.notna(value) and shown(value) == first
+    ]
+    return tied or [label(platforms.iloc[0])], first
 
 
 UNEVEN_COMMON_SHARE = 0.8
@@ -428,12 +443,9 @@ def best_score_title(card: pd.DataFrame, lang: str) -> str:
     )
     measured = ranked[~ranked["answers_only"] & ranked["score"].notna()]
     candidates = measured if len(measured) else ranked.iloc[:1]
-    score = fmt_int(candidates.iloc[0]["score"], lang)
-    tied = [
-        label(platform)
-        for platform, other in zip(candidates["platform"], candidates["score"], strict=True)
-        if pd.notna(other) and fmt_int(other, lang) == score
-    ] or [label(candidates.iloc[0]["platform"])]
+    tied, score = _read_alike(
+        candidates["platform"], candidates["score"], lambda score: fmt_int(score, lang)
+    )
     return t(
         "deck.scorecard.title",
         lang,
