@@ -10,6 +10,7 @@ import pytest
 
 from canalyse.analysis.findings import views_over_time_title as views_title
 from canalyse.analysis.trends import (
+    FREQUENCY,
     bucket_start,
     default_granularity,
     followers_series,
@@ -241,6 +242,90 @@ def test_follower_counts_are_levels_never_summed_over_time():
     # X gives only flows: January 10 − 3 = +7, February 5 − 8 = −3, cumulated 7 then 4.
     assert result.net_gains["net"].tolist() == [7, -3]
     assert result.net_gains["cumulative"].tolist() == [7, 4]
+
+
+def _followers_by_hand(rows: list[tuple], granularity: str) -> tuple[dict, dict]:
+    """The follower series worked out row by row: {(platform, period): level} (each account's
+    latest count in the period, added up) and {(platform, period): (net, cumulative)} for the
+    networks without any count, from flows whose own period lies inside the chart's period."""
+
+    def bucket(day: date) -> pd.Timestamp:
+        return bucket_start(pd.Series([pd.Timestamp(day)]), granularity).iloc[0]
+
+    latest: dict = {}
+    for platform, account, _, end, total, _, _ in rows:
+        if total is not None:
+            key = (platform, account, bucket(end))
+            if key not in latest or end >= latest[key][0]:
+                latest[key] = (end, total)
+    levels: dict = {}
+    for (platform, _, period), (_, total) in latest.items():
+        levels[(platform, period)] = levels.get((platform, period), 0) + total
+    counted = {platform for platform, *_ in latest}
+    net: dict = {}
+    for platform, _, start, end, _, gained, lost in rows:
+        if platform not in counted and bucket(start) == bucket(end):
+            key = (platform, bucket(start))
+            net[key] = net.get(key, 0) + (gained or 0) - (lost or 0)
+    running: dict = {}
+    flows = {}
+    for platform, period in sorted(net):
+        running[platform] = running.get(platform, 0) + net[(platform, period)]
+        flows[(platform, period)] = (net[(platform, period)], running[platform])
+    return levels, flows
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+def test_follower_series_match_the_rows_worked_out_one_by_one_in_any_order(granularity):
+    import random
+
+    chance = random.Random(f"followers-{granularity}")
+    rows, used = [], set()
+    for _ in range(400):
+        platform = chance.choice(["linkedin", "x", "facebook", "bluesky"])
+        account = chance.choice(["ville", "metropole", ""])
+        start = date(2025, 1, 1) + pd.Timedelta(days=chance.randrange(100))
+        end = (pd.Timestamp(start) + pd.Timedelta(days=chance.choice([0, 0, 6, 30]))).date()
+        if (platform, account, end) in used:
+            continue  # one count per account and day, as the query gives
+        used.add((platform, account, end))
+        counts = platform in ("linkedin", "facebook") and chance.random() < 0.7
+        total = float(chance.randrange(1000, 5000)) if counts else None
+        gained = float(chance.randrange(50)) if chance.random() < 0.8 else None
+        lost = float(chance.randrange(20)) if chance.random() < 0.5 else None
+        rows.append((platform, account, start, end, total, gained, lost))
+    frame = pd.DataFrame(
+        rows,
+        columns=["platform", "account", "period_start", "period_end", "followers_total",
+                 "followers_gained", "followers_lost"],
+    ).assign(rows=1)  # fmt: skip
+    frame[["period_start", "period_end"]] = frame[["period_start", "period_end"]].apply(
+        pd.to_datetime
+    )
+    levels, flows = _followers_by_hand(rows, granularity)
+
+    result = followers_series(frame, granularity)
+
+    def keyed(table: pd.DataFrame, *columns: str) -> dict:
+        found = table.dropna()
+        values = zip(*(found[c] for c in columns), strict=True)
+        return {
+            (platform, period): value[0] if len(columns) == 1 else value
+            for platform, period, value in zip(
+                found["platform"], found["period"], values, strict=True
+            )
+        }
+
+    assert keyed(result.levels, "followers_total") == levels
+    assert keyed(result.net_gains, "net", "cumulative") == flows
+    # Every period between a network's first and last is there, a gap (NaN) where none is known.
+    for table in (result.levels, result.net_gains):
+        for _, periods in table.groupby("platform")["period"]:
+            expected = pd.date_range(periods.min(), periods.max(), freq=FREQUENCY[granularity])
+            assert periods.tolist() == expected.tolist()
+    shuffled = followers_series(frame.sample(frac=1, random_state=3), granularity)
+    pd.testing.assert_frame_equal(shuffled.levels, result.levels)
+    pd.testing.assert_frame_equal(shuffled.net_gains, result.net_gains)
 
 
 def test_event_markers_are_dashed_lines_with_escaped_labels_inside_the_range():
