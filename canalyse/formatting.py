@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral
 
+import numpy as np
 import pandas as pd
 
 from canalyse.i18n import t
@@ -36,6 +37,13 @@ def _conventions(lang: str) -> _Conventions:
     return _CONVENTIONS["en" if lang == "en" else "fr"]
 
 
+# Made once: a chart's hover texts write thousands of numbers on every run of a page.
+_SEPARATORS = {
+    lang: str.maketrans({",": c.thousands, ".": c.decimal}) for lang, c in _CONVENTIONS.items()
+}
+_QUANTA = {decimals: Decimal(1).scaleb(-decimals) for decimals in range(7)}
+
+
 def _decimal(x: object) -> Decimal | None:
     """`x` as an exact Decimal, or None when it is missing or not finite."""
     if x is None:
@@ -44,6 +52,9 @@ def _decimal(x: object) -> Decimal | None:
         value = x
     elif isinstance(x, Integral):
         value = Decimal(int(x))
+    elif isinstance(x, float):  # numpy's float64 too
+        # str() gives the shortest decimal that round-trips (see below).
+        return Decimal(str(float(x))) if math.isfinite(x) else None
     else:
         try:
             if pd.isna(x):
@@ -61,17 +72,32 @@ def _decimal(x: object) -> Decimal | None:
 
 def _grouped(value: Decimal, lang: str, decimals: int) -> str:
     """`value` rounded half up (as spreadsheets do) and written with the language's separators."""
-    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0,0"
-    conventions = _conventions(lang)
     english = format(rounded, f",.{decimals}f")
-    return english.translate(str.maketrans({",": conventions.thousands, ".": conventions.decimal}))
+    return english.translate(_SEPARATORS["en" if lang == "en" else "fr"])
 
 
 def fmt_int(x: object, lang: str) -> str:
     """A whole number with grouped thousands: fr "740 000", en "740,000"; missing → "—"."""
     return fmt_number(x, lang, decimals=0)
+
+
+def fmt_ints(values: object, lang: str) -> list[str]:
+    """`fmt_int` of each value, at once: whole numbers (views, followers) skip the decimal
+    rounding, which only a fraction needs."""
+    try:
+        numbers = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        return [fmt_int(value, lang) for value in values]  # type: ignore[union-attr]
+    whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2**53)
+    separators = _SEPARATORS["en" if lang == "en" else "fr"]
+    return [
+        f"{int(number):,}".translate(separators) if is_whole else fmt_int(number, lang)
+        for number, is_whole in zip(numbers.tolist(), whole.tolist(), strict=True)
+    ]
 
 
 def fmt_number(x: object, lang: str, decimals: int = 1) -> str:
@@ -130,6 +156,30 @@ def fmt_date(d: object, lang: str) -> str:
     if lang == "en":
         return f"{day.day} {_EN_MONTHS[day.month - 1]} {day.year}"
     return day.strftime("%d/%m/%Y")
+
+
+def fmt_days(days: np.ndarray, lang: str) -> list[str]:
+    """`fmt_date` of each day of a datetime64 array without NaT, at once."""
+    day, month, year = _calendar(days)
+    if lang == "en":
+        return [
+            f"{d} {_EN_MONTHS[m - 1]} {y}"
+            for d, m, y in zip(day.tolist(), month.tolist(), year.tolist(), strict=True)
+        ]
+    return [
+        f"{d:02d}/{m:02d}/{y}"
+        for d, m, y in zip(day.tolist(), month.tolist(), year.tolist(), strict=True)
+    ]
+
+
+def _calendar(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Day of the month, month (1–12) and year of each day of a datetime64 array."""
+    days = days.astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    day = (days - months).astype("int64") + 1
+    month = months.astype("int64") % 12 + 1
+    year = days.astype("datetime64[Y]").astype("int64") + 1970
+    return day, month, year
 
 
 def fmt_period(start: object, end: object, lang: str) -> str:

@@ -7,7 +7,9 @@ import pytest
 
 from canalyse.formatting import (
     fmt_date,
+    fmt_days,
     fmt_int,
+    fmt_ints,
     fmt_money,
     fmt_number,
     fmt_percent,
@@ -127,3 +129,31 @@ def test_plotly_separators_are_decimal_mark_then_thousands():
 
 def test_unknown_languages_fall_back_to_french_like_the_catalog():
     assert fmt_int(740000, "de") == fmt_int(740000, "fr")
+
+
+def _numbers_of_every_kind(count: int) -> list:
+    """Whole numbers, fractions, halves (rounded up), huge ones, missing and odd values."""
+    chance = np.random.default_rng(11)
+    wholes = chance.integers(-(10**9), 10**9, count).astype(float)
+    fractions = chance.uniform(-1e6, 1e6, count)
+    halves = chance.integers(0, 10**4, count) + 0.5
+    odd = [np.nan, np.inf, -np.inf, -0.0, 0.49999999999999994, -0.5, 2.0**53, 2.0**53 + 2, 1e20]
+    return [*wholes, *fractions, *halves, *odd]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_numbers_written_at_once_read_as_each_written_alone(lang):
+    values = _numbers_of_every_kind(3000)
+    expected = [fmt_int(value, lang) for value in values]
+    assert fmt_ints(values, lang) == expected
+    assert fmt_ints(pd.Series(values), lang) == expected
+    mixed = [None, 3, np.int64(4), Decimal("2.5"), "7"]
+    assert fmt_ints(mixed, lang) == [fmt_int(value, lang) for value in mixed]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_days_written_at_once_read_as_each_written_alone(lang):
+    days = pd.Timestamp("1700-01-01") + pd.to_timedelta(
+        np.random.default_rng(3).integers(0, 200_000, 3000), "D"
+    )
+    assert fmt_days(days.to_numpy(), lang) == [fmt_date(day, lang) for day in days]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,6 +16,8 @@ from canalyse.analysis.trends import (
     default_granularity,
     followers_series,
     growth,
+    period_label,
+    period_labels,
     views_series,
 )
 from canalyse.charts.trends import add_event_markers, share_over_time_chart, views_over_time_chart
@@ -364,3 +367,15 @@ def test_the_default_grouping_follows_the_span_and_never_hides_months():
     assert default_granularity(half_year) == "week"
     with_months = views(month("x", "2025-01-01", "2025-01-31", 1), day("x", "2025-02-01", 1))
     assert default_granularity(with_months) == "month"
+
+
+@pytest.mark.parametrize("granularity", ["day", "week", "month"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_periods_named_at_once_read_as_each_named_alone(granularity, lang):
+    days = pd.Timestamp("1900-01-01") + pd.to_timedelta(
+        np.random.default_rng(5).integers(0, 60_000, 2000), "D"
+    )
+    periods = bucket_start(pd.Series(days), granularity)
+    expected = [period_label(period, granularity, lang) for period in periods]
+    assert period_labels(periods, granularity, lang) == expected
+    assert period_labels(periods.astype("datetime64[us]"), granularity, lang) == expected

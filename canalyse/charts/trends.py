@@ -26,7 +26,7 @@ from canalyse.analysis.trends import (
     bucket_end,
     day_month,
     leading_platforms,
-    period_label,
+    period_labels,
     shares_by_period,
     span_words,
 )
@@ -40,7 +40,14 @@ from canalyse.charts.base import (
     source_annotation,
     wrap_title,
 )
-from canalyse.formatting import fmt_date, fmt_int, fmt_percent, plotly_separators, signed
+from canalyse.formatting import (
+    fmt_date,
+    fmt_int,
+    fmt_ints,
+    fmt_percent,
+    plotly_separators,
+    signed,
+)
 from canalyse.i18n import t
 from canalyse.platforms import colour, label
 
@@ -186,10 +193,11 @@ def views_over_time_chart(
         if rows.empty:
             rows = result.series[result.series["platform"] == platform]
         name = plain(label(platform))
+        # Each point's texts are written at once (thousands of days, on every run of the page).
+        periods = period_labels(rows["period"], granularity, lang)
         hover = [
-            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-            + t("trends.hover.views", lang, views=fmt_int(v, lang))
-            for p, v in zip(rows["period"], rows["views"], strict=True)
+            f"<b>{name}</b> · {p}<br>" + t("trends.hover.views", lang, views=v)
+            for p, v in zip(periods, fmt_ints(rows["views"], lang), strict=True)
         ]
         fig.add_trace(
             _period_axis(
@@ -221,9 +229,8 @@ def views_over_time_chart(
                         mode="lines",
                         line=dict(color=colour(platform), width=3.5, shape="spline"),
                         hovertext=[
-                            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-                            + t("trends.hover.rolling", lang, views=fmt_int(v, lang))
-                            for p, v in zip(rows["period"], rows["rolling"], strict=True)
+                            f"<b>{name}</b> · {p}<br>" + t("trends.hover.rolling", lang, views=v)
+                            for p, v in zip(periods, fmt_ints(rows["rolling"], lang), strict=True)
                         ],
                         hovertemplate="%{hovertext}<extra></extra>",
                         legendgroup=platform,
@@ -256,15 +263,12 @@ def share_over_time_chart(
     for platform in leading_platforms(result.series):
         rows = shares[shares["platform"] == platform]
         name = plain(label(platform))
+        periods = period_labels(rows["period"], granularity, lang)
+        views = fmt_ints(rows["views"], lang)
         hover = [
-            f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>"
-            + t(
-                "trends.hover.share",
-                lang,
-                share=fmt_percent(s, lang, decimals=1),
-                views=fmt_int(v, lang),
-            )
-            for p, s, v in zip(rows["period"], rows["share"], rows["views"], strict=True)
+            f"<b>{name}</b> · {p}<br>"
+            + t("trends.hover.share", lang, share=fmt_percent(s, lang, decimals=1), views=v)
+            for p, s, v in zip(periods, rows["share"], views, strict=True)
         ]
         common = dict(
             x=rows["period"],
@@ -326,8 +330,8 @@ def _platform_line(
             mode="lines+markers" if len(periods) <= 24 else "lines",
             line=dict(color=colour(platform), width=3),
             hovertext=[
-                f"<b>{name}</b> · {period_label(p, granularity, lang)}<br>{text}"
-                for p, text in zip(periods, hover, strict=True)
+                f"<b>{name}</b> · {p}<br>{text}"
+                for p, text in zip(period_labels(periods, granularity, lang), hover, strict=True)
             ],
             hovertemplate="%{hovertext}<extra></extra>",
         ),
@@ -347,8 +351,8 @@ def followers_chart(
     for platform in followers.by_audience():
         rows = levels[levels["platform"] == platform]
         hover = [
-            t("trends.hover.followers", lang, count=fmt_int(v, lang))
-            for v in rows["followers_total"]
+            t("trends.hover.followers", lang, count=v)
+            for v in fmt_ints(rows["followers_total"], lang)
         ]
         fig.add_trace(
             _platform_line(
@@ -373,14 +377,12 @@ def net_gains_chart(
     fig = Sketch()
     for platform in followers.final_net_gains().index:
         rows = net[net["platform"] == platform]
+        texts = zip(fmt_ints(rows["net"], lang), fmt_ints(rows["cumulative"], lang), strict=True)
         hover = [
-            t(
-                "trends.hover.net",
-                lang,
-                net=signed(n, fmt_int(n, lang)),
-                cumulative=signed(c, fmt_int(c, lang)),
+            t("trends.hover.net", lang, net=signed(n, net_text), cumulative=signed(c, total_text))
+            for n, c, (net_text, total_text) in zip(
+                rows["net"], rows["cumulative"], texts, strict=True
             )
-            for n, c in zip(rows["net"], rows["cumulative"], strict=True)
         ]
         fig.add_trace(
             _platform_line(platform, rows["period"], rows["cumulative"], hover, granularity, lang)
