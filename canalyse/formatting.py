@@ -86,18 +86,31 @@ def fmt_int(x: object, lang: str) -> str:
 
 
 def fmt_ints(values: object, lang: str) -> list[str]:
-    """`fmt_int` of each value, at once: whole numbers (views, followers) skip the decimal
-    rounding, which only a fraction needs."""
+    """`fmt_int` of each value, at once (a chart's hover texts write thousands of numbers)."""
     try:
         numbers = np.asarray(values, dtype="float64")
     except (TypeError, ValueError):
         return [fmt_int(value, lang) for value in values]  # type: ignore[union-attr]
-    whole = np.isfinite(numbers) & (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2**53)
-    separators = _SEPARATORS["en" if lang == "en" else "fr"]
-    return [
-        f"{int(number):,}".translate(separators) if is_whole else fmt_int(number, lang)
-        for number, is_whole in zip(numbers.tolist(), whole.tolist(), strict=True)
-    ]
+    thousands = _conventions(lang).thousands
+    written = []
+    for number in numbers.tolist():
+        whole = _rounded(number)
+        if whole is None:
+            written.append(fmt_int(number, lang))
+        else:
+            written.append(f"{whole:,}".replace(",", thousands))
+    return written
+
+
+def _rounded(number: float) -> int | None:
+    """`number` rounded half up as `fmt_int` rounds it, from the same shortest decimal text, or
+    None when that text has an exponent (or is no number): `fmt_int` then does it."""
+    text = repr(abs(number))
+    if "e" in text or "n" in text:  # 1e+16, 5e-05, inf, nan
+        return None
+    whole, _, fraction = text.partition(".")
+    rounded = int(whole) + (fraction[:1] >= "5")
+    return -rounded if number < 0 else rounded
 
 
 def fmt_number(x: object, lang: str, decimals: int = 1) -> str:

@@ -136,9 +136,11 @@ def _numbers_of_every_kind(count: int) -> list:
     chance = np.random.default_rng(11)
     wholes = chance.integers(-(10**9), 10**9, count).astype(float)
     fractions = chance.uniform(-1e6, 1e6, count)
-    halves = chance.integers(0, 10**4, count) + 0.5
+    halves = chance.integers(-(10**4), 10**4, count) + 0.5
+    # From millionths (written with an exponent) to 10^17 (beyond a float's whole numbers).
+    scales = chance.uniform(-1, 1, count) * 10.0 ** chance.integers(-6, 18, count)
     odd = [np.nan, np.inf, -np.inf, -0.0, 0.49999999999999994, -0.5, 2.0**53, 2.0**53 + 2, 1e20]
-    return [*wholes, *fractions, *halves, *odd]
+    return [*wholes, *fractions, *halves, *scales, *odd]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
