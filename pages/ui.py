@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -295,11 +295,12 @@ def db_path() -> str:
 # or before the session writes. A page may keep one in a variable, and Streamlit keeps the last
 # run's variables alive: left to the garbage collector, they would hold the workspace (and keep
 # out every writer) for as long as the page stays open.
-_READERS: dict[str, list[duckdb.DuckDBPyConnection]] = {}
+_READERS: dict[str, list[duckdb.DuckDBPyConnection | store.Reader]] = {}
 # The one reader each session's run opens (workspace path, connection): every query and cursor of
 # the run uses it, so a page opens the workspace once, not once per query.
-_SHARED: dict[str, tuple[str, duckdb.DuckDBPyConnection]] = {}
+_SHARED: dict[str, tuple[str, store.Reader]] = {}
 _READERS_GUARD = threading.Lock()
+Tracked = TypeVar("Tracked", duckdb.DuckDBPyConnection, store.Reader)
 _HOOKED: weakref.WeakSet = weakref.WeakSet()
 
 
@@ -308,7 +309,7 @@ def _session() -> str | None:
     return ctx.session_id if ctx else None
 
 
-def _track(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+def _track(con: Tracked) -> Tracked:
     session = _session()
     if session is not None:
         with _READERS_GUARD:
@@ -347,16 +348,16 @@ def release_readers(session: str | None = None) -> None:
         con.close()
 
 
-def _open_reader(path: str) -> duckdb.DuckDBPyConnection:
+def _open_reader(path: str) -> store.Reader:
     try:
-        return store.open_reader(path)
+        return store.attach_reader(path)
     except store.NeedsUpgrade:
         # A new or older workspace: created or migrated in one brief write, then read.
         store.prepare(path, actor=actor(), program="canalyse app")
-    return store.open_reader(path)
+    return store.attach_reader(path)
 
 
-def _shared_reader(path: str) -> duckdb.DuckDBPyConnection:
+def _shared_reader(path: str) -> store.Reader:
     """This run's read-only connection to `path`, opened on first use (outside a run, as in a
     download asked for after the page finished, a reader of its own)."""
     session = _session()

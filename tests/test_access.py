@@ -113,6 +113,89 @@ def test_a_writer_that_waits_too_long_names_who_holds_the_workspace(db_path):
     assert _sources(db_path) == ["daily_en.csv"]
 
 
+def test_the_app_s_readers_share_one_attachment_and_a_writer_of_the_app_waits_for_them(db_path):
+    _write(db_path, DAILY)
+    first, second = store.attach_reader(db_path), store.attach_reader(db_path)
+    reading = first.cursor()
+    assert store.list_sources(reading)["file_name"].tolist() == ["daily_en.csv"]
+    with pytest.raises(duckdb.Error):
+        reading.execute("DELETE FROM sources")
+    # A writer of the same process is kept off while a reader holds the file…
+    with pytest.raises(store.WorkspaceBusy):
+        with store.writing(db_path, actor="agent@ville.fr", program="canalyse app", wait=0.3):
+            pass
+    first.close()
+    with pytest.raises(store.WorkspaceBusy):
+        with store.writing(db_path, actor="agent@ville.fr", program="canalyse app", wait=0.3):
+            pass
+    # …and goes in once the last one is closed; a later reader sees what it wrote.
+    second.close()
+    _write(db_path, MONTHLY)
+    later = store.attach_reader(db_path)
+    try:
+        assert sorted(store.list_sources(later.cursor())["file_name"]) == [
+            "daily_en.csv",
+            "mensuel_bom.csv",
+        ]
+    finally:
+        later.close()
+
+
+def test_a_reader_of_the_app_waits_while_a_writer_of_the_app_works(db_path):
+    _write(db_path, DAILY)
+    with store.writing(db_path, actor="agent@ville.fr", program="canalyse app") as con:
+        with pytest.raises(store.WorkspaceBusy):
+            store.attach_reader(db_path, wait=0.3)
+        assert import_file(con, MONTHLY.name, MONTHLY.read_bytes()).status == "imported"
+    reader = store.attach_reader(db_path, wait=0)
+    try:
+        assert len(store.list_sources(reader.cursor())) == 2
+    finally:
+        reader.close()
+
+
+def test_once_a_writer_of_the_app_waits_new_readers_wait_behind_it(db_path):
+    _write(db_path, DAILY)
+    first = store.attach_reader(db_path)
+    order: list[str] = []
+
+    def write() -> None:
+        with store.writing(db_path, actor="agent@ville.fr", program="canalyse app") as con:
+            order.append("written")
+            assert import_file(con, MONTHLY.name, MONTHLY.read_bytes()).status == "imported"
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.5)  # the writer now waits for `first`
+    closer = threading.Timer(1.0, first.close)
+    closer.start()
+    # A page run starting now does not join `first` (and hold the writer off longer): it reads
+    # after the write.
+    later = store.attach_reader(db_path)
+    order.append("read")
+    try:
+        assert len(store.list_sources(later.cursor())) == 2
+    finally:
+        later.close()
+    writer.join()
+    closer.join()
+    assert order == ["written", "read"]
+
+
+def test_a_command_line_import_waits_for_the_app_s_reader_then_lands(db_path):
+    _write(db_path, DAILY)
+    reader = store.attach_reader(db_path)
+    closer = threading.Timer(1.5, reader.close)
+    started = time.monotonic()
+    closer.start()
+    result = _cli("import", str(MONTHLY), "--db", str(db_path), "--json")
+    closer.join()
+    # The attached file is locked against other processes' writers, as an opened one is.
+    assert time.monotonic() - started >= 1.5
+    assert result.returncode == 0, result.stderr
+    assert sorted(_sources(db_path)) == ["daily_en.csv", "mensuel_bom.csv"]
+
+
 def test_two_imports_at_once_both_land_and_both_print_their_json(db_path):
     _write(db_path, DAILY)
     files = [FIXTURES / "handmade" / "bilan_cp1252.csv", FIXTURES / "handmade" / "summary_en.xlsx"]

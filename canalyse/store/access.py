@@ -209,7 +209,10 @@ def _check_sound(con: duckdb.DuckDBPyConnection, path: Path, *, thorough: bool) 
     try:
         # A sound file holds at least its blocks in use: DuckDB cuts free blocks off the end of
         # the file when it checkpoints, so the total (free blocks included) may exceed its size.
-        row = con.execute("SELECT used_blocks, block_size FROM pragma_database_size()").fetchone()
+        row = con.execute(
+            "SELECT used_blocks, block_size FROM pragma_database_size() "
+            "WHERE database_name = current_database()"
+        ).fetchone()
         expected = _HEADER_BYTES + int(row[0]) * int(row[1])
         if path.stat().st_size < expected:
             raise WorkspaceDamaged("store.error.truncated", path)
@@ -322,20 +325,177 @@ def open_reader(path: str | os.PathLike, *, wait: float | None = None) -> duckdb
     deadline = time.monotonic() + (read_wait() if wait is None else wait)
     con = _connect(path, read_only=True, deadline=deadline)
     try:
-        _check_sound(con, path, thorough=False)
-        try:
-            version = schema_version(con)
-            current = version != SCHEMA_VERSION or macros_current(con)
-        except duckdb.Error as exc:
-            raise WorkspaceDamaged("store.error.damaged", path, detail=_first_line(exc)) from exc
-        if version > SCHEMA_VERSION:
-            raise CanalyseError("store.error.newer", found=version, supported=SCHEMA_VERSION)
-        if version < SCHEMA_VERSION or not current:
-            raise NeedsUpgrade("store.error.needs_upgrade", path=str(path))
+        _check_reader(con, path)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _check_reader(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a damaged workspace, one of a newer Canalyse, or one a writer must bring up to date."""
+    _check_sound(con, path, thorough=False)
+    try:
+        version = schema_version(con)
+        current = version != SCHEMA_VERSION or macros_current(con)
+    except duckdb.Error as exc:
+        raise WorkspaceDamaged("store.error.damaged", path, detail=_first_line(exc)) from exc
+    if version > SCHEMA_VERSION:
+        raise CanalyseError("store.error.newer", found=version, supported=SCHEMA_VERSION)
+    if version < SCHEMA_VERSION or not current:
+        raise NeedsUpgrade("store.error.needs_upgrade", path=str(path))
+
+
+# ---- The app's readers: attached to one DuckDB for the whole process ------------------------------
+# Opening a file makes a new DuckDB database, whose catalog of built-in functions alone costs
+# 25–35 ms, whatever the file; attaching the file to a database kept for the process costs about
+# 4 ms. The app opens a reader on every run of every page, so it attaches. Readers of one file
+# share one attachment, detached when the last one closes. DuckDB still refuses to open for
+# writing a file this process has attached (and other processes meet the file's lock, as before);
+# the gate below makes the turns fair: once a writer of this process waits, new readers wait
+# behind it, or overlapping page runs could keep the file attached for good.
+
+_HOST: duckdb.DuckDBPyConnection | None = None
+_GATE = threading.Condition()
+_ATTACHED: dict[str, tuple[str, int]] = {}  # file -> (name in the host, readers)
+_WRITING: set[str] = set()
+_WAITING: dict[str, int] = {}  # file -> writers of this process waiting for the readers to leave
+_NAMES: dict[str, str] = {}
+
+
+class Reader:
+    """A workspace attached read-only to the process's DuckDB (`attach_reader`): `cursor()` gives
+    connections that read it; `close()` closes them and lets the file go once no reader is left."""
+
+    def __init__(self, key: str, name: str) -> None:
+        self._key, self._name = key, name
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._closed = False
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        con = _HOST.cursor()  # type: ignore[union-attr]
+        con.execute(f"USE {self._name}")
+        self._cursors.append(con)
+        return con
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for con in self._cursors:
+            con.close()
+        _leave(self._key)
+
+    def __del__(self) -> None:
+        # A reader nobody closed (dropped by an error) must not keep writers out for good.
+        try:
+            self.close()
+        except Exception:  # noqa: S110 — at exit, the host may be gone already
+            pass
+
+
+def _leave(key: str) -> None:
+    with _GATE:
+        name, readers = _ATTACHED[key]
+        if readers > 1:
+            _ATTACHED[key] = (name, readers - 1)
+        else:
+            del _ATTACHED[key]
+            detach = _HOST.cursor()  # type: ignore[union-attr]
+            try:
+                detach.execute(f"DETACH {name}")
+            finally:
+                detach.close()
+        _GATE.notify_all()
+
+
+def _attach(path: Path, name: str, deadline: float) -> None:
+    """Attach the file read-only under `name`, waiting (gate released) while another process
+    writes it. Called holding the gate."""
+    global _HOST
+    if _HOST is None:
+        _HOST = duckdb.connect(":memory:", config=CONFIG)
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    pause = 0.02
+    while True:
+        con = _HOST.cursor()
+        try:
+            con.execute(f"ATTACH {quoted} AS {name} (READ_ONLY)")
+            return
+        except duckdb.Error as exc:
+            if "permission denied" in str(exc).lower():
+                raise CanalyseError(
+                    "store.error.unreadable", path=str(path), detail=_first_line(exc)
+                ) from exc
+            if not _busy_error(exc):
+                raise WorkspaceDamaged(
+                    "store.error.damaged", path, detail=_first_line(exc)
+                ) from exc
+            if time.monotonic() >= deadline:
+                raise _busy(path) from exc
+        finally:
+            con.close()
+        _GATE.wait(pause)
+        pause = min(pause * 1.5, 0.25)
+
+
+def attach_reader(path: str | os.PathLike, *, wait: float | None = None) -> Reader:
+    """`open_reader` for a program that reads the workspace often (the app): the file is attached
+    to the process's DuckDB instead of opened as a database of its own. Close it as soon as the
+    reading is done: writers of this process wait for it."""
+    path = Path(path)
+    if not path.is_file():
+        raise NeedsUpgrade("store.error.missing", path=str(path))
+    check_header(path)
+    deadline = time.monotonic() + (read_wait() if wait is None else wait)
+    key = str(path.resolve())
+    with _GATE:
+        # A writer of this process, working or waiting, goes first.
+        free = _GATE.wait_for(
+            lambda: key not in _WRITING and not _WAITING.get(key),
+            timeout=max(0.0, deadline - time.monotonic()),
+        )
+        if not free:
+            raise _busy(path)
+        if key in _ATTACHED:
+            name, readers = _ATTACHED[key]
+            _ATTACHED[key] = (name, readers + 1)
+            return Reader(key, name)
+        name = _NAMES.setdefault(key, f"workspace_{len(_NAMES)}")
+        _attach(path, name, deadline)
+        _ATTACHED[key] = (name, 1)
+    reader = Reader(key, name)
+    try:
+        _check_reader(reader.cursor(), path)
+    except BaseException:
+        reader.close()
+        raise
+    return reader
+
+
+@contextmanager
+def _writers_turn(path: Path, deadline: float) -> Iterator[None]:
+    """Keep this process's readers (`attach_reader`) off the file while it is written."""
+    key = str(path.resolve())
+    with _GATE:
+        _WAITING[key] = _WAITING.get(key, 0) + 1
+        try:
+            free = _GATE.wait_for(
+                lambda: key not in _ATTACHED and key not in _WRITING,
+                timeout=max(0.0, deadline - time.monotonic()),
+            )
+        finally:
+            _WAITING[key] -= 1
+        if not free:
+            _GATE.notify_all()
+            raise _busy(path)
+        _WRITING.add(key)
+    try:
+        yield
+    finally:
+        with _GATE:
+            _WRITING.discard(key)
+            _GATE.notify_all()
 
 
 @contextmanager
@@ -373,48 +533,61 @@ def writing(
     if not turn.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise _busy(path)
     try:
-        existed = path.is_file()
-        if existed:
-            check_header(path)
-            # Checked through a reader first: a damaged file is never opened for writing.
-            checker = _connect(path, read_only=True, deadline=deadline)
-            try:
-                _check_sound(checker, path, thorough=True)
-            finally:
-                checker.close()
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        con = _connect(path, read_only=False, deadline=deadline)
-        try:
-            _write_json(
-                holder_note(path),
-                {
-                    "user": actor,
-                    "program": program,
-                    "pid": os.getpid(),
-                    "host": socket.gethostname(),
-                    "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-                },
-            )
-            try:
-                migrate(con, path if existed else None)
-                refresh_macros(con)
-            except duckdb.Error as exc:
-                raise CanalyseError(
-                    "store.error.write_failed", path=str(path), detail=_first_line(exc)
-                ) from exc
-            if editor is not None and role_of(con, editor) != "editor":
-                raise CanalyseError("store.error.not_editor", user=editor)
-            if existed and daily_backup and daily_backups() and not _backed_up_today(path):
-                backup(con, path, "quotidien")
-            prune_backups(path)
-            with acting_as(actor), after_each_commit(con, lambda: _record_state(path, con, actor)):
-                yield con
-        finally:
-            con.close()
-            holder_note(path).unlink(missing_ok=True)
+        with _writers_turn(path, deadline):
+            yield from _write(path, deadline, actor, program, editor, daily_backup)
     finally:
         turn.release()
+
+
+def _write(
+    path: Path,
+    deadline: float,
+    actor: str,
+    program: str,
+    editor: str | None,
+    daily_backup: bool,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The body of `writing`, this process's readers kept off the file."""
+    existed = path.is_file()
+    if existed:
+        check_header(path)
+        # Checked through a reader first: a damaged file is never opened for writing.
+        checker = _connect(path, read_only=True, deadline=deadline)
+        try:
+            _check_sound(checker, path, thorough=True)
+        finally:
+            checker.close()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=False, deadline=deadline)
+    try:
+        _write_json(
+            holder_note(path),
+            {
+                "user": actor,
+                "program": program,
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "since": datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            },
+        )
+        try:
+            migrate(con, path if existed else None)
+            refresh_macros(con)
+        except duckdb.Error as exc:
+            raise CanalyseError(
+                "store.error.write_failed", path=str(path), detail=_first_line(exc)
+            ) from exc
+        if editor is not None and role_of(con, editor) != "editor":
+            raise CanalyseError("store.error.not_editor", user=editor)
+        if existed and daily_backup and daily_backups() and not _backed_up_today(path):
+            backup(con, path, "quotidien")
+        prune_backups(path)
+        with acting_as(actor), after_each_commit(con, lambda: _record_state(path, con, actor)):
+            yield con
+    finally:
+        con.close()
+        holder_note(path).unlink(missing_ok=True)
 
 
 def _record_state(path: Path, con: duckdb.DuckDBPyConnection, actor: str) -> None:
