@@ -357,19 +357,30 @@ def _open_reader(path: str) -> store.Reader:
     return store.attach_reader(path)
 
 
-def _shared_reader(path: str) -> store.Reader:
-    """This run's read-only connection to `path`, opened on first use (outside a run, as in a
-    download asked for after the page finished, a reader of its own)."""
+def _own_reader(path: str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection of its own, closed when it is dropped (outside a run, nothing
+    would close an attached reader, and writers of this process would wait for it)."""
+    try:
+        return store.open_reader(path)
+    except store.NeedsUpgrade:
+        store.prepare(path, actor=actor(), program="canalyse app")
+    return store.open_reader(path)
+
+
+def _shared_reader(path: str) -> store.Reader | duckdb.DuckDBPyConnection:
+    """This run's reader of `path`, opened on first use (outside a run, as in a download asked
+    for after the page finished, a connection of its own)."""
     session = _session()
+    if session is None:
+        return _own_reader(path)
     with _READERS_GUARD:
-        found = _SHARED.get(session) if session is not None else None
+        found = _SHARED.get(session)
     if found is not None and found[0] == path:
         return found[1]
-    con = _track(_open_reader(path))
-    if session is not None:
-        with _READERS_GUARD:
-            _SHARED[session] = (path, con)
-    return con
+    reader = _track(_open_reader(path))
+    with _READERS_GUARD:
+        _SHARED[session] = (path, reader)
+    return reader
 
 
 def cursor() -> duckdb.DuckDBPyConnection:

@@ -182,6 +182,19 @@ def test_once_a_writer_of_the_app_waits_new_readers_wait_behind_it(db_path):
     assert order == ["written", "read"]
 
 
+def test_a_page_reading_outside_a_run_gets_a_reader_that_lets_writers_in_once_dropped(db_path):
+    # A download asked for after its page finished runs outside a run: nothing would close an
+    # attached reader there, so it gets a connection of its own, closed when dropped.
+    from pages import ui
+
+    _write(db_path, DAILY)
+    cursor = ui._shared_reader(str(db_path)).cursor()
+    assert store.list_sources(cursor)["file_name"].tolist() == ["daily_en.csv"]
+    del cursor
+    _write(db_path, MONTHLY)
+    assert sorted(_sources(db_path)) == ["daily_en.csv", "mensuel_bom.csv"]
+
+
 def test_a_command_line_import_waits_for_the_app_s_reader_then_lands(db_path):
     _write(db_path, DAILY)
     reader = store.attach_reader(db_path)

@@ -365,7 +365,8 @@ _NAMES: dict[str, str] = {}
 
 class Reader:
     """A workspace attached read-only to the process's DuckDB (`attach_reader`): `cursor()` gives
-    connections that read it; `close()` closes them and lets the file go once no reader is left."""
+    connections that read it; `close()` closes them and lets the file go once no reader is left.
+    Keep the reader while its cursors are in use: dropping it closes them."""
 
     def __init__(self, key: str, name: str) -> None:
         self._key, self._name = key, name
