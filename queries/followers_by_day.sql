@@ -8,39 +8,35 @@
 -- figure of that period ends), followers_total, followers_gained, followers_lost, rows.
 -- Parameters: $start, $end (DATE or NULL), $platforms, $accounts (VARCHAR[] or NULL), $campaign (VARCHAR
 -- or NULL; '' for the figures of no campaign), $granularity ('day', 'week' or 'month'; NULL for 'day').
-WITH periods AS (
-    -- A count given twice for one period (two imports the counting rules both keep) is one level.
+WITH buckets AS (
     SELECT
         platform,
         account,
-        period_start,
         period_end,
-        max(followers_total)  AS followers_total,
-        sum(followers_gained) AS followers_gained,
-        sum(followers_lost)   AS followers_lost,
-        sum(rows)             AS rows
+        followers_total,
+        followers_gained,
+        followers_lost,
+        rows,
+        CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE)   AS period,
+        CAST(date_trunc(coalesce($granularity, 'day'), period_start) AS DATE) AS first_period
     FROM filtered_figures($start, $end, $platforms, $campaign, $accounts)
     WHERE period_start IS NOT NULL
       AND coalesce(followers_total, followers_gained, followers_lost) IS NOT NULL
-    GROUP BY platform, account, period_start, period_end
-),
-buckets AS (
-    SELECT
-        *,
-        CAST(date_trunc(coalesce($granularity, 'day'), period_end) AS DATE)   AS period,
-        CAST(date_trunc(coalesce($granularity, 'day'), period_start) AS DATE) AS first_period
-    FROM periods
 ),
 reduced AS (
+    -- One pass: the latest count of the period (of two counts given for the same last day, as
+    -- when two imports the counting rules both keep repeat it, the larger: one level, not two),
+    -- and the flows of the figures lying inside the period.
     SELECT
         platform,
         account,
-        period                                                                          AS period_start,
-        max(period_end)                                                                 AS period_end,
-        arg_max(followers_total, period_end) FILTER (WHERE followers_total IS NOT NULL) AS followers_total,
-        sum(followers_gained) FILTER (WHERE first_period = period)                      AS followers_gained,
-        sum(followers_lost) FILTER (WHERE first_period = period)                        AS followers_lost,
-        sum(rows)                                                                       AS rows
+        period                                                        AS period_start,
+        max(period_end)                                               AS period_end,
+        arg_max(followers_total, struct_pack(day := period_end, count := followers_total))
+            FILTER (WHERE followers_total IS NOT NULL)                AS followers_total,
+        sum(followers_gained) FILTER (WHERE first_period = period)    AS followers_gained,
+        sum(followers_lost) FILTER (WHERE first_period = period)      AS followers_lost,
+        sum(rows)                                                     AS rows
     FROM buckets
     GROUP BY platform, account, period
 )
