@@ -348,23 +348,14 @@ def release_readers(session: str | None = None) -> None:
         con.close()
 
 
-def _open_reader(path: str) -> store.Reader:
+def _open_reader(path: str, open_reader: Callable = store.attach_reader):
+    """A reader of `path` (`store.attach_reader`, or `store.open_reader` for a connection of its
+    own); a new or older workspace is first created or migrated in one brief write."""
     try:
-        return store.attach_reader(path)
-    except store.NeedsUpgrade:
-        # A new or older workspace: created or migrated in one brief write, then read.
-        store.prepare(path, actor=actor(), program="canalyse app")
-    return store.attach_reader(path)
-
-
-def _own_reader(path: str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection of its own, closed when it is dropped (outside a run, nothing
-    would close an attached reader, and writers of this process would wait for it)."""
-    try:
-        return store.open_reader(path)
+        return open_reader(path)
     except store.NeedsUpgrade:
         store.prepare(path, actor=actor(), program="canalyse app")
-    return store.open_reader(path)
+    return open_reader(path)
 
 
 def _shared_reader(path: str) -> store.Reader | duckdb.DuckDBPyConnection:
@@ -372,7 +363,9 @@ def _shared_reader(path: str) -> store.Reader | duckdb.DuckDBPyConnection:
     for after the page finished, a connection of its own)."""
     session = _session()
     if session is None:
-        return _own_reader(path)
+        # Nothing would close an attached reader here (and writers of this process would wait
+        # for it): a connection of its own, closed when it is dropped.
+        return _open_reader(path, store.open_reader)
     with _READERS_GUARD:
         found = _SHARED.get(session)
     if found is not None and found[0] == path:

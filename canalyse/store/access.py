@@ -271,18 +271,22 @@ def _connect(path: Path, *, read_only: bool, deadline: float) -> duckdb.DuckDBPy
             with opening:
                 return duckdb.connect(str(path), read_only=read_only, config=CONFIG)
         except duckdb.Error as exc:
-            if "permission denied" in str(exc).lower():
-                raise CanalyseError(
-                    "store.error.unreadable", path=str(path), detail=_first_line(exc)
-                ) from exc
-            if not _busy_error(exc):
-                raise WorkspaceDamaged(
-                    "store.error.damaged", path, detail=_first_line(exc)
-                ) from exc
-            if time.monotonic() >= deadline:
-                raise _busy(path) from exc
+            _unless_busy(exc, path, deadline)
         time.sleep(pause)
         pause = min(pause * 1.5, 0.25)
+
+
+def _unless_busy(exc: duckdb.Error, path: Path, deadline: float) -> None:
+    """Raise, in words, why DuckDB could not open or attach the file, unless another writer holds
+    it and there is time left to wait for it."""
+    if "permission denied" in str(exc).lower():
+        raise CanalyseError(
+            "store.error.unreadable", path=str(path), detail=_first_line(exc)
+        ) from exc
+    if not _busy_error(exc):
+        raise WorkspaceDamaged("store.error.damaged", path, detail=_first_line(exc)) from exc
+    if time.monotonic() >= deadline:
+        raise _busy(path) from exc
 
 
 def macros_current(con: duckdb.DuckDBPyConnection) -> bool:
@@ -416,24 +420,15 @@ def _attach(path: Path, name: str, deadline: float) -> None:
     global _HOST
     if _HOST is None:
         _HOST = duckdb.connect(":memory:", config=CONFIG)
-    quoted = "'" + str(path).replace("'", "''") + "'"
     pause = 0.02
     while True:
         con = _HOST.cursor()
         try:
-            con.execute(f"ATTACH {quoted} AS {name} (READ_ONLY)")
+            # `name` is Canalyse's own (workspace_0, workspace_1…); the path is a parameter.
+            con.execute(f"ATTACH ? AS {name} (READ_ONLY)", [str(path)])
             return
         except duckdb.Error as exc:
-            if "permission denied" in str(exc).lower():
-                raise CanalyseError(
-                    "store.error.unreadable", path=str(path), detail=_first_line(exc)
-                ) from exc
-            if not _busy_error(exc):
-                raise WorkspaceDamaged(
-                    "store.error.damaged", path, detail=_first_line(exc)
-                ) from exc
-            if time.monotonic() >= deadline:
-                raise _busy(path) from exc
+            _unless_busy(exc, path, deadline)
         finally:
             con.close()
         _GATE.wait(pause)
