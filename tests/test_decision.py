@@ -209,6 +209,36 @@ def test_weights_change_the_score_and_zero_weights_leave_nothing_to_decide(figur
     assert set(card["recommendation_code"]) == {"undecided"}
 
 
+def test_the_weighted_score_adds_the_criteria_one_after_the_other():
+    # In floating point the order of the additions counts: these weights give 65,65217391304347
+    # added one criterion after the other (as the score always was) and …348 added pairwise, as
+    # numpy adds twelve numbers. The score must not move when nothing the user gave did.
+    weights = dict(
+        zip(
+            decision.CRITERIA,
+            (3.1, 3.7, 4.0, 4.7, 3.7, 4.6, 0.1, 2.3, 4.7, 3.2, 4.5, 0.6),
+            strict=True,
+        )
+    )
+    table = pd.DataFrame(
+        {
+            "platform": ["x"],
+            "share_of_views": [1.0],
+            "views_per_staff_hour": [500.0],
+            "cost_per_1000_views": [2.0],
+        }
+    )
+    card = decision.scorecard(table, table.iloc[0:0].assign(change=[]), {}, weights, "fr")
+    terms = [100.0 * weights[c] for c in decision.MEASURED[:3]]
+    terms += [50.0 * weights[c] for c in decision.QUALITATIVE]  # the trend is not measured
+    known = [weights[c] for c in decision.CRITERIA if c != "trend"]
+    one_by_one, weight = 0.0, 0.0
+    for term, part in zip(terms, known, strict=True):
+        one_by_one, weight = one_by_one + term, weight + part
+    assert sum(terms) / sum(known) == one_by_one / weight != math.fsum(terms) / math.fsum(known)
+    assert card.loc[0, "score"] == one_by_one / weight
+
+
 def test_the_chart_title_states_the_recommendations():
     card = pd.DataFrame(
         {

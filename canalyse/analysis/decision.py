@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from canalyse import queries, store
@@ -286,32 +287,57 @@ def rates_table(roi: pd.DataFrame, months: pd.DataFrame) -> pd.DataFrame:
 # ---- The scorecard -----------------------------------------------------------------------------------
 
 
+def _sum_down(grid: np.ndarray) -> np.ndarray:
+    """Each column's sum, adding one row after the other. In floating point the order counts:
+    this is the order the scores have always been added in (pandas' sum across a frame's
+    columns), where numpy's own sum adds a column of eight rows or more pairwise."""
+    total = np.zeros(grid.shape[1:])
+    for row in grid:
+        total += row
+    return total
+
+
+def _best(values: np.ndarray, pick) -> float:
+    """The highest or lowest known value (`pick`: np.nanmax or np.nanmin); NaN when none is known."""
+    return float(pick(values)) if (values == values).any() else math.nan
+
+
+def _score_grid(
+    roi: pd.DataFrame, trend: pd.DataFrame, answers: dict[str, dict[str, int]]
+) -> np.ndarray:
+    """`criterion_scores` as an array: a row per criterion (CRITERIA's order), a column per
+    platform of `roi`. Plain arrays: the scorecard's frames are of a few rows, where each pandas
+    operation costs far more than its arithmetic."""
+    platforms = roi["platform"].tolist()
+    share = roi["share_of_views"].to_numpy(dtype=float)
+    per_hour = roi["views_per_staff_hour"].to_numpy(dtype=float)
+    cost = roi["cost_per_1000_views"].to_numpy(dtype=float)
+    grid = np.empty((len(CRITERIA), len(platforms)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grid[0] = 100 * share / _best(share, np.nanmax)
+        grid[1] = 100 * per_hour / _best(np.where(per_hour > 0, per_hour, math.nan), np.nanmax)
+        grid[1][per_hour == 0] = 0.0
+        # Free views (a cost of 0) are the cheapest possible: 100.
+        cheapest = 100 * _best(cost, np.nanmin)
+        grid[2] = np.where(cost > 0, cheapest / np.where(cost > 0, cost, math.nan), 100.0)
+        grid[2][np.isnan(cost)] = math.nan
+        changes = dict(zip(trend["platform"], trend["change"].to_numpy(dtype=float), strict=True))
+        change = np.array([changes.get(p, math.nan) for p in platforms], dtype=float)
+        grid[3] = np.clip(50 + 50 * change / TREND_SPAN, 0, 100)
+    for row, criterion in enumerate(QUALITATIVE, start=len(MEASURED)):
+        grid[row] = [25.0 * answers.get(p, {}).get(criterion, NEUTRAL_ANSWER) for p in platforms]
+    return grid
+
+
 def criterion_scores(
     roi: pd.DataFrame, trend: pd.DataFrame, answers: dict[str, dict[str, int]]
 ) -> pd.DataFrame:
     """Every criterion as a score from 0 to 100, one row per platform of `roi` (NULL: not measured)."""
-    platforms = roi["platform"]
-    scores = pd.DataFrame(index=pd.Index(platforms, name="platform"))
-    share = roi.set_index("platform")["share_of_views"]
-    scores["share_of_views"] = 100 * share / share.max()
-    per_hour = roi.set_index("platform")["views_per_staff_hour"]
-    scores["views_per_staff_hour"] = 100 * per_hour / per_hour.where(per_hour > 0).max()
-    scores.loc[per_hour == 0, "views_per_staff_hour"] = 0.0
-    cost = roi.set_index("platform")["cost_per_1000_views"]
-    # Free views (a cost of 0) are the cheapest possible: 100.
-    scores["cost_per_1000_views"] = (100 * cost.min() / cost.where(cost > 0)).where(cost > 0, 100)
-    scores.loc[cost.isna(), "cost_per_1000_views"] = math.nan
-    change = (
-        platforms.map(trend.set_index("platform")["change"]).to_numpy(dtype=float)
-        if len(trend)
-        else math.nan
+    return pd.DataFrame(
+        _score_grid(roi, trend, answers).T,
+        index=pd.Index(roi["platform"], name="platform"),
+        columns=list(CRITERIA),
     )
-    scores["trend"] = (50 + 50 * pd.Series(change, index=scores.index) / TREND_SPAN).clip(0, 100)
-    for criterion in QUALITATIVE:
-        scores[criterion] = [
-            25.0 * answers.get(p, {}).get(criterion, NEUTRAL_ANSWER) for p in platforms
-        ]
-    return scores.astype(float)
 
 
 def scorecard(
@@ -332,52 +358,56 @@ def scorecard(
     "leave", "undecided"), answers_only (scored without any measured criterion: the chart and
     the deck say so), reasons (text), then `score_<criterion>` for every criterion.
     """
-    scores = criterion_scores(roi, trend, answers)
-    weight = pd.Series({c: float(weights.get(c, DEFAULT_WEIGHT)) for c in CRITERIA})
-    known_weight = scores.notna().mul(weight).sum(axis=1)
-    total = scores.fillna(0).mul(weight).sum(axis=1) / known_weight.where(known_weight > 0)
-    # Points each criterion moves the score away from the neutral 50, the basis of the reasons.
-    pull = (scores - 50).mul(weight).div(known_weight.where(known_weight > 0), axis=0)
-    measured = scores[list(MEASURED)].notna().mul(weight[list(MEASURED)] > 0).any(axis=1)
-    informative = (pull.abs() > 0).any(axis=1) | measured
-    total = total.where(informative)
-    code = pd.Series("reduce", index=scores.index)
+    platforms = roi["platform"].tolist()
+    grid = _score_grid(roi, trend, answers)
+    known = grid == grid
+    weight = np.array([float(weights.get(c, DEFAULT_WEIGHT)) for c in CRITERIA])[:, None]
+    measured_rows = slice(0, len(MEASURED))
+    known_weight = _sum_down(known * weight)
+    divisor = np.where(known_weight > 0, known_weight, math.nan)
+    with np.errstate(invalid="ignore"):
+        total = _sum_down(np.where(known, grid, 0.0) * weight) / divisor
+        # Points each criterion moves the score away from the neutral 50, the basis of the reasons.
+        pull = (grid - 50) * weight / divisor
+    measured = (known[measured_rows] & (weight[measured_rows] > 0)).any(axis=0)
+    informative = (np.abs(pull) > 0).any(axis=0) | measured
+    total = np.where(informative, total, math.nan)
+    code = np.full(len(platforms), "reduce", dtype=object)
     code[total >= KEEP_FROM] = "keep"
     code[total < LEAVE_BELOW] = "leave"
-    code[total.isna()] = "undecided"
+    code[np.isnan(total)] = "undecided"
     # A verdict only where the evidence could have changed it. Criteria left at « ne sait pas /
     # neutre » count 50; when what is measured or answered weighs too little to move the score
     # out of the « reduce » band whatever its values (a lone share of views beside eight
     # unanswered questions), « reduce » would be the questionnaire's default, not a finding.
-    neutral = pd.DataFrame(
-        {
-            c: [answers.get(p, {}).get(c, NEUTRAL_ANSWER) == NEUTRAL_ANSWER for p in scores.index]
+    answered = np.array(
+        [
+            [answers.get(p, {}).get(c, NEUTRAL_ANSWER) != NEUTRAL_ANSWER for p in platforms]
             for c in QUALITATIVE
-        },
-        index=scores.index,
-    )
-    evidence = scores[list(MEASURED)].notna().mul(weight[list(MEASURED)]).sum(axis=1)
-    evidence += (~neutral).mul(weight[list(QUALITATIVE)]).sum(axis=1)
-    reach = 50 * evidence / known_weight.where(known_weight > 0)
+        ],
+        dtype=bool,
+    ).reshape(len(QUALITATIVE), len(platforms))
+    evidence = _sum_down(known[measured_rows] * weight[measured_rows])
+    evidence += _sum_down(answered * weight[len(MEASURED) :])
+    reach = 50 * evidence / divisor
     forced = (50 + reach < KEEP_FROM) & (50 - reach >= LEAVE_BELOW)
-    code[forced & total.notna()] = "undecided"
+    code[forced & ~np.isnan(total)] = "undecided"
     facts = _reason_facts(roi, trend)
     card = pd.DataFrame(
         {
-            "platform": scores.index,
-            "score": total.to_numpy(),
+            "platform": pd.Index(roi["platform"]),
+            "score": total,
             "recommendation": [recommendation_label(c, lang) for c in code],
-            "recommendation_code": code.to_numpy(),
+            "recommendation_code": code,
             # Ranked on the team's answers alone: nothing measured counts for it.
-            "answers_only": (total.notna() & ~measured).to_numpy(),
+            "answers_only": ~np.isnan(total) & ~measured,
             "reasons": [
-                _reasons(platform, pull.loc[platform], scores.loc[platform], facts, lang)
-                for platform in scores.index
+                _reasons(platform, pull[:, n], grid[:, n], facts, lang)
+                for n, platform in enumerate(platforms)
             ],
+            **{f"score_{criterion}": grid[row] for row, criterion in enumerate(CRITERIA)},
         }
     )
-    for criterion in CRITERIA:
-        card[f"score_{criterion}"] = scores[criterion].to_numpy()
     return card.sort_values(
         ["score", "platform"], ascending=[False, True], na_position="last", kind="stable"
     ).reset_index(drop=True)
@@ -385,25 +415,39 @@ def scorecard(
 
 def _reason_facts(roi: pd.DataFrame, trend: pd.DataFrame) -> dict:
     """The figures the reasons quote: each platform's values and the best platform of each ratio."""
-    table = roi.set_index("platform")
-    per_hour = table["views_per_staff_hour"].dropna()
-    cost = table["cost_per_1000_views"].dropna()
+    table = roi.set_index("platform").to_dict("index")
+    trends = trend.set_index("platform").to_dict("index") if len(trend) else None
+    per_hour = {p: row["views_per_staff_hour"] for p, row in table.items()}
+    cost = {p: row["cost_per_1000_views"] for p, row in table.items()}
     return {
         "table": table,
-        "trend": trend.set_index("platform") if len(trend) else None,
-        "best_per_hour": (per_hour.idxmax(), per_hour.max()) if len(per_hour) else None,
-        "cheapest": (cost.idxmin(), cost.min()) if len(cost) else None,
+        "trend": trends,
+        "best_per_hour": _extreme(per_hour, max),
+        "cheapest": _extreme(cost, min),
     }
 
 
-def _reasons(platform: str, pull: pd.Series, scores: pd.Series, facts: dict, lang: str) -> str:
-    """The criteria that move the score most, against first, with the figures behind them."""
-    strongest = pull[pull.abs() > 0].abs().sort_values(ascending=False, kind="stable")
-    chosen = strongest.index[:REASONS]
-    if len(chosen) == 0:
+def _extreme(values: dict[str, float], pick) -> tuple[str, float] | None:
+    """The first platform holding the highest or lowest known value (`pick`: max or min)."""
+    known = {p: v for p, v in values.items() if v == v}
+    if not known:
+        return None
+    value = pick(known.values())
+    return next(p for p, v in known.items() if v == value), value
+
+
+def _reasons(platform: str, pull: np.ndarray, scores: np.ndarray, facts: dict, lang: str) -> str:
+    """The criteria that move the score most, against first, with the figures behind them
+    (`pull` and `scores` in CRITERIA's order)."""
+    moving = [n for n in range(len(CRITERIA)) if abs(pull[n]) > 0]
+    # Strongest first; of equal pulls, the criterion listed first.
+    chosen = sorted(moving, key=lambda n: -abs(pull[n]))[:REASONS]
+    if not chosen:
         return t("decision.reasons.none", lang)
-    against = [_reason(platform, c, scores[c], facts, lang) for c in chosen if pull[c] < 0]
-    for_ = [_reason(platform, c, scores[c], facts, lang) for c in chosen if pull[c] > 0]
+    against = [
+        _reason(platform, CRITERIA[n], scores[n], facts, lang) for n in chosen if pull[n] < 0
+    ]
+    for_ = [_reason(platform, CRITERIA[n], scores[n], facts, lang) for n in chosen if pull[n] > 0]
     separator = t("decision.reasons.separator", lang)
     parts = []
     if against:
@@ -414,7 +458,7 @@ def _reasons(platform: str, pull: pd.Series, scores: pd.Series, facts: dict, lan
 
 
 def _reason(platform: str, criterion: str, score: float, facts: dict, lang: str) -> str:
-    row = facts["table"].loc[platform]
+    row = facts["table"][platform]
     if criterion == "share_of_views":
         views = fmt_percent(row["share_of_views"], lang, decimals=0)
         if pd.notna(row.get("share_of_staff_hours")):
@@ -446,7 +490,7 @@ def _reason(platform: str, criterion: str, score: float, facts: dict, lang: str)
             platform=label(cheapest),
         )
     if criterion == "trend":
-        trend = facts["trend"].loc[platform]
+        trend = facts["trend"][platform]
         window = int(trend["window"])
         over = (
             t("decision.reason.trend_window_one", lang)
