@@ -10,6 +10,7 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -18,10 +19,11 @@ from canalyse.errors import CanalyseError
 from canalyse.filters import Filters
 from canalyse.formatting import fmt_int, fmt_money, fmt_percent, fmt_period
 from canalyse.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from canalyse.importing.fetch import NETWORKS, Progress, fetch_account
-from canalyse.importing.pipeline import ANY_NETWORK, FileReport, ImportAnswers, import_files
-from canalyse.platforms import label, normalise_platform
+from canalyse.platforms import FETCHABLE, label, normalise_platform
 from canalyse.store import workspaces
+
+if TYPE_CHECKING:
+    from canalyse.importing.pipeline import FileReport, ImportAnswers
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 logger = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="read an account's public posts and followers (Bluesky, Mastodon) and import them",
     )
-    fetching.add_argument("network", choices=NETWORKS, help="the network")
+    fetching.add_argument("network", choices=FETCHABLE, help="the network")
     fetching.add_argument(
         "handle", metavar="HANDLE", help="name.bsky.social (Bluesky) or @name@server (Mastodon)"
     )
@@ -246,6 +248,8 @@ def _fail(args, error: CanalyseError) -> int:
         )
         message = f"{message}\n{hint}"
     if args.json and args.command == "import":
+        from canalyse.importing.pipeline import FileReport
+
         reports = [FileReport(Path(name).name, "error", message) for name in args.files]
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2))
     elif args.json:
@@ -272,6 +276,9 @@ def _members(con, args) -> int:
 
 
 def _import(con, args) -> int:
+    # The importers load only for the commands that import: a report or a deck starts faster.
+    from canalyse.importing.pipeline import FileReport, import_files
+
     # Each file is read when its turn comes, from the disk (a big text file is never held in
     # memory): only whether it can be opened is checked first.
     readable: list[tuple[str, Path]] = []
@@ -303,6 +310,8 @@ def _import(con, args) -> int:
 
 
 def _fetch(writer, args) -> int:
+    from canalyse.importing.fetch import Progress, fetch_account
+
     def show(progress: Progress) -> None:
         print(progress.message(args.lang), file=sys.stderr)
 
@@ -362,6 +371,8 @@ def _answer_options(command: argparse.ArgumentParser) -> None:
 
 def _answers(args) -> ImportAnswers:
     """The answers given on the command line to the questions an import may ask."""
+    from canalyse.importing.pipeline import ANY_NETWORK, ImportAnswers
+
     if args.account:
         accounts = {ANY_NETWORK: args.account.strip()}
     elif args.separate_account:

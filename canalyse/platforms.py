@@ -40,6 +40,9 @@ PLATFORMS: dict[str, Platform] = {
 
 FALLBACK_COLOUR = "#B0B0B0"
 
+# The networks whose public posts Canalyse reads itself (`canalyse.importing.fetch`).
+FETCHABLE = ("bluesky", "mastodon")
+
 _ALIASES = {alias: p.id for p in PLATFORMS.values() for alias in p.aliases}
 
 

@@ -32,13 +32,13 @@ from canalyse.importing.layout import ParsedTable
 from canalyse.importing.layouts import by_id
 from canalyse.importing.pipeline import FileReport, ImportAnswers, content_hash, import_parsed
 from canalyse.metrics import METRIC_NAMES
-from canalyse.platforms import label
+from canalyse.platforms import FETCHABLE, label
 
 __all__ = ["NETWORKS", "FetchSettings", "Progress", "fetch_account", "read_account"]
 
 logger = logging.getLogger(__name__)
 
-NETWORKS = ("bluesky", "mastodon")
+NETWORKS = FETCHABLE
 _READERS = {"bluesky": bluesky.read, "mastodon": mastodon.read}
 # The layout ids of fetched tables (their labels are `layout.<id>` in the catalog).
 POSTS_LAYOUT = {"bluesky": "bluesky_api_posts", "mastodon": "mastodon_api_posts"}
