@@ -118,6 +118,25 @@ def test_the_console_script_runs_with_the_environment_variable(tmp_path):
     assert (tmp_path / "env.duckdb").exists()
 
 
+def test_a_report_loads_no_importer(tmp_path):
+    # A report or a deck starts faster without the layouts, the streaming reader and the network
+    # clients, which only `import` and `fetch` need.
+    probe = (
+        "import sys; from canalyse.cli import main; code = main(sys.argv[1:]); "
+        "print(sorted(m for m in sys.modules if m.startswith('canalyse.importing.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "report", "--json", "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "pipeline" not in loaded and "fetch" not in loaded and "layouts" not in loaded, loaded
+
+
 def test_report_json_gives_cost_per_view_and_views_per_staff_hour_for_a_year(capsys, db_path):
     year = str(FIXTURES / "roi" / "annee_2025_mensuel.csv")
     run_cli(capsys, "import", year, "--db", str(db_path))
