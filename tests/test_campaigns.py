@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from canalyse import queries
 from canalyse.analysis import roi
 from canalyse.analysis.campaigns import (
     add_campaign_range,
@@ -372,3 +373,29 @@ def test_the_compared_files_are_listed_campaign_by_campaign_each_once(con):
     assert used["file_name"].tolist() == ["janvier.csv", "juillet.csv"]
     used, start, end = comparison_sources(con, Filters(platforms=("facebook",)), ["Été", "Hiver"])
     assert used.empty and start is None and end is None
+
+
+def _a_year_of_days(con) -> None:
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D")
+    lines = ["Date;Réseau;Vues"]
+    lines += [f"{day:%d/%m/%Y};Facebook;100" for day in days]
+    lines += [f"{day:%d/%m/%Y};X;10" for day in days]
+    assert import_file(con, "jours.csv", "\n".join(lines).encode()).status == "imported"
+
+
+def test_every_query_reads_a_saved_range_of_hundreds_of_days(prepared):
+    # DuckDB 2.0 sizes a sorted sum from the statistics it guesses for a filter comparing dates
+    # with a saved range (a subquery): summed over more than 127 rows, the count of rows no longer
+    # fitted and the query failed (« Conversion Error … INT8 ») on every page filtered by the
+    # range. The store turns that optimisation off.
+    con = prepared("a_year_of_days", _a_year_of_days)
+    add_campaign_range(con, "Année 2025", date(2025, 1, 1), date(2025, 12, 31))
+    params = {**Filters(campaign="Année 2025").params(), "hourly_cost": 40.0}
+    for name in queries.available():
+        wanted = queries.parameters(name)
+        if "campaign" in wanted:
+            extra = {"granularity": "month"} if "granularity" in wanted else {}
+            queries.run(con, name, **{k: v for k, v in params.items() if k in wanted}, **extra)
+    totals = queries.run(con, "platform_totals", **Filters(campaign="Année 2025").params())
+    assert _row(totals, platform="facebook")[["rows", "views"]].tolist() == [365, 36_500]
+    assert _row(totals, platform="x")[["rows", "views"]].tolist() == [365, 3_650]

@@ -254,12 +254,15 @@ def reading_a_file(
     default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     if memory is not None:
         con.execute(f"SET memory_limit = '{int(memory)}B'")
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    optimizers = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    # `SET` and `RESET` act on the whole database: the ones the connection turned off stay off.
+    reading = ",".join(filter(None, [optimizers, "build_side_probe_side"]))
+    con.execute("SET disabled_optimizers = ?", [reading])
     try:
         yield
     finally:
         try:
-            con.execute("RESET disabled_optimizers")
+            con.execute("SET disabled_optimizers = ?", [optimizers])
             if previous == default:
                 con.execute("RESET memory_limit")
             else:
