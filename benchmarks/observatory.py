@@ -216,7 +216,7 @@ def build_workspace(path: Path, facts: int) -> dict:
 
 def time_queries(path: Path) -> list[tuple[str, float, float]]:
     """Per query file: seconds with default filters and with one network over one quarter."""
-    con = duckdb.connect(str(path), read_only=True, config=store.CONFIG)
+    con = duckdb.connect(str(path), read_only=True)
     floor = _timed(
         lambda: con.execute("SELECT platform, sum(views) FROM facts GROUP BY platform").fetchall(),
         repeat=3,

@@ -385,9 +385,9 @@ def _a_year_of_days(con) -> None:
 
 def test_every_query_reads_a_saved_range_of_hundreds_of_days(prepared):
     # DuckDB 2.0 sizes a sorted sum from the statistics it guesses for a filter comparing dates
-    # with a saved range (a subquery): summed over more than 127 rows, the count of rows no longer
-    # fitted and the query failed (« Conversion Error … INT8 ») on every page filtered by the
-    # range. The store turns that optimisation off.
+    # with a subquery's value (a saved range's first and last day): summed over more than 127
+    # rows, the count of rows no longer fitted and the query failed (« Conversion Error … INT8 »)
+    # on the pages filtered by the range. The filter now compares them inside EXISTS.
     con = prepared("a_year_of_days", _a_year_of_days)
     add_campaign_range(con, "Année 2025", date(2025, 1, 1), date(2025, 12, 31))
     params = {**Filters(campaign="Année 2025").params(), "hourly_cost": 40.0}

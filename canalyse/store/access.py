@@ -45,17 +45,8 @@ from canalyse.store.schema import (
 )
 from canalyse.store.transaction import after_each_commit, data_version, transaction
 
-# DuckDB 2.0 narrows a sorted sum to the smallest integer type the statistics it guesses allow;
-# under a filter comparing dates with a subquery (a saved campaign range) it guesses too small,
-# and a count of more than 127 rows fails with « Conversion Error … INT8 ». Every connection
-# Canalyse opens goes without that optimisation (tests/test_campaigns.py shows the failure).
-DISABLED_OPTIMIZERS = "compressed_materialization"
 # Nothing leaves the machine: DuckDB must never download an extension on its own.
-CONFIG = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "disabled_optimizers": DISABLED_OPTIMIZERS,
-}
+CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 # DuckDB's file starts with three 4 KiB headers; its magic word sits at byte 8 of the first.
 _HEADER_BYTES = 3 * 4096
 _MAGIC = b"DUCK"

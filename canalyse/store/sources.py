@@ -254,15 +254,12 @@ def reading_a_file(
     default = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     if memory is not None:
         con.execute(f"SET memory_limit = '{int(memory)}B'")
-    optimizers = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
-    # `SET` and `RESET` act on the whole database: the ones the connection turned off stay off.
-    reading = ",".join(filter(None, [optimizers, "build_side_probe_side"]))
-    con.execute("SET disabled_optimizers = ?", [reading])
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     try:
         yield
     finally:
         try:
-            con.execute("SET disabled_optimizers = ?", [optimizers])
+            con.execute("RESET disabled_optimizers")
             if previous == default:
                 con.execute("RESET memory_limit")
             else:
