@@ -120,60 +120,138 @@ def serve(
         log.close()
 
 
-# Counts the app's finished script runs in the page: `data-test-script-state` on `stApp` goes
-# initial → running → notRunning on each run (and through notRunning between a run and the one
-# it asks for with st.rerun). Set up again on every document, so a load or reload starts at 0.
-_RUN_COUNTER = """(() => {
-    const runs = window.__canalyse_runs = {finished: 0, changed: performance.now()};
-    new MutationObserver(records => {
-        for (const record of records) {
-            const state = record.target.getAttribute('data-test-script-state');
-            if (state === record.oldValue) continue;
-            runs.changed = performance.now();
-            if (state === 'notRunning') runs.finished += 1;
-        }
-    }).observe(document, {
-        subtree: true, attributes: true, attributeOldValue: true,
-        attributeFilter: ['data-test-script-state'],
-    });
-})()"""
+# The app's script runs, counted from what the server sends over the page's websocket: each run
+# starts with a `new_session` message and ends with `script_finished`. (Watching the page's
+# `data-test-script-state` attribute instead misses runs: when a run's start and end reach the
+# browser together, the page is drawn once and the attribute never leaves « notRunning ».)
+QUIET = 0.15  # seconds without a new run after the last one ends: a rerun it asked for has begun
 
-# The last run is over (none since for QUIET ms: a rerun it asked for would have begun) and the
-# page is drawn: no running indicator, no placeholder, something in the main area.
-QUIET_MS = 150
-_SETTLED = """([after, quiet]) => {
-    const runs = window.__canalyse_runs;
+
+class _Runs:
+    """The script runs of a tab's current document (a load or reload starts again from 0)."""
+
+    def __init__(self) -> None:
+        self.socket: object | None = None
+        self.finished = 0
+        self.running = False
+        self.changed = time.monotonic()
+
+    def restart(self, socket: object | None = None) -> None:
+        self.socket, self.finished, self.running = socket, 0, False
+        self.changed = time.monotonic()
+
+    def received(self, socket: object, payload: bytes | str) -> None:
+        if socket is not self.socket or isinstance(payload, str):
+            return
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        message = ForwardMsg()
+        message.ParseFromString(payload)
+        kind = message.WhichOneof("type")
+        if kind == "new_session":
+            self.running, self.changed = True, time.monotonic()
+        elif kind == "script_finished":
+            self.running, self.changed = False, time.monotonic()
+            if message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                self.finished += 1
+
+    def closed(self, socket: object) -> None:
+        if socket is self.socket:
+            self.socket = None
+
+
+_WATCHED: dict[object, _Runs] = {}
+
+
+def watch(page) -> _Runs:
+    """Count `page`'s script runs from now on (once per tab)."""
+    if page in _WATCHED:
+        return _WATCHED[page]
+    found = _WATCHED[page] = _Runs()
+
+    def opened(socket) -> None:
+        if "/_stcore/stream" not in socket.url:
+            return
+        found.restart(socket)
+        socket.on("framereceived", lambda payload: found.received(socket, payload))
+        socket.on("close", lambda _: found.closed(socket))
+
+    page.on("websocket", opened)
+    page.on("close", lambda _: _WATCHED.pop(page, None))
+    return found
+
+
+# The page is drawn: no running indicator, no placeholder, nothing left over from the run before,
+# something in the main area.
+_DRAWN = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
-    return !!runs && !!app && !!main
-        && runs.finished > after
+    return !!app && !!main
         && app.getAttribute('data-test-script-state') === 'notRunning'
-        && performance.now() - runs.changed >= quiet
         && !document.querySelector('[data-testid="stStatusWidget"]')
         && !document.querySelector('[data-testid="stSkeleton"]')
+        && !main.querySelector('[data-stale="true"]')
         && main.querySelectorAll('[data-testid="stElementContainer"]').length > 0;
 }"""
 
 
 def new_tab(browser, height: int = 1100):
-    """A new browser profile (its own cookies, storage and session) with one tab that counts the
-    app's runs, at a slide-friendly size."""
+    """A new browser profile (its own cookies, storage and session) with one tab, at a
+    slide-friendly size. Every tab opened in it counts the app's runs."""
     context = browser.new_context(viewport={"width": 1440, "height": height}, locale="fr-FR")
-    context.add_init_script(_RUN_COUNTER)
+    context.on("page", watch)
     tab = context.new_page()
+    watch(tab)
     tab.set_default_timeout(30_000)
     return tab
 
 
 def runs(page) -> int:
     """How many script runs of this document have finished."""
-    return page.evaluate("() => window.__canalyse_runs ? window.__canalyse_runs.finished : 0")
+    return watch(page).finished
 
 
 def settle(page, after: int = -1) -> None:
     """Wait until a script run finished after the `after`-th one (any, by default: the page's
     current run, if one is going) and the page is drawn."""
-    page.wait_for_function(_SETTLED, arg=[after, QUIET_MS], timeout=60_000, polling=50)
+    counted = watch(page)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if (
+            counted.socket is not None
+            and counted.finished > after
+            and not counted.running
+            and time.monotonic() - counted.changed >= QUIET
+            and page.evaluate(_DRAWN)
+        ):
+            return
+        page.wait_for_timeout(25)  # lets Playwright deliver the websocket's messages
+    # Say which part of the wait never came true, with a picture of the page as it stood.
+    state = page.evaluate(_STATE)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "unsettled.png"))
+    raise AssertionError(
+        f"page never settled after run {after}: {counted.finished} finished, "
+        f"running: {counted.running}, connected: {counted.socket is not None}, "
+        f"last change {time.monotonic() - counted.changed:.1f} s ago; page: {state}"
+    )
+
+
+_STATE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+    const found = testid => document.querySelector(`[data-testid="${testid}"]`);
+    return {
+        url: location.href,
+        script_state: app ? app.getAttribute('data-test-script-state') : null,
+        status_widget: (found('stStatusWidget') || {}).innerText,
+        skeleton: !!found('stSkeleton'),
+        stale: main ? main.querySelectorAll('[data-stale="true"]').length : null,
+        elements: main ? main.querySelectorAll('[data-testid="stElementContainer"]').length : null,
+        exception: (found('stException') || {}).innerText,
+        connection: (found('stConnectionStatus') || {}).innerText,
+    };
+}"""
 
 
 @contextmanager
@@ -187,11 +265,13 @@ def rerun(page) -> Iterator[None]:
 
 def open_page(page, url: str) -> None:
     """Load `url` and wait for its first run to finish."""
+    watch(page).restart()  # messages still arriving for the document left are not counted
     page.goto(url)
     settle(page, 0)
 
 
 def reload(page) -> None:
+    watch(page).restart()
     page.reload()
     settle(page, 0)
 
