@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -384,19 +383,11 @@ def _a_year_of_days(con) -> None:
     assert import_file(con, "jours.csv", "\n".join(lines).encode()).status == "imported"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=duckdb.ConversionException,
-    reason="known bug, not fixed yet: DuckDB 2.0 mis-sizes a sorted sum under the saved-range filter",
-)
 def test_every_query_reads_a_saved_range_of_hundreds_of_days(prepared):
     # DuckDB 2.0 sizes a sorted sum from the statistics it guesses for a filter comparing dates
     # with a subquery's value (a saved range's first and last day): summed over more than 127
-    # rows, the count of rows no longer fits and the query fails (« Conversion Error … INT8 »):
-    # the Overview and the Presentation crash when filtered by such a range. Two fixes (matching
-    # the range inside EXISTS; DuckDB's compressed_materialization turned off) each made the
-    # browser tests time out when run side by side, for reasons not found yet: not kept. When
-    # this passes, remove the mark.
+    # rows, the count of rows no longer fitted and the query failed (« Conversion Error … INT8 »)
+    # on the pages filtered by the range. The filter now compares them inside EXISTS.
     con = prepared("a_year_of_days", _a_year_of_days)
     add_campaign_range(con, "Année 2025", date(2025, 1, 1), date(2025, 12, 31))
     params = {**Filters(campaign="Année 2025").params(), "hourly_cost": 40.0}

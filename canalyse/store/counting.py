@@ -105,9 +105,11 @@ _FILTER = """
         OR (p_campaign = '' AND f.campaign = '' AND NOT EXISTS (
                 SELECT 1 FROM campaign_ranges AS r
                 WHERE f.period_start >= r.range_start AND f.period_end <= r.range_end))
-        OR (p_campaign <> '' AND (f.campaign = p_campaign OR (
-                f.period_start >= (SELECT min(range_start) FROM campaign_ranges WHERE name = p_campaign)
-                AND f.period_end <= (SELECT max(range_end) FROM campaign_ranges WHERE name = p_campaign)))))
+        OR (p_campaign <> '' AND (f.campaign = p_campaign OR EXISTS (
+                SELECT 1
+                FROM (SELECT min(range_start) AS s, max(range_end) AS e
+                      FROM campaign_ranges WHERE name = p_campaign) AS r
+                WHERE f.period_start >= r.s AND f.period_end <= r.e))))
 """
 
 
@@ -136,9 +138,11 @@ WHERE (p_start IS NULL OR f.period_end >= p_start)
   AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
   AND (p_campaign IS NULL
         OR (p_campaign = '' AND f.campaign = '')
-        OR (p_campaign <> '' AND (f.campaign = p_campaign OR (
-                f.period_end >= (SELECT min(range_start) FROM campaign_ranges WHERE name = p_campaign)
-                AND f.period_start <= (SELECT max(range_end) FROM campaign_ranges WHERE name = p_campaign)))));
+        OR (p_campaign <> '' AND (f.campaign = p_campaign OR EXISTS (
+                SELECT 1
+                FROM (SELECT min(range_start) AS s, max(range_end) AS e
+                      FROM campaign_ranges WHERE name = p_campaign) AS r
+                WHERE f.period_end >= r.s AND f.period_start <= r.e))));
 
 -- Per platform, every metric over the selection: flows are summed; a level (followers) is each
 -- account's latest known value, added up over the platform's accounts.
