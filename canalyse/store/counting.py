@@ -96,21 +96,52 @@ def metric_columns_ddl(indent: str = "    ") -> str:
 # A NULL parameter means "no filter". A dated figure counts when it lies entirely inside the
 # period; an undated summary only when no period is asked for. A campaign is the figures' tag or
 # a saved date range; '' asks for the figures of no campaign.
-_FILTER = """
-    (p_start IS NULL OR f.period_start >= p_start)
-    AND (p_end IS NULL OR f.period_end <= p_end)
-    AND (p_platforms IS NULL OR list_contains(p_platforms, f.platform))
-    AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
-    AND (p_campaign IS NULL
-        OR (p_campaign = '' AND f.campaign = '' AND NOT EXISTS (
-                SELECT 1 FROM campaign_ranges AS r
-                WHERE f.period_start >= r.range_start AND f.period_end <= r.range_end))
-        OR (p_campaign <> '' AND (f.campaign = p_campaign OR EXISTS (
-                SELECT 1
-                FROM (SELECT min(range_start) AS s, max(range_end) AS e
-                      FROM campaign_ranges WHERE name = p_campaign) AS r
-                WHERE f.period_start >= r.s AND f.period_end <= r.e))))
-"""
+#
+# One branch per kind of campaign choice, joined by UNION ALL: the choice is a constant of the
+# query, so DuckDB drops the two branches it rules out before running it, and the subqueries over
+# the saved ranges cost nothing when no campaign is chosen (a filtered sum at 10M figures: 49 →
+# 17 ms). Written as one OR, they were planned and joined to every figure all the same.
+# A saved range is matched inside EXISTS: compared with two scalar subqueries' values, DuckDB 2.0
+# narrowed a sorted sum from the statistics it guessed and failed past 127 rows (« INT8 »).
+_DATES = """(p_start IS NULL OR f.period_start >= p_start)
+    AND (p_end IS NULL OR f.period_end <= p_end)"""
+# A figure's sources are shown when their dates meet the period (rather than lie inside it).
+_DATES_MET = """(p_start IS NULL OR f.period_end >= p_start)
+    AND (p_end IS NULL OR f.period_start <= p_end)
+    AND (f.period_start IS NOT NULL OR (p_start IS NULL AND p_end IS NULL))"""
+_WHO = """(p_platforms IS NULL OR list_contains(p_platforms, f.platform))
+    AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))"""
+_NO_CAMPAIGN = """f.campaign = '' AND NOT EXISTS (
+        SELECT 1 FROM campaign_ranges AS r
+        WHERE f.period_start >= r.range_start AND f.period_end <= r.range_end)"""
+_NAMED_CAMPAIGN = """(f.campaign = p_campaign OR EXISTS (
+        SELECT 1
+        FROM (SELECT min(range_start) AS s, max(range_end) AS e
+              FROM campaign_ranges WHERE name = p_campaign) AS r
+        WHERE f.period_start >= r.s AND f.period_end <= r.e))"""
+# A source is listed for a campaign when its dates meet the range.
+_NAMED_CAMPAIGN_MET = """(f.campaign = p_campaign OR EXISTS (
+        SELECT 1
+        FROM (SELECT min(range_start) AS s, max(range_end) AS e
+              FROM campaign_ranges WHERE name = p_campaign) AS r
+        WHERE f.period_end >= r.s AND f.period_start <= r.e))"""
+
+
+def _filtered(
+    table: str, dates: str = _DATES, no_campaign: str = _NO_CAMPAIGN, named: str = _NAMED_CAMPAIGN
+) -> str:
+    """The rows of `table` (as f) that the macro's filter parameters select."""
+    shared = f"{dates}\n    AND {_WHO}"
+    return f"""SELECT * FROM {table} AS f
+WHERE p_campaign IS NULL AND {shared}
+UNION ALL
+SELECT * FROM {table} AS f
+WHERE p_campaign = '' AND {shared}
+    AND {no_campaign}
+UNION ALL
+SELECT * FROM {table} AS f
+WHERE p_campaign <> '' AND {shared}
+    AND {named}"""
 
 
 def macros_sql() -> str:
@@ -124,25 +155,13 @@ def macros_sql() -> str:
 {keys.FACT_KEY_MACRO}
 
 CREATE OR REPLACE MACRO filtered_figures(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
-SELECT * FROM figures AS f WHERE {_FILTER};
+{_filtered("figures")};
 
 CREATE OR REPLACE MACRO filtered_set_aside(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
-SELECT * FROM figures_set_aside AS f WHERE {_FILTER};
+{_filtered("figures_set_aside")};
 
 CREATE OR REPLACE MACRO filtered_sources(p_start, p_end, p_platforms, p_campaign, p_accounts) AS TABLE
-SELECT * FROM figure_sources AS f
-WHERE (p_start IS NULL OR f.period_end >= p_start)
-  AND (p_end IS NULL OR f.period_start <= p_end)
-  AND (f.period_start IS NOT NULL OR (p_start IS NULL AND p_end IS NULL))
-  AND (p_platforms IS NULL OR list_contains(p_platforms, f.platform))
-  AND (p_accounts IS NULL OR list_contains(p_accounts, f.account))
-  AND (p_campaign IS NULL
-        OR (p_campaign = '' AND f.campaign = '')
-        OR (p_campaign <> '' AND (f.campaign = p_campaign OR EXISTS (
-                SELECT 1
-                FROM (SELECT min(range_start) AS s, max(range_end) AS e
-                      FROM campaign_ranges WHERE name = p_campaign) AS r
-                WHERE f.period_end >= r.s AND f.period_start <= r.e))));
+{_filtered("figure_sources", _DATES_MET, "f.campaign = ''", _NAMED_CAMPAIGN_MET)};
 
 -- Per platform, every metric over the selection: flows are summed; a level (followers) is each
 -- account's latest known value, added up over the platform's accounts.
