@@ -114,17 +114,21 @@ _WHO = """(p_platforms IS NULL OR list_contains(p_platforms, f.platform))
 _NO_CAMPAIGN = """f.campaign = '' AND NOT EXISTS (
         SELECT 1 FROM campaign_ranges AS r
         WHERE f.period_start >= r.range_start AND f.period_end <= r.range_end)"""
-_NAMED_CAMPAIGN = """(f.campaign = p_campaign OR EXISTS (
+
+
+def _named_campaign(inside: str) -> str:
+    """Figures tagged with the campaign, or whose dates meet `inside` against its saved range
+    (r.s: the range's first day, r.e: its last)."""
+    return f"""(f.campaign = p_campaign OR EXISTS (
         SELECT 1
         FROM (SELECT min(range_start) AS s, max(range_end) AS e
               FROM campaign_ranges WHERE name = p_campaign) AS r
-        WHERE f.period_start >= r.s AND f.period_end <= r.e))"""
+        WHERE {inside}))"""
+
+
+_NAMED_CAMPAIGN = _named_campaign("f.period_start >= r.s AND f.period_end <= r.e")
 # A source is listed for a campaign when its dates meet the range.
-_NAMED_CAMPAIGN_MET = """(f.campaign = p_campaign OR EXISTS (
-        SELECT 1
-        FROM (SELECT min(range_start) AS s, max(range_end) AS e
-              FROM campaign_ranges WHERE name = p_campaign) AS r
-        WHERE f.period_end >= r.s AND f.period_start <= r.e))"""
+_NAMED_CAMPAIGN_MET = _named_campaign("f.period_end >= r.s AND f.period_start <= r.e")
 
 
 def _filtered(
