@@ -164,22 +164,56 @@ def test_once_a_writer_of_the_app_waits_new_readers_wait_behind_it(db_path):
             order.append("written")
             assert import_file(con, MONTHLY.name, MONTHLY.read_bytes()).status == "imported"
 
+    def read() -> None:
+        later = store.attach_reader(db_path)
+        order.append("read")
+        try:
+            assert len(store.list_sources(later.cursor())) == 2
+        finally:
+            later.close()
+
     writer = threading.Thread(target=write)
     writer.start()
     time.sleep(0.5)  # the writer now waits for `first`
     closer = threading.Timer(1.0, first.close)
     closer.start()
-    # A page run starting now does not join `first` (and hold the writer off longer): it reads
-    # after the write.
-    later = store.attach_reader(db_path)
-    order.append("read")
-    try:
-        assert len(store.list_sources(later.cursor())) == 2
-    finally:
-        later.close()
-    writer.join()
-    closer.join()
+    # A page run starting now (another session's thread) does not join `first` (and hold the
+    # writer off longer): it reads after the write.
+    reader = threading.Thread(target=read)
+    reader.start()
+    for thread in (reader, writer, closer):
+        thread.join()
     assert order == ["written", "read"]
+
+
+def test_a_run_already_reading_reads_again_at_once_while_a_writer_of_the_app_waits(db_path):
+    # A page run holds its reader, then checks the workspace with another one while a second
+    # page's import waits for the first reader: the check must not wait behind that import (it
+    # would wait for the run's own reader, and both would wait until the import gave up).
+    _write(db_path, DAILY)
+    first = store.attach_reader(db_path)
+    outcome: list[object] = []
+
+    def write() -> None:
+        try:
+            with store.writing(db_path, actor="agent@ville.fr", program="canalyse app", wait=5):
+                outcome.append(time.monotonic())
+        except store.WorkspaceBusy as exc:
+            outcome.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.5)  # the writer now waits for `first`
+    started = time.monotonic()
+    again = store.attach_reader(db_path, wait=3)
+    assert time.monotonic() - started < 1
+    assert store.list_sources(again.cursor())["file_name"].tolist() == ["daily_en.csv"]
+    again.close()
+    closed = time.monotonic()
+    first.close()
+    writer.join()
+    assert len(outcome) == 1 and isinstance(outcome[0], float), outcome
+    assert outcome[0] >= closed
 
 
 def test_a_page_reading_outside_a_run_gets_a_reader_that_lets_writers_in_once_dropped(db_path):

@@ -291,8 +291,14 @@ def test_two_imports_from_two_pages_at_once_both_land(page, second_tab, local, l
         tab.locator('[data-testid="stFileChip"]').first.wait_for()
     first.get_by_role("button", name="Importer", exact=True).click()
     second.get_by_role("button", name="Importer", exact=True).click()
-    for tab, file in ((first, DAILY), (second, MONTHLY)):
-        tab.get_by_text(f"« {file.name} » importé").wait_for(timeout=60_000)
+    for n, (tab, file) in enumerate(((first, DAILY), (second, MONTHLY))):
+        # The import's message, or the refusal of a writer that waited too long (20 s here).
+        done = tab.get_by_text(f"« {file.name} » importé")
+        done.or_(tab.locator('[data-testid="stAlertContentError"]')).first.wait_for(timeout=60_000)
+        if not done.is_visible():
+            save(tab, f"two_imports_tab{n}.png")
+            alerts = tab.locator('[data-testid="stAlert"]').all_inner_texts()
+            raise AssertionError(f"tab {n} never said « {file.name} » importé; alerts: {alerts}")
     with store.reading(local_db) as con:
         names = sorted(store.list_sources(con)["file_name"])
     assert names == ["bilan_cp1252.csv", "daily_en.csv", "mensuel_bom.csv"]

@@ -357,7 +357,10 @@ def _check_reader(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 # share one attachment, detached when the last one closes. DuckDB still refuses to open for
 # writing a file this process has attached (and other processes meet the file's lock, as before);
 # the gate below makes the turns fair: once a writer of this process waits, new readers wait
-# behind it, or overlapping page runs could keep the file attached for good.
+# behind it, or overlapping page runs could keep the file attached for good. A thread that
+# already reads the file is let in at once: it would otherwise wait for the writer, who waits for
+# its first reader to close (a page run reading, then checking the workspace, while another
+# page's import waits: the import gave up after its wait).
 
 _HOST: duckdb.DuckDBPyConnection | None = None
 _GATE = threading.Condition()
@@ -365,6 +368,7 @@ _ATTACHED: dict[str, tuple[str, int]] = {}  # file -> (name in the host, readers
 _WRITING: set[str] = set()
 _WAITING: dict[str, int] = {}  # file -> writers of this process waiting for the readers to leave
 _NAMES: dict[str, str] = {}
+_HELD: dict[str, dict[int, int]] = {}  # file -> thread -> readers it opened, not yet closed
 
 
 class Reader:
@@ -374,6 +378,7 @@ class Reader:
 
     def __init__(self, key: str, name: str) -> None:
         self._key, self._name = key, name
+        self._thread = threading.get_ident()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
         self._closed = False
 
@@ -389,7 +394,7 @@ class Reader:
         self._closed = True
         for con in self._cursors:
             con.close()
-        _leave(self._key)
+        _leave(self._key, self._thread)
 
     def __del__(self) -> None:
         # A reader nobody closed (dropped by an error) must not keep writers out for good.
@@ -399,8 +404,12 @@ class Reader:
             pass
 
 
-def _leave(key: str) -> None:
+def _leave(key: str, thread: int) -> None:
     with _GATE:
+        held = _HELD[key]
+        held[thread] -= 1
+        if not held[thread]:
+            del held[thread]
         name, readers = _ATTACHED[key]
         if readers > 1:
             _ATTACHED[key] = (name, readers - 1)
@@ -445,21 +454,27 @@ def attach_reader(path: str | os.PathLike, *, wait: float | None = None) -> Read
     check_header(path)
     deadline = time.monotonic() + (read_wait() if wait is None else wait)
     key = str(path.resolve())
+    thread = threading.get_ident()
     with _GATE:
-        # A writer of this process, working or waiting, goes first.
-        free = _GATE.wait_for(
+        # A writer of this process, working or waiting, goes first, unless this thread already
+        # reads the file (the writer waits for that reader: waiting for the writer would block
+        # both until the wait ran out).
+        free = _HELD.get(key, {}).get(thread) or _GATE.wait_for(
             lambda: key not in _WRITING and not _WAITING.get(key),
             timeout=max(0.0, deadline - time.monotonic()),
         )
         if not free:
             raise _busy(path)
+        held = _HELD.setdefault(key, {})
         if key in _ATTACHED:
             name, readers = _ATTACHED[key]
             _ATTACHED[key] = (name, readers + 1)
+            held[thread] = held.get(thread, 0) + 1
             return Reader(key, name)
         name = _NAMES.setdefault(key, f"workspace_{len(_NAMES)}")
         _attach(path, name, deadline)
         _ATTACHED[key] = (name, 1)
+        held[thread] = held.get(thread, 0) + 1
     reader = Reader(key, name)
     try:
         _check_reader(reader.cursor(), path)
