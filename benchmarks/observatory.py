@@ -1,7 +1,7 @@
 """Benchmark at observatory scale: imports, every query file, every page, the report and the deck.
 
     uv run python benchmarks/observatory.py [--facts 1000000 10000000] [--import-rows 1000000 3000000]
-                                            [--skip-pages] [--skip-browser] [--markdown]
+                                            [--skip-pages] [--skip-browser] [--keep DIR]
 
 `--facts` with no size skips the workspaces (imports only); `--import-rows` with none skips imports.
 
