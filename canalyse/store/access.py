@@ -25,6 +25,7 @@ import shutil
 import socket
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -368,7 +369,7 @@ _ATTACHED: dict[str, tuple[str, int]] = {}  # file -> (name in the host, readers
 _WRITING: set[str] = set()
 _WAITING: dict[str, int] = {}  # file -> writers of this process waiting for the readers to leave
 _NAMES: dict[str, str] = {}
-_HELD: dict[str, dict[int, int]] = {}  # file -> thread -> readers it opened, not yet closed
+_HELD: Counter[tuple[str, int]] = Counter()  # (file, thread) -> readers it opened, not yet closed
 
 
 class Reader:
@@ -406,10 +407,9 @@ class Reader:
 
 def _leave(key: str, thread: int) -> None:
     with _GATE:
-        held = _HELD[key]
-        held[thread] -= 1
-        if not held[thread]:
-            del held[thread]
+        _HELD[key, thread] -= 1
+        if not _HELD[key, thread]:
+            del _HELD[key, thread]
         name, readers = _ATTACHED[key]
         if readers > 1:
             _ATTACHED[key] = (name, readers - 1)
@@ -459,22 +459,21 @@ def attach_reader(path: str | os.PathLike, *, wait: float | None = None) -> Read
         # A writer of this process, working or waiting, goes first, unless this thread already
         # reads the file (the writer waits for that reader: waiting for the writer would block
         # both until the wait ran out).
-        free = _HELD.get(key, {}).get(thread) or _GATE.wait_for(
+        free = _HELD[key, thread] > 0 or _GATE.wait_for(
             lambda: key not in _WRITING and not _WAITING.get(key),
             timeout=max(0.0, deadline - time.monotonic()),
         )
         if not free:
             raise _busy(path)
-        held = _HELD.setdefault(key, {})
         if key in _ATTACHED:
             name, readers = _ATTACHED[key]
             _ATTACHED[key] = (name, readers + 1)
-            held[thread] = held.get(thread, 0) + 1
+            _HELD[key, thread] += 1
             return Reader(key, name)
         name = _NAMES.setdefault(key, f"workspace_{len(_NAMES)}")
         _attach(path, name, deadline)
         _ATTACHED[key] = (name, 1)
-        held[thread] = held.get(thread, 0) + 1
+        _HELD[key, thread] += 1
     reader = Reader(key, name)
     try:
         _check_reader(reader.cursor(), path)
