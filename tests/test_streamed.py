@@ -386,6 +386,49 @@ def test_a_big_file_on_disk_is_cleaned_from_the_disk_and_imports_as_its_bytes_do
     assert content_hash(path) == content_hash(data)
 
 
+@pytest.mark.parametrize(
+    ("shape", "copied"),
+    [
+        ("utf-8", False),
+        ("utf-8, lines ending in \\r\\n", True),
+        ("utf-8 with a byte order mark", True),
+        ("utf-8 with a stray NUL", True),
+        ("cp1252", True),
+    ],
+)
+def test_a_clean_big_file_on_disk_is_read_where_it_lies_any_other_through_a_clean_copy(
+    tmp_path, monkeypatch, workspace_template, shape, copied
+):
+    text = EDGE_CASES["french numbers"]
+    data = {
+        "utf-8": text.encode(),
+        "utf-8, lines ending in \\r\\n": text.replace("\n", "\r\n").encode(),
+        "utf-8 with a byte order mark": text.encode("utf-8-sig"),
+        "utf-8 with a stray NUL": text.replace(",a,", ",a\x00,").encode(),
+        "cp1252": text.replace("\u202f", " ")
+        .replace("\u2212", "-")
+        .replace(",b,", ",été,")
+        .encode("cp1252"),
+    }[shape]
+    path = tmp_path / "rennes_account_analytics_content_2025.csv"
+    path.write_bytes(data)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, workspace_template)
+    copies = []
+    write_clean_text = files._write_clean_text
+
+    def counted(display_name, source, target):
+        copies.append(target)
+        return write_clean_text(display_name, source, target)
+
+    monkeypatch.setattr(files, "_write_clean_text", counted)
+    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, workspace_template)
+    assert from_path == from_bytes
+    assert from_path[0]["status"] == "imported"
+    assert len(copies) == int(copied)
+    assert path.read_bytes() == data
+
+
 def test_a_big_markup_file_on_disk_is_refused_as_its_bytes_are_and_cleaned_once(
     tmp_path, monkeypatch, workspace_template
 ):
@@ -406,3 +449,4 @@ def test_a_big_markup_file_on_disk_is_refused_as_its_bytes_are_and_cleaned_once(
     assert from_path == from_bytes
     assert from_path[0]["status"] == "error"
     assert cleaned == [path.name]
+    assert path.read_bytes() == data  # read where it lay, and left there

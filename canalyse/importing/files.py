@@ -402,17 +402,23 @@ def _stream_text(
 
     The text is decoded as `_decode` does (a byte order mark, UTF-8, UTF-16 without mark, else
     cp1252) and cleaned as `_parse_text` does (NUL dropped, line ends made "\n"), chunk by
-    chunk, so that the file is never held in memory whole. None when the file is not a table
-    of text (markup): it is then read in memory, as any small file.
+    chunk, so that the file is never held in memory whole; a file on disk that needs none of it
+    is read where it lies (`_clean_as_it_lies`). None when the file is not a table of text
+    (markup): it is then read in memory, as any small file.
     """
-    path = workdir / f"table-{number}.csv"
-    size = _write_clean_text(display_name, source, path)
+    lying = _clean_as_it_lies(display_name, source)
+    if lying is not None:
+        path, size = lying
+    else:
+        path = workdir / f"table-{number}.csv"
+        size = _write_clean_text(display_name, source, path)
     with path.open("rb") as written:
         start = written.read(_HEAD_BYTES)
     cut = start.rfind(b"\n") + 1 if len(start) < size else len(start)
     text = start[: cut or len(start)].decode("utf-8", errors="replace")
     if _MARKUP_START.match(text[:1000]) or _is_blank(text):
-        path.unlink()
+        if lying is None:
+            path.unlink()
         return None
     if PurePosixPath(file_name).suffix.lower() in WORKBOOK_EXTENSIONS:
         raise ImportRefused(
@@ -448,6 +454,38 @@ def _stream_text(
         table = TextFile(path, separator, columns, skip, size, held)
         return RawTable(display_name, text=table, head=cells)
     return RawTable(display_name, text=lone)
+
+
+def _clean_as_it_lies(display_name: str, source: BinaryIO) -> tuple[Path, int] | None:
+    """The path and size of a file on disk (`canalyse import`'s) that cleaning would copy byte for
+    byte: UTF-8 without a byte order mark, no NUL, no carriage return. DuckDB then reads it where
+    it lies: one copy fewer, 0.45–0.6 s of the import of a 160 MB export. None for an upload, an
+    archive's entry or a file that needs cleaning; the source is left at its start either way."""
+    if not isinstance(source, io.BufferedReader) or not isinstance(source.raw, io.FileIO):
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    size, start = 0, ""
+    chunk = source.read(_CHUNK)
+    clean = not chunk.startswith(codecs.BOM_UTF8)
+    while clean and chunk:
+        if b"\x00" in chunk or b"\r" in chunk:
+            clean = False
+            break
+        try:
+            text = decoder.decode(chunk)
+        except UnicodeDecodeError:
+            clean = False
+            break
+        if len(start) < _CONTROL_SAMPLE:
+            start += text[: _CONTROL_SAMPLE - len(start)]
+        size += len(chunk)
+        chunk = source.read(_CHUNK)
+    source.seek(0)
+    if not clean or decoder.getstate()[0]:  # a character cut off at the end
+        return None
+    # The copy would refuse a binary file from the same start of its text.
+    _refuse_control_chars(display_name, start)
+    return Path(source.name).absolute(), size
 
 
 def _write_clean_text(display_name: str, source: BinaryIO, path: Path) -> int:
