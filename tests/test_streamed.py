@@ -386,6 +386,25 @@ def test_a_big_file_on_disk_is_cleaned_from_the_disk_and_imports_as_its_bytes_do
     assert content_hash(path) == content_hash(data)
 
 
+def _as_bytes_then_as_path(tmp_path, monkeypatch, template, path, data, watched):
+    """What importing `data` gives as an upload's bytes, then from `path` (written with them)
+    as the command line gives it, every text table treated as big; and the arguments of each
+    call of `files.<watched>` made by the second import."""
+    path.write_bytes(data)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
+    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, template)
+    calls = []
+    function = getattr(files, watched)
+
+    def counted(*args):
+        calls.append(args)
+        return function(*args)
+
+    monkeypatch.setattr(files, watched, counted)
+    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, template)
+    return from_bytes, from_path, calls
+
+
 @pytest.mark.parametrize(
     ("shape", "copied"),
     [
@@ -411,18 +430,9 @@ def test_a_clean_big_file_on_disk_is_read_where_it_lies_any_other_through_a_clea
         .encode("cp1252"),
     }[shape]
     path = tmp_path / "rennes_account_analytics_content_2025.csv"
-    path.write_bytes(data)
-    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
-    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, workspace_template)
-    copies = []
-    write_clean_text = files._write_clean_text
-
-    def counted(display_name, source, target):
-        copies.append(target)
-        return write_clean_text(display_name, source, target)
-
-    monkeypatch.setattr(files, "_write_clean_text", counted)
-    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, workspace_template)
+    from_bytes, from_path, copies = _as_bytes_then_as_path(
+        tmp_path, monkeypatch, workspace_template, path, data, "_write_clean_text"
+    )
     assert from_path == from_bytes
     assert from_path[0]["status"] == "imported"
     assert len(copies) == int(copied)
@@ -434,19 +444,10 @@ def test_a_big_markup_file_on_disk_is_refused_as_its_bytes_are_and_cleaned_once(
 ):
     data = b"<html><body><table><tr><td>Vues</td></tr></table></body></html>\n"
     path = tmp_path / "Posts.csv"
-    path.write_bytes(data)
-    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 0)
-    from_bytes = _outcome(tmp_path / "bytes.duckdb", path.name, data, workspace_template)
-    cleaned = []
-    stream_text = files._stream_text
-
-    def counted(*args):
-        cleaned.append(args[0])
-        return stream_text(*args)
-
-    monkeypatch.setattr(files, "_stream_text", counted)
-    from_path = _outcome(tmp_path / "path.duckdb", path.name, path, workspace_template)
+    from_bytes, from_path, cleaned = _as_bytes_then_as_path(
+        tmp_path, monkeypatch, workspace_template, path, data, "_stream_text"
+    )
     assert from_path == from_bytes
     assert from_path[0]["status"] == "error"
-    assert cleaned == [path.name]
+    assert [call[0] for call in cleaned] == [path.name]
     assert path.read_bytes() == data  # read where it lay, and left there
