@@ -358,6 +358,38 @@ def time_server_start(folder: Path) -> float | None:
     return seconds
 
 
+def time_browser_reruns(path: Path, folder: Path) -> tuple[float, float] | None:
+    """Trends in Chromium on a server of the workspace: the median and the slowest of eight filter
+    changes, each adding a network through the sidebar as a user does, from the key press to the
+    page drawn again (the run, what the server sends and the browser's drawing: what AppTest's
+    times leave out). None without Chromium."""
+    from tests.browsing import CHROMIUM, CHROMIUM_ARGS, new_tab, open_page, runs, serve, settle
+
+    if not Path(CHROMIUM).exists():
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from canalyse.platforms import label
+
+    changes = []
+    for url in serve(folder / "server.log", {"CANALYSE_DB": str(path)}):
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            tab = new_tab(browser)
+            open_page(tab, f"{url}/trends")
+            networks = tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]')
+            networks.first.click()  # the list stays open while networks are added
+            for network in NETWORKS:
+                tab.keyboard.type(label(network))
+                before = runs(tab)
+                started = time.perf_counter()
+                tab.keyboard.press("Enter")
+                settle(tab, before, quiet=0)
+                changes.append(time.perf_counter() - started)
+            browser.close()
+    return statistics.median(changes), max(changes)
+
+
 # ---- Imports against DuckDB's floor ----------------------------------------------------------------------
 
 
@@ -480,6 +512,13 @@ def main() -> None:
                 seconds, peak = time_command(arguments)
                 print(f"| {label} | {seconds:.2f} s | {peak:,.0f} MiB |")
             print()
+            if not args.skip_browser:
+                reruns = time_browser_reruns(path, folder)
+                if reruns is not None:
+                    print(
+                        "Trends in Chromium, a network added to the filter, from the key press to "
+                        f"the page drawn again: median of 8 {_s(reruns[0])}, slowest {_s(reruns[1])}\n"
+                    )
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, args.keep / path.name)

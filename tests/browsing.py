@@ -211,9 +211,9 @@ def runs(page) -> int:
     return watch(page).finished
 
 
-def settle(page, after: int = -1) -> None:
+def settle(page, after: int = -1, quiet: float = QUIET) -> None:
     """Wait until a script run finished after the `after`-th one (any, by default: the page's
-    current run, if one is going) and the page is drawn."""
+    current run, if one is going), no other began for `quiet` seconds, and the page is drawn."""
     counted = watch(page)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -221,7 +221,7 @@ def settle(page, after: int = -1) -> None:
             counted.socket is not None
             and counted.finished > after
             and not counted.running
-            and time.monotonic() - counted.changed >= QUIET
+            and time.monotonic() - counted.changed >= quiet
             and page.evaluate(_DRAWN)
         ):
             return
